@@ -1,0 +1,2 @@
+//! The deepsentinel CLI.
+fn main() {}

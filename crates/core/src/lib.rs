@@ -1,0 +1,49 @@
+//! The vocabulary every DeepSentinel layer shares.
+//!
+//! A [`Detector`] looks at text and pushes [`Finding`]s to a sink. A finding
+//! names *what* was found ([`EntityType`], grouped into a [`Category`]),
+//! *where* ([`Span`], a UTF-8 byte range of the scanned text), *how sure* the
+//! detector is (a score in `[0, 1]`) and *which rule* fired. Findings never
+//! carry the matched text: whoever holds the text can slice it with the span,
+//! and everybody else (logs, audit records, errors) never sees the value.
+//!
+//! This crate has no regex engine, no I/O and no runtime; it is the seam the
+//! detection engine, the policy layer and the client meet at.
+//!
+//! ```
+//! use deepsentinel_core::{Category, Detector, EntityType, Finding, Flow, Span};
+//!
+//! /// A toy detector that reports every `@`.
+//! struct At;
+//!
+//! impl Detector for At {
+//!     fn detect(&self, text: &str, found: &mut dyn FnMut(Finding) -> Flow) {
+//!         for (i, _) in text.match_indices('@') {
+//!             let span = Span::new(i, i + 1).expect("start <= end");
+//!             if found(Finding::new(EntityType::EmailAddress, span, 0.1, "at-sign")).is_stop() {
+//!                 return;
+//!             }
+//!         }
+//!     }
+//! }
+//!
+//! let findings = At.detect_all("a@b c@d");
+//! assert_eq!(findings.len(), 2);
+//! assert_eq!(findings[0].category(), Category::Pii);
+//! assert_eq!(findings[1].span().range(), 5..6);
+//! ```
+#![deny(missing_docs)]
+
+mod detector;
+mod entity;
+mod error;
+mod finding;
+mod label;
+mod span;
+
+pub use detector::{Detector, Flow};
+pub use entity::{Category, EntityType, ParseCategoryError, ParseEntityTypeError};
+pub use error::SpanError;
+pub use finding::{Finding, FindingFlags};
+pub use label::Label;
+pub use span::Span;

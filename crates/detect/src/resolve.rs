@@ -1,0 +1,189 @@
+//! Overlap resolution: turns the candidates of a scan into the reported
+//! findings.
+//!
+//! Rules, applied in this order (documented in `docs/DESIGN.md`):
+//!
+//! 1. Exact duplicates (same type, same span) collapse into one: the higher
+//!    score wins; on a tie the one found in the text itself beats one found
+//!    in a decoded view.
+//! 2. Among overlapping value findings, the stronger one is kept and the
+//!    other dropped. Strength compares, in order: type priority
+//!    ([`priority`]), span length (longer wins), score, then earlier start
+//!    and rule id, so the outcome never depends on the order candidates
+//!    were produced in.
+//! 3. `PROMPT_INJECTION` findings describe an *attempt*, not a value: they
+//!    never suppress, nor are suppressed by, value findings. Overlapping
+//!    injection findings resolve among themselves by rule 2.
+//! 4. The result is sorted by `(start, end)`, then type name.
+
+use std::cmp::Ordering;
+
+use deepsentinel_core::{EntityType, Finding, FindingFlags};
+
+/// Per-scan buffers.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    order: Vec<usize>,
+    keep: Vec<bool>,
+    taken: Vec<(usize, usize)>,
+    taken_injection: Vec<(usize, usize)>,
+}
+
+/// Type priority: higher wins an overlap. Checksummed identifiers rank above
+/// free-form ones; secrets rank first because leaking part of one leaks it.
+pub(crate) fn priority(t: &EntityType) -> u8 {
+    match t {
+        EntityType::Secret => 30,
+        EntityType::Custom(_) => 29,
+        EntityType::CreditCard => 28,
+        EntityType::UsSsn => 27,
+        EntityType::UsItin => 26,
+        EntityType::IbanCode => 25,
+        EntityType::Crypto => 24,
+        EntityType::UkNhs => 23,
+        EntityType::Npi => 22,
+        EntityType::MedicalRecordNumber => 21,
+        EntityType::UsBankNumber => 20,
+        EntityType::UsPassport => 19,
+        EntityType::UsDriverLicense => 18,
+        EntityType::Url => 17,
+        EntityType::EmailAddress => 16,
+        EntityType::PhoneNumber => 15,
+        EntityType::IpAddress => 14,
+        EntityType::MacAddress => 13,
+        EntityType::Location => 12,
+        EntityType::Person => 11,
+        EntityType::DateTime => 10,
+        EntityType::PromptInjection => 5,
+        _ => 1,
+    }
+}
+
+fn stronger(a: &Finding, b: &Finding) -> Ordering {
+    priority(a.entity_type())
+        .cmp(&priority(b.entity_type()))
+        .then(a.span().len().cmp(&b.span().len()))
+        .then(a.score().total_cmp(&b.score()))
+        .then(b.span().start().cmp(&a.span().start()))
+        .then(b.rule().cmp(a.rule()))
+        // Prefer the finding from the text itself over a decoded view.
+        .then(b.flags().contains(FindingFlags::DECODED).cmp(&a.flags().contains(FindingFlags::DECODED)))
+}
+
+/// Whether `span` overlaps any span in `taken` (sorted, non-overlapping).
+fn overlaps_any(taken: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = taken.partition_point(|&(_, e)| e <= start);
+    taken.get(i).is_some_and(|&(s, _)| s < end)
+}
+
+fn insert_sorted(taken: &mut Vec<(usize, usize)>, start: usize, end: usize) {
+    let i = taken.partition_point(|&(s, _)| s < start);
+    taken.insert(i, (start, end));
+}
+
+/// Resolves overlaps in place; see the module docs for the rules.
+pub(crate) fn resolve(findings: &mut Vec<Finding>, s: &mut Scratch) {
+    if findings.len() > 1 {
+        s.order.clear();
+        s.order.extend(0..findings.len());
+        // Strongest first.
+        s.order.sort_by(|&a, &b| stronger(&findings[b], &findings[a]));
+        s.keep.clear();
+        s.keep.resize(findings.len(), false);
+        s.taken.clear();
+        s.taken_injection.clear();
+        for &i in &s.order {
+            let f = &findings[i];
+            let (start, end) = (f.span().start(), f.span().end());
+            let taken = if f.entity_type() == &EntityType::PromptInjection {
+                &mut s.taken_injection
+            } else {
+                &mut s.taken
+            };
+            // Zero-length spans never reach here (modules drop them), but
+            // guard anyway so one cannot slip between two others.
+            if end > start && !overlaps_any(taken, start, end) {
+                insert_sorted(taken, start, end);
+                s.keep[i] = true;
+            }
+        }
+        let mut i = 0;
+        findings.retain(|_| {
+            let k = s.keep[i];
+            i += 1;
+            k
+        });
+    }
+    findings.sort_by(|a, b| {
+        a.span()
+            .cmp(&b.span())
+            .then_with(|| a.entity_type().as_str().cmp(b.entity_type().as_str()))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use deepsentinel_core::Span;
+
+    fn f(t: EntityType, a: usize, b: usize, score: f32) -> Finding {
+        Finding::new(t, Span::new(a, b).expect("ordered"), score, "test")
+    }
+
+    fn run(mut v: Vec<Finding>) -> Vec<(String, usize, usize)> {
+        resolve(&mut v, &mut Scratch::default());
+        v.iter()
+            .map(|f| (f.entity_type().to_string(), f.span().start(), f.span().end()))
+            .collect()
+    }
+
+    #[test]
+    fn higher_priority_wins_over_longer() {
+        let got = run(vec![
+            f(EntityType::Url, 0, 40, 0.9),
+            f(EntityType::Secret, 10, 20, 0.8),
+        ]);
+        assert_eq!(got, vec![("SECRET".into(), 10, 20)]);
+    }
+
+    #[test]
+    fn longer_wins_within_a_type_and_duplicates_collapse() {
+        let got = run(vec![
+            f(EntityType::Person, 0, 4, 0.9),
+            f(EntityType::Person, 0, 13, 0.6),
+            f(EntityType::Person, 0, 13, 0.7),
+        ]);
+        assert_eq!(got, vec![("PERSON".into(), 0, 13)]);
+    }
+
+    #[test]
+    fn injection_coexists_with_values() {
+        let got = run(vec![
+            f(EntityType::PromptInjection, 0, 50, 0.9),
+            f(EntityType::EmailAddress, 30, 45, 0.9),
+        ]);
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn order_independent_and_sorted() {
+        let a = vec![
+            f(EntityType::DateTime, 20, 30, 0.9),
+            f(EntityType::PhoneNumber, 25, 35, 0.9),
+            f(EntityType::EmailAddress, 0, 10, 0.9),
+        ];
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(run(a), run(b.clone()));
+        assert_eq!(
+            run(b),
+            vec![("EMAIL_ADDRESS".into(), 0, 10), ("PHONE_NUMBER".into(), 25, 35)]
+        );
+    }
+
+    #[test]
+    fn adjacent_spans_do_not_overlap() {
+        let got = run(vec![f(EntityType::Person, 0, 5, 0.9), f(EntityType::Person, 5, 9, 0.9)]);
+        assert_eq!(got.len(), 2);
+    }
+}

@@ -1,0 +1,589 @@
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use deepsentinel_core::{Detector, EntityType, Finding, FindingFlags, Flow, Span};
+use regex_automata::meta;
+use regex_automata::util::pool::Pool;
+
+use crate::config::Config;
+use crate::context::{KeywordHit, Keywords, Kw, KwSet};
+use crate::custom::CustomRules;
+use crate::engine::{Ctx, Hit, Module, Out, TypeSet};
+use crate::error::{Error, ErrorKind, Problems};
+use crate::{recognizers, resolve, views};
+
+/// The detection engine: built once from a [`Config`], then shared.
+///
+/// `Scanner` is `Send + Sync` and cloning it is an `Arc` bump. A scan makes
+/// two passes over the text whatever the number of rules: one Aho-Corasick
+/// pass for literal anchors and context keywords, and one multi-pattern
+/// meta-regex pass for token shapes. Decoded views (percent-encoding, JSON
+/// escapes, base64) are scanned the same way when present, and their
+/// findings are mapped back to the original bytes. Scratch space comes from
+/// a pool, so a warm scanner allocates nothing but the findings it reports.
+///
+/// ```
+/// use deepsentinel_detect::Scanner;
+/// use deepsentinel_core::EntityType;
+///
+/// let scanner = Scanner::new();
+/// let text = "card 4111 1111 1111 1111, mail jane.doe@example.com";
+/// let findings = scanner.scan(text);
+/// assert!(findings.iter().any(|f| f.entity_type() == &EntityType::EmailAddress
+///     && &text[f.span().range()] == "jane.doe@example.com"));
+/// ```
+#[derive(Clone)]
+pub struct Scanner {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    enabled: TypeSet,
+    min_score: f32,
+    decode: crate::config::DecodeConfig,
+    modules: Vec<Box<dyn Module>>,
+    shapes: Option<meta::Regex>,
+    /// Pattern id of the shapes regex -> (module index, shape id).
+    shape_targets: Vec<(usize, u32)>,
+    anchors: Option<AhoCorasick>,
+    /// Pattern id of the anchor automaton -> what it is.
+    anchor_targets: Vec<AnchorTarget>,
+    custom: Option<CustomRules>,
+    allow_values: HashSet<String>,
+    allow_patterns: Option<meta::Regex>,
+    pool: Pool<Scratch, fn() -> Scratch>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum AnchorTarget {
+    Keyword(KwSet),
+    Module(usize, u32),
+}
+
+/// Per-scan buffers, reused through the pool.
+#[derive(Default)]
+struct Scratch {
+    findings: Vec<Finding>,
+    levels: Vec<Level>,
+    resolve: resolve::Scratch,
+}
+
+/// Buffers for one depth of decoding.
+#[derive(Default)]
+struct Level {
+    keywords: Vec<KeywordHit>,
+    anchors: Vec<(usize, u32, Hit)>,
+    findings: Vec<Finding>,
+}
+
+/// What a built scanner runs; benchmarks print it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EngineInfo {
+    /// Recognizer modules compiled in.
+    pub modules: Vec<&'static str>,
+    /// Number of patterns in the multi-pattern shapes regex.
+    pub shape_patterns: usize,
+    /// Number of literals in the anchor automaton (anchors and keywords).
+    pub anchor_literals: usize,
+    /// Which Aho-Corasick implementation was chosen.
+    pub anchor_kind: Option<String>,
+    /// Number of custom rules.
+    pub custom_rules: usize,
+}
+
+impl Default for Scanner {
+    fn default() -> Scanner {
+        Scanner::new()
+    }
+}
+
+impl fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scanner").field("info", &self.engine_info()).finish()
+    }
+}
+
+impl Scanner {
+    /// A scanner with every built-in recognizer and the default settings.
+    ///
+    /// The built-in rule set is tested to compile, so this cannot fail; if
+    /// it ever did, the scanner would report nothing rather than panic.
+    pub fn new() -> Scanner {
+        Builder::new().build().unwrap_or_else(|_| Scanner::empty())
+    }
+
+    /// A scanner that finds nothing (the fallback of [`Scanner::new`]).
+    fn empty() -> Scanner {
+        Scanner {
+            inner: Arc::new(Inner {
+                enabled: TypeSet::default(),
+                min_score: 1.0,
+                decode: crate::config::DecodeConfig::default(),
+                modules: Vec::new(),
+                shapes: None,
+                shape_targets: Vec::new(),
+                anchors: None,
+                anchor_targets: Vec::new(),
+                custom: None,
+                allow_values: HashSet::new(),
+                allow_patterns: None,
+                pool: Pool::new(Scratch::default as fn() -> Scratch),
+            }),
+        }
+    }
+
+    /// A builder, to configure before building.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// Builds a scanner from a configuration.
+    pub fn from_config(config: Config) -> Result<Scanner, Error> {
+        Builder::from_config(config).build()
+    }
+
+    /// Scans `text` and returns every finding, sorted by span.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        self.detect_all(text)
+    }
+
+    /// What this scanner runs.
+    pub fn engine_info(&self) -> EngineInfo {
+        EngineInfo {
+            modules: self.inner.modules.iter().map(|m| m.name()).collect(),
+            shape_patterns: self.inner.shape_targets.len(),
+            anchor_literals: self.inner.anchor_targets.len(),
+            anchor_kind: self.inner.anchors.as_ref().map(|a| format!("{:?}", a.kind())),
+            custom_rules: self.inner.custom.as_ref().map_or(0, |c| c.len()),
+        }
+    }
+
+    /// Whether findings of this type can be reported by this scanner.
+    pub fn is_enabled(&self, t: &EntityType) -> bool {
+        self.inner.enabled.contains(t)
+    }
+}
+
+impl Detector for Scanner {
+    fn detect(&self, text: &str, found: &mut dyn FnMut(Finding) -> Flow) {
+        let inner = &*self.inner;
+        let mut scratch = inner.pool.get();
+        let Scratch {
+            findings,
+            levels,
+            resolve: rscratch,
+        } = &mut *scratch;
+        findings.clear();
+        inner.scan_level(text, 0, levels, findings);
+        // Filter before resolving, so a weak candidate cannot suppress a
+        // strong overlapping one.
+        findings.retain(|f| f.score() >= inner.min_score && !inner.is_allowed(text, f));
+        resolve::resolve(findings, rscratch);
+        for f in findings.drain(..) {
+            if found(f).is_stop() {
+                break;
+            }
+        }
+        findings.clear();
+    }
+
+    fn name(&self) -> &str {
+        "deepsentinel-scanner"
+    }
+}
+
+impl Inner {
+    /// Scans `text` (the original at depth 0, a decoded view deeper) and
+    /// appends its findings, in `text`'s offsets, to `out`.
+    fn scan_level(&self, text: &str, depth: u8, levels: &mut Vec<Level>, out: &mut Vec<Finding>) {
+        let d = depth as usize;
+        if levels.len() <= d {
+            levels.resize_with(d + 1, Level::default);
+        }
+        // Take this level's buffers out so deeper levels can borrow `levels`.
+        let mut level = std::mem::take(&mut levels[d]);
+        level.keywords.clear();
+        level.anchors.clear();
+
+        if let Some(ac) = &self.anchors {
+            for m in ac.find_overlapping_iter(text) {
+                let Some(target) = self.anchor_targets.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                match *target {
+                    AnchorTarget::Keyword(classes) => {
+                        if crate::text::is_alnum_bounded(text, m.start(), m.end()) {
+                            level.keywords.push(KeywordHit {
+                                classes,
+                                start: m.start(),
+                                end: m.end(),
+                            });
+                        }
+                    }
+                    AnchorTarget::Module(mi, id) => level.anchors.push((
+                        mi,
+                        id,
+                        Hit {
+                            start: m.start(),
+                            end: m.end(),
+                        },
+                    )),
+                }
+            }
+        }
+        level.keywords.sort_unstable_by_key(|h| (h.start, h.end));
+        level.anchors.sort_unstable_by_key(|(_, _, h)| (h.start, h.end));
+
+        let ctx = Ctx {
+            text,
+            keywords: Keywords::new(&level.keywords),
+            depth,
+        };
+        let mut sink = Out {
+            findings: out,
+            enabled: &self.enabled,
+        };
+        for &(mi, id, hit) in &level.anchors {
+            if let Some(m) = self.modules.get(mi) {
+                m.on_anchor(id, hit, &ctx, &mut sink);
+            }
+        }
+        if let Some(re) = &self.shapes {
+            for m in re.find_iter(text) {
+                if let Some(&(mi, id)) = self.shape_targets.get(m.pattern().as_usize()) {
+                    if let Some(module) = self.modules.get(mi) {
+                        let hit = Hit {
+                            start: m.start(),
+                            end: m.end(),
+                        };
+                        module.on_shape(id, hit, &ctx, &mut sink);
+                    }
+                }
+            }
+        }
+        for m in &self.modules {
+            m.finish(&ctx, &mut sink);
+        }
+        if let Some(custom) = &self.custom {
+            custom.scan(&ctx, &mut sink);
+        }
+
+        if depth < self.decode.max_depth {
+            self.scan_views(text, depth, levels, out, &mut level.findings);
+        }
+        levels[d] = level;
+    }
+
+    /// Scans the decoded views of `text` and maps their findings back.
+    fn scan_views(
+        &self,
+        text: &str,
+        depth: u8,
+        levels: &mut Vec<Level>,
+        out: &mut Vec<Finding>,
+        buf: &mut Vec<Finding>,
+    ) {
+        views::for_each_view(text, &self.decode, &mut |view| {
+            buf.clear();
+            self.scan_level(view.text(), depth + 1, levels, buf);
+            for f in buf.drain(..) {
+                if let Some((start, end)) = view.map_back(f.span().start(), f.span().end()) {
+                    if let Ok(span) = Span::in_text(text, start, end) {
+                        out.push(f.with_span(span).with_flags(FindingFlags::DECODED));
+                    }
+                }
+            }
+        });
+    }
+
+    fn is_allowed(&self, text: &str, f: &Finding) -> bool {
+        let Some(value) = f.span().slice(text) else {
+            return false;
+        };
+        if self.allow_values.contains(value) {
+            return true;
+        }
+        self.allow_patterns.as_ref().is_some_and(|re| re.is_match(value))
+    }
+}
+
+/// Configures and builds a [`Scanner`].
+///
+/// Setters take `&mut self` and return `&mut Self`; [`Builder::build`]
+/// validates everything at once and reports every problem.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    config: Config,
+}
+
+impl Builder {
+    /// A builder with the default configuration.
+    pub fn new() -> Builder {
+        Builder {
+            config: Config::default(),
+        }
+    }
+
+    /// A builder starting from `config`.
+    pub fn from_config(config: Config) -> Builder {
+        Builder { config }
+    }
+
+    /// Replaces the whole configuration.
+    pub fn config(&mut self, config: Config) -> &mut Builder {
+        self.config = config;
+        self
+    }
+
+    /// Restricts scanning to these categories.
+    pub fn categories(&mut self, categories: &[deepsentinel_core::Category]) -> &mut Builder {
+        self.config.categories = categories.to_vec();
+        self
+    }
+
+    /// Sets the minimum score.
+    pub fn min_score(&mut self, score: f32) -> &mut Builder {
+        self.config.min_score = score;
+        self
+    }
+
+    /// Never reports this exact value.
+    pub fn allow_value(&mut self, value: impl Into<String>) -> &mut Builder {
+        self.config.allow_list.values.push(value.into());
+        self
+    }
+
+    /// Never reports values wholly matching this regex.
+    pub fn allow_pattern(&mut self, pattern: impl Into<String>) -> &mut Builder {
+        self.config.allow_list.patterns.push(pattern.into());
+        self
+    }
+
+    /// Adds a custom rule.
+    pub fn rule(&mut self, rule: crate::config::CustomRule) -> &mut Builder {
+        self.config.rules.push(rule);
+        self
+    }
+
+    /// Disables a type.
+    pub fn disable_type(&mut self, t: EntityType) -> &mut Builder {
+        self.config.disable_types.push(t);
+        self
+    }
+
+    /// The configuration as it stands.
+    pub fn current(&self) -> &Config {
+        &self.config
+    }
+
+    /// Validates the configuration and compiles the scanner.
+    pub fn build(&self) -> Result<Scanner, Error> {
+        let c = &self.config;
+        let mut problems = Problems::default();
+        if !(0.0..=1.0).contains(&c.min_score) {
+            problems.push(ErrorKind::InvalidConfig {
+                field: "min-score".into(),
+                problem: format!("{} is outside [0, 1]", c.min_score),
+            });
+        }
+        let declared: HashSet<EntityType> = c.rules.iter().map(|r| r.entity_type.clone()).collect();
+        for (field, list) in [("types", &c.types), ("disable-types", &c.disable_types)] {
+            for t in list {
+                if !t.is_builtin() && !declared.contains(t) {
+                    problems.push(ErrorKind::InvalidConfig {
+                        field: field.into(),
+                        problem: format!("unknown entity type {t} (not built in, and no custom rule declares it)"),
+                    });
+                }
+            }
+        }
+        if c.categories.is_empty() {
+            problems.push(ErrorKind::InvalidConfig {
+                field: "categories".into(),
+                problem: "no category is enabled; nothing would ever be found".into(),
+            });
+        }
+
+        let mut enabled = TypeSet::of_categories(&c.categories);
+        if !c.types.is_empty() {
+            let mut only = TypeSet::default();
+            only.set_custom(false);
+            for t in &c.types {
+                only.insert(t);
+            }
+            enabled = enabled.intersect(&only);
+        }
+        for t in &c.disable_types {
+            enabled.remove(t);
+        }
+        // Custom rules report under their own category, so a rule is on
+        // when its category is enabled (and its type is not disabled).
+        let custom = match CustomRules::build(&c.rules, &c.categories, &c.disable_types, &c.types, c.size_limit) {
+            Ok(custom) => custom,
+            Err(errors) => {
+                for e in errors {
+                    problems.push(e);
+                }
+                None
+            }
+        };
+        if custom.is_some() {
+            enabled.set_custom(true);
+        }
+
+        let allow_patterns = if c.allow_list.patterns.is_empty() {
+            None
+        } else {
+            let mut ok = true;
+            for (index, p) in c.allow_list.patterns.iter().enumerate() {
+                if let Err(e) = regex_syntax::Parser::new().parse(p) {
+                    ok = false;
+                    problems.push(ErrorKind::InvalidAllowPattern {
+                        index,
+                        problem: e.to_string(),
+                    });
+                }
+            }
+            if ok {
+                let anchored: Vec<String> = c.allow_list.patterns.iter().map(|p| format!("^(?:{p})$")).collect();
+                match meta::Regex::builder()
+                    .configure(meta::Config::new().nfa_size_limit(Some(c.size_limit)))
+                    .build_many(&anchored)
+                {
+                    Ok(re) => Some(re),
+                    Err(e) => {
+                        problems.push(ErrorKind::TooLarge {
+                            what: format!("the allow-list patterns ({e})"),
+                            limit: c.size_limit,
+                        });
+                        None
+                    }
+                }
+            } else {
+                None
+            }
+        };
+        problems.finish()?;
+
+        let modules: Vec<Box<dyn Module>> = recognizers::all()
+            .into_iter()
+            .filter(|m| enabled.any_of(m.types()))
+            .collect();
+
+        // One anchor automaton: context keywords, then module anchors.
+        let mut literals: Vec<String> = Vec::new();
+        let mut anchor_targets = Vec::new();
+        for kw in Kw::ALL {
+            for w in kw.words() {
+                literals.push((*w).to_owned());
+                anchor_targets.push(AnchorTarget::Keyword(KwSet::of(&[*kw])));
+            }
+        }
+        // One shapes regex: all modules' shapes ordered by priority (stable,
+        // so ties keep module order).
+        let mut shapes: Vec<(i32, usize, usize, u32, String)> = Vec::new();
+        for (mi, m) in modules.iter().enumerate() {
+            for a in m.anchors() {
+                literals.push(a.literal);
+                anchor_targets.push(AnchorTarget::Module(mi, a.id));
+            }
+            for (si, s) in m.shapes().into_iter().enumerate() {
+                shapes.push((s.priority, mi, si, s.id, s.pattern));
+            }
+        }
+        shapes.sort_by_key(|(p, mi, si, _, _)| (*p, *mi, *si));
+        let anchors = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&literals)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)
+            })
+            .map_err(|e| {
+                Error::new(ErrorKind::InvalidConfig {
+                    field: "built-in anchors".into(),
+                    problem: e.to_string(),
+                })
+            })?;
+        let shape_targets: Vec<(usize, u32)> = shapes.iter().map(|(_, mi, _, id, _)| (*mi, *id)).collect();
+        let patterns: Vec<&str> = shapes.iter().map(|s| s.4.as_str()).collect();
+        let shapes_re = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                meta::Regex::builder()
+                    .configure(
+                        meta::Config::new()
+                            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                            .hybrid_cache_capacity(8 << 20)
+                            .nfa_size_limit(Some(64 << 20)),
+                    )
+                    .build_many(&patterns)
+                    .map_err(|e| {
+                        Error::new(ErrorKind::InvalidConfig {
+                            field: "built-in shapes".into(),
+                            problem: e.to_string(),
+                        })
+                    })?,
+            )
+        };
+        Ok(Scanner {
+            inner: Arc::new(Inner {
+                enabled,
+                min_score: c.min_score,
+                decode: c.decode.clone(),
+                modules,
+                shapes: shapes_re,
+                shape_targets,
+                anchors: Some(anchors),
+                anchor_targets,
+                custom,
+                allow_values: c.allow_list.values.iter().cloned().collect(),
+                allow_patterns,
+                pool: Pool::new(Scratch::default as fn() -> Scratch),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scanner_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Scanner>();
+    }
+
+    #[test]
+    fn builtin_rule_set_compiles() {
+        let s = Builder::new().build().expect("built-in rules compile");
+        assert!(s.engine_info().anchor_literals > 0);
+    }
+
+    #[test]
+    fn config_errors_are_all_listed() {
+        let mut b = Builder::new();
+        b.min_score(2.0);
+        b.config.categories.clear();
+        b.config.disable_types.push(EntityType::custom("NOPE"));
+        let err = b.build().expect_err("three problems");
+        let msg = err.to_string();
+        assert!(msg.contains("3 configuration problems"), "{msg}");
+        assert!(msg.contains("min-score") && msg.contains("categories") && msg.contains("NOPE"), "{msg}");
+    }
+
+    #[test]
+    fn invalid_allow_pattern_is_reported() {
+        let err = Builder::new().allow_pattern("(unclosed").build().expect_err("bad regex");
+        assert!(matches!(err.kind(), ErrorKind::InvalidAllowPattern { index: 0, .. }), "{err}");
+    }
+}
