@@ -236,7 +236,9 @@ impl FromStr for EntityType {
         let well_formed = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
         if well_formed {
-            Ok(EntityType::Custom(Label::new_shared(t.to_ascii_uppercase())))
+            Ok(EntityType::Custom(Label::new_shared(
+                t.to_ascii_uppercase(),
+            )))
         } else {
             Err(ParseEntityTypeError { name: s.to_owned() })
         }

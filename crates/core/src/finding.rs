@@ -292,9 +292,11 @@ mod tests {
 
     #[test]
     fn bad_wire_values_are_rejected() {
-        let bad_score = r#"{"entity_type":"URL","category":"pii","start":0,"end":1,"score":2.0,"rule":"r"}"#;
+        let bad_score =
+            r#"{"entity_type":"URL","category":"pii","start":0,"end":1,"score":2.0,"rule":"r"}"#;
         assert!(serde_json::from_str::<Finding>(bad_score).is_err());
-        let reversed = r#"{"entity_type":"URL","category":"pii","start":5,"end":1,"score":0.5,"rule":"r"}"#;
+        let reversed =
+            r#"{"entity_type":"URL","category":"pii","start":5,"end":1,"score":0.5,"rule":"r"}"#;
         assert!(serde_json::from_str::<Finding>(reversed).is_err());
         let flag = r#"{"entity_type":"URL","category":"pii","start":0,"end":1,"score":0.5,"rule":"r","flags":["nope"]}"#;
         assert!(serde_json::from_str::<Finding>(flag).is_err());

@@ -190,14 +190,16 @@ impl Config {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn empty_file_is_default() {
-        assert_eq!(Config::from_toml_str("").expect("parses"), Config::default());
+        assert_eq!(
+            Config::from_toml_str("").expect("parses"),
+            Config::default()
+        );
         assert_eq!(
             Config::from_yaml_str("{}").expect("parses"),
             Config::default()
@@ -227,7 +229,8 @@ mod tests {
         assert_eq!(c.rules.len(), 1);
         assert_eq!(c.rules[0].entity_type, EntityType::custom("EMPLOYEE_ID"));
         assert_eq!(c.rules[0].score, 0.6);
-        let yaml = "categories: [pii]\nrules:\n  - name: r\n    entity-type: SSN\n    pattern: 'x'\n";
+        let yaml =
+            "categories: [pii]\nrules:\n  - name: r\n    entity-type: SSN\n    pattern: 'x'\n";
         let c = Config::from_yaml_str(yaml).expect("parses");
         assert_eq!(c.rules[0].entity_type, EntityType::UsSsn);
     }

@@ -11,10 +11,10 @@ use deepsentinel_core::{Category, EntityType, Finding, Label, Span};
 use regex_automata::meta;
 use regex_automata::util::captures::Captures;
 
+use crate::config::CustomRule;
 use crate::engine::{Ctx, Out};
 use crate::error::{Error, ErrorKind};
 use crate::validate::Validator;
-use crate::config::CustomRule;
 
 /// How far before a match context words are looked for, in bytes.
 const CONTEXT_WINDOW: usize = 64;
@@ -95,7 +95,11 @@ impl CustomRules {
             } else {
                 r.pattern.clone()
             };
-            let hir = match regex_syntax::ParserBuilder::new().nest_limit(64).build().parse(&pattern) {
+            let hir = match regex_syntax::ParserBuilder::new()
+                .nest_limit(64)
+                .build()
+                .parse(&pattern)
+            {
                 Ok(h) => h,
                 Err(e) => {
                     bad(format!("invalid pattern: {e}"));
@@ -123,7 +127,10 @@ impl CustomRules {
             let context = if r.context.is_empty() {
                 None
             } else {
-                match AhoCorasick::builder().ascii_case_insensitive(true).build(&r.context) {
+                match AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(&r.context)
+                {
                     Ok(ac) => Some(ac),
                     Err(e) => {
                         bad(format!("invalid context words: {e}"));
@@ -166,7 +173,10 @@ impl CustomRules {
                     limit: size_limit,
                 }]
             })?;
-        Ok(Some(CustomRules { re, rules: compiled }))
+        Ok(Some(CustomRules {
+            re,
+            rules: compiled,
+        }))
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -210,12 +220,17 @@ impl CustomRules {
             if rule.requires_context && !has_context {
                 continue;
             }
-            let score = if has_context { rule.context_score } else { rule.score };
+            let score = if has_context {
+                rule.context_score
+            } else {
+                rule.score
+            };
             let Ok(span) = Span::in_text(text, start, end) else {
                 continue;
             };
             out.push_finding(
-                Finding::new(rule.entity.clone(), span, score, rule.name.clone()).with_category(rule.category),
+                Finding::new(rule.entity.clone(), span, score, rule.name.clone())
+                    .with_category(rule.category),
             );
         }
     }

@@ -170,7 +170,13 @@ pub(crate) struct PendingFinding {
 }
 
 impl PendingFinding {
-    pub(crate) fn new(entity: EntityType, start: usize, end: usize, score: f32, rule: &'static str) -> PendingFinding {
+    pub(crate) fn new(
+        entity: EntityType,
+        start: usize,
+        end: usize,
+        score: f32,
+        rule: &'static str,
+    ) -> PendingFinding {
         PendingFinding {
             entity,
             start,

@@ -43,7 +43,7 @@ mod text;
 mod validate;
 mod views;
 
-pub use config::{AllowList, Config, CustomRule, DecodeConfig, DEFAULT_MIN_SCORE};
+pub use config::{AllowList, Config, CustomRule, DEFAULT_MIN_SCORE, DecodeConfig};
 pub use deepsentinel_core::{Category, Detector, EntityType, Finding, FindingFlags, Flow, Span};
 pub use error::{Error, ErrorKind};
 pub use scanner::{Builder, EngineInfo, Scanner};

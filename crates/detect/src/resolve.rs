@@ -67,7 +67,11 @@ fn stronger(a: &Finding, b: &Finding) -> Ordering {
         .then(b.span().start().cmp(&a.span().start()))
         .then(b.rule().cmp(a.rule()))
         // Prefer the finding from the text itself over a decoded view.
-        .then(b.flags().contains(FindingFlags::DECODED).cmp(&a.flags().contains(FindingFlags::DECODED)))
+        .then(
+            b.flags()
+                .contains(FindingFlags::DECODED)
+                .cmp(&a.flags().contains(FindingFlags::DECODED)),
+        )
 }
 
 /// Whether `span` overlaps any span in `taken` (sorted, non-overlapping).
@@ -87,7 +91,8 @@ pub(crate) fn resolve(findings: &mut Vec<Finding>, s: &mut Scratch) {
         s.order.clear();
         s.order.extend(0..findings.len());
         // Strongest first.
-        s.order.sort_by(|&a, &b| stronger(&findings[b], &findings[a]));
+        s.order
+            .sort_by(|&a, &b| stronger(&findings[b], &findings[a]));
         s.keep.clear();
         s.keep.resize(findings.len(), false);
         s.taken.clear();
@@ -133,7 +138,13 @@ mod tests {
     fn run(mut v: Vec<Finding>) -> Vec<(String, usize, usize)> {
         resolve(&mut v, &mut Scratch::default());
         v.iter()
-            .map(|f| (f.entity_type().to_string(), f.span().start(), f.span().end()))
+            .map(|f| {
+                (
+                    f.entity_type().to_string(),
+                    f.span().start(),
+                    f.span().end(),
+                )
+            })
             .collect()
     }
 
@@ -177,13 +188,19 @@ mod tests {
         assert_eq!(run(a), run(b.clone()));
         assert_eq!(
             run(b),
-            vec![("EMAIL_ADDRESS".into(), 0, 10), ("PHONE_NUMBER".into(), 25, 35)]
+            vec![
+                ("EMAIL_ADDRESS".into(), 0, 10),
+                ("PHONE_NUMBER".into(), 25, 35)
+            ]
         );
     }
 
     #[test]
     fn adjacent_spans_do_not_overlap() {
-        let got = run(vec![f(EntityType::Person, 0, 5, 0.9), f(EntityType::Person, 5, 9, 0.9)]);
+        let got = run(vec![
+            f(EntityType::Person, 0, 5, 0.9),
+            f(EntityType::Person, 5, 9, 0.9),
+        ]);
         assert_eq!(got.len(), 2);
     }
 }

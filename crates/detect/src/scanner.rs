@@ -102,7 +102,9 @@ impl Default for Scanner {
 
 impl fmt::Debug for Scanner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Scanner").field("info", &self.engine_info()).finish()
+        f.debug_struct("Scanner")
+            .field("info", &self.engine_info())
+            .finish()
     }
 }
 
@@ -156,7 +158,11 @@ impl Scanner {
             modules: self.inner.modules.iter().map(|m| m.name()).collect(),
             shape_patterns: self.inner.shape_targets.len(),
             anchor_literals: self.inner.anchor_targets.len(),
-            anchor_kind: self.inner.anchors.as_ref().map(|a| format!("{:?}", a.kind())),
+            anchor_kind: self
+                .inner
+                .anchors
+                .as_ref()
+                .map(|a| format!("{:?}", a.kind())),
             custom_rules: self.inner.custom.as_ref().map_or(0, |c| c.len()),
         }
     }
@@ -235,7 +241,9 @@ impl Inner {
             }
         }
         level.keywords.sort_unstable_by_key(|h| (h.start, h.end));
-        level.anchors.sort_unstable_by_key(|(_, _, h)| (h.start, h.end));
+        level
+            .anchors
+            .sort_unstable_by_key(|(_, _, h)| (h.start, h.end));
 
         let ctx = Ctx {
             text,
@@ -306,7 +314,9 @@ impl Inner {
         if self.allow_values.contains(value) {
             return true;
         }
-        self.allow_patterns.as_ref().is_some_and(|re| re.is_match(value))
+        self.allow_patterns
+            .as_ref()
+            .is_some_and(|re| re.is_match(value))
     }
 }
 
@@ -395,7 +405,9 @@ impl Builder {
                 if !t.is_builtin() && !declared.contains(t) {
                     problems.push(ErrorKind::InvalidConfig {
                         field: field.into(),
-                        problem: format!("unknown entity type {t} (not built in, and no custom rule declares it)"),
+                        problem: format!(
+                            "unknown entity type {t} (not built in, and no custom rule declares it)"
+                        ),
                     });
                 }
             }
@@ -421,7 +433,13 @@ impl Builder {
         }
         // Custom rules report under their own category, so a rule is on
         // when its category is enabled (and its type is not disabled).
-        let custom = match CustomRules::build(&c.rules, &c.categories, &c.disable_types, &c.types, c.size_limit) {
+        let custom = match CustomRules::build(
+            &c.rules,
+            &c.categories,
+            &c.disable_types,
+            &c.types,
+            c.size_limit,
+        ) {
             Ok(custom) => custom,
             Err(errors) => {
                 for e in errors {
@@ -448,7 +466,12 @@ impl Builder {
                 }
             }
             if ok {
-                let anchored: Vec<String> = c.allow_list.patterns.iter().map(|p| format!("^(?:{p})$")).collect();
+                let anchored: Vec<String> = c
+                    .allow_list
+                    .patterns
+                    .iter()
+                    .map(|p| format!("^(?:{p})$"))
+                    .collect();
                 match meta::Regex::builder()
                     .configure(meta::Config::new().nfa_size_limit(Some(c.size_limit)))
                     .build_many(&anchored)
@@ -512,7 +535,8 @@ impl Builder {
                     problem: e.to_string(),
                 })
             })?;
-        let shape_targets: Vec<(usize, u32)> = shapes.iter().map(|(_, mi, _, id, _)| (*mi, *id)).collect();
+        let shape_targets: Vec<(usize, u32)> =
+            shapes.iter().map(|(_, mi, _, id, _)| (*mi, *id)).collect();
         let patterns: Vec<&str> = shapes.iter().map(|s| s.4.as_str()).collect();
         let shapes_re = if patterns.is_empty() {
             None
@@ -578,12 +602,21 @@ mod tests {
         let err = b.build().expect_err("three problems");
         let msg = err.to_string();
         assert!(msg.contains("3 configuration problems"), "{msg}");
-        assert!(msg.contains("min-score") && msg.contains("categories") && msg.contains("NOPE"), "{msg}");
+        assert!(
+            msg.contains("min-score") && msg.contains("categories") && msg.contains("NOPE"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn invalid_allow_pattern_is_reported() {
-        let err = Builder::new().allow_pattern("(unclosed").build().expect_err("bad regex");
-        assert!(matches!(err.kind(), ErrorKind::InvalidAllowPattern { index: 0, .. }), "{err}");
+        let err = Builder::new()
+            .allow_pattern("(unclosed")
+            .build()
+            .expect_err("bad regex");
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidAllowPattern { index: 0, .. }),
+            "{err}"
+        );
     }
 }

@@ -19,13 +19,15 @@ pub(crate) fn char_at(text: &str, pos: usize) -> Option<char> {
 
 /// Whether `start..end` is not glued to word characters on either side.
 pub(crate) fn is_word_bounded(text: &str, start: usize, end: usize) -> bool {
-    !char_before(text, start).is_some_and(is_word_char) && !char_at(text, end).is_some_and(is_word_char)
+    !char_before(text, start).is_some_and(is_word_char)
+        && !char_at(text, end).is_some_and(is_word_char)
 }
 
 /// Whether `start..end` is not glued to ASCII alphanumerics on either side
 /// (a looser check that lets `_`, `=`, `"`, … delimit a token).
 pub(crate) fn is_alnum_bounded(text: &str, start: usize, end: usize) -> bool {
-    !char_before(text, start).is_some_and(|c| c.is_alphanumeric()) && !char_at(text, end).is_some_and(|c| c.is_alphanumeric())
+    !char_before(text, start).is_some_and(|c| c.is_alphanumeric())
+        && !char_at(text, end).is_some_and(|c| c.is_alphanumeric())
 }
 
 /// Copies the ASCII digits of `s` into `buf` (up to its length) and returns

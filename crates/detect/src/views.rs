@@ -77,7 +77,10 @@ fn hex_val(b: u8) -> Option<u8> {
 /// Builds a view from a decoder: `step(bytes, i, unit)` decodes the encoded
 /// unit at `i` into `unit` and returns its encoded length, or `None` to keep
 /// byte `i` as it is.
-fn decode_with(text: &str, mut step: impl FnMut(&[u8], usize, &mut Vec<u8>) -> Option<usize>) -> Option<View> {
+fn decode_with(
+    text: &str,
+    mut step: impl FnMut(&[u8], usize, &mut Vec<u8>) -> Option<usize>,
+) -> Option<View> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut map = Vec::with_capacity(bytes.len() + 1);
@@ -115,7 +118,10 @@ fn decode_with(text: &str, mut step: impl FnMut(&[u8], usize, &mut Vec<u8>) -> O
 pub(crate) fn percent_view(text: &str) -> Option<View> {
     let bytes = text.as_bytes();
     let first = memchr::memchr(b'%', bytes)?;
-    if !bytes[first..].windows(3).any(|w| w[0] == b'%' && hex_val(w[1]).is_some() && hex_val(w[2]).is_some()) {
+    if !bytes[first..]
+        .windows(3)
+        .any(|w| w[0] == b'%' && hex_val(w[1]).is_some() && hex_val(w[2]).is_some())
+    {
         return None;
     }
     decode_with(text, |b, i, unit| {
@@ -262,7 +268,10 @@ fn base64_view(text: &str, start: usize, end: usize) -> Option<View> {
         return None;
     }
     let s = String::from_utf8(decoded).ok()?;
-    let printable = s.chars().filter(|c| !c.is_control() || c.is_whitespace()).count();
+    let printable = s
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .count();
     if printable * 100 < s.chars().count() * 95 {
         return None;
     }
@@ -299,7 +308,11 @@ mod tests {
     fn json() {
         let t = r#"{"note":"call \"Jane\"\nat jane\u0040corp.com \ud83d\ude00"}"#;
         let v = json_view(t).expect("has escapes");
-        assert!(v.text().contains("call \"Jane\"\nat jane@corp.com 😀"), "{}", v.text());
+        assert!(
+            v.text().contains("call \"Jane\"\nat jane@corp.com 😀"),
+            "{}",
+            v.text()
+        );
         assert_eq!(back(&v, "jane@corp.com", t), r"jane\u0040corp.com");
         assert!(json_view("no escapes").is_none());
         // Doubly escaped: one level at a time.
@@ -313,14 +326,19 @@ mod tests {
         let enc = base64::engine::general_purpose::STANDARD.encode(payload);
         let t = format!("data: {enc} end");
         let mut seen = Vec::new();
-        base64_views(&t, &mut |v| seen.push((v.text().to_owned(), v.map_back(0, v.text().len()))));
+        base64_views(&t, &mut |v| {
+            seen.push((v.text().to_owned(), v.map_back(0, v.text().len())))
+        });
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].0, payload);
         let (a, b) = seen[0].1.expect("maps");
         assert_eq!(&t[a..b], enc);
         // Hex and binary do not make views.
         let mut n = 0;
-        base64_views("sha 5bdb93b24efcdf9d8315e911bf63ed656e3cc680 iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB", &mut |_| n += 1);
+        base64_views(
+            "sha 5bdb93b24efcdf9d8315e911bf63ed656e3cc680 iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB",
+            &mut |_| n += 1,
+        );
         assert_eq!(n, 0);
     }
 }

@@ -3,7 +3,7 @@
 
 use deepsentinel_core::EntityType;
 
-use crate::engine::{prio, Ctx, Hit, Module, Out, PendingFinding, Shape};
+use crate::engine::{Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
 use crate::text;
 
 pub(crate) struct Email;
@@ -35,6 +35,9 @@ impl Module for Email {
         if text::char_at(t, hit.end).is_some_and(text::is_word_char) {
             return;
         }
-        out.push(t, PendingFinding::new(EntityType::EmailAddress, start, hit.end, 0.9, "email"));
+        out.push(
+            t,
+            PendingFinding::new(EntityType::EmailAddress, start, hit.end, 0.9, "email"),
+        );
     }
 }
