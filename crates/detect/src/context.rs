@@ -1,14 +1,18 @@
 //! Context keywords: words near a candidate that raise or lower its score.
 //!
-//! Every keyword of every class goes into the scanner's one Aho-Corasick
-//! automaton (ASCII case-insensitive). Hits are kept, sorted by position, in
-//! the per-scan scratch space, and recognizers ask "is there a keyword of
-//! class K within N bytes before this candidate?" with a binary search, so
-//! context costs nothing per candidate beyond a few comparisons.
+//! Every keyword of every class goes into one Aho-Corasick automaton (ASCII
+//! case-insensitive). Recognizers ask "is there a keyword of class K within
+//! N bytes before this candidate?"; the first question about a region scans
+//! that region and remembers the hits, so text without candidates is never
+//! scanned for context at all and no byte is scanned twice.
 //!
 //! To add a class: add a variant to [`Kw`] (at most 64) and its words to
 //! [`Kw::words`]. Words are matched whole (ASCII word boundaries on both
 //! sides), case-insensitively; multi-word phrases are fine.
+
+use std::cell::RefCell;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// A class of context keywords.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -399,21 +403,181 @@ pub(crate) struct KeywordHit {
     pub(crate) end: usize,
 }
 
-/// The keyword hits of one text, sorted by start. Queries are binary
-/// searches.
-#[derive(Debug, Clone, Copy)]
+/// The keyword automaton: every word of every class, ASCII
+/// case-insensitive, with the classes of each pattern.
+pub(crate) struct KeywordMatcher {
+    /// `None` only for the inert fallback scanner.
+    ac: Option<AhoCorasick>,
+    classes: Vec<KwSet>,
+    /// Length of the longest keyword, so window scans can overlap enough.
+    max_len: usize,
+}
+
+impl KeywordMatcher {
+    pub(crate) fn new() -> Result<KeywordMatcher, aho_corasick::BuildError> {
+        let mut words: Vec<&'static str> = Vec::new();
+        let mut classes: Vec<KwSet> = Vec::new();
+        for kw in Kw::ALL {
+            for w in kw.words() {
+                // A word in several classes is one pattern with several bits.
+                if let Some(i) = words.iter().position(|x| x == w) {
+                    if let Some(c) = classes.get_mut(i) {
+                        *c = c.union(KwSet::of(&[*kw]));
+                    }
+                } else {
+                    words.push(w);
+                    classes.push(KwSet::of(&[*kw]));
+                }
+            }
+        }
+        let max_len = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)?;
+        Ok(KeywordMatcher {
+            ac: Some(ac),
+            classes,
+            max_len,
+        })
+    }
+
+    /// A matcher that finds nothing.
+    pub(crate) fn disabled() -> KeywordMatcher {
+        KeywordMatcher {
+            ac: None,
+            classes: Vec::new(),
+            max_len: 0,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.classes.len()
+    }
+}
+
+/// Keyword hits of one text, found lazily.
+///
+/// Most text has no candidate at all, so scanning all of it for context
+/// words would be wasted work. Instead each query scans only the window it
+/// needs, and remembers what it scanned and found: windows of neighbouring
+/// candidates overlap, and every byte is scanned at most once per text.
 pub(crate) struct Keywords<'a> {
-    hits: &'a [KeywordHit],
+    text: &'a str,
+    matcher: &'a KeywordMatcher,
+    state: RefCell<&'a mut KeywordCache>,
+}
+
+/// Per-scan memory of [`Keywords`]: hits found so far (sorted by start) and
+/// the byte ranges already scanned (sorted, disjoint).
+#[derive(Debug, Default)]
+pub(crate) struct KeywordCache {
+    hits: Vec<KeywordHit>,
+    covered: Vec<(usize, usize)>,
+}
+
+impl KeywordCache {
+    pub(crate) fn clear(&mut self) {
+        self.hits.clear();
+        self.covered.clear();
+    }
 }
 
 impl<'a> Keywords<'a> {
-    pub(crate) fn new(hits: &'a [KeywordHit]) -> Keywords<'a> {
-        Keywords { hits }
+    pub(crate) fn new(
+        text: &'a str,
+        matcher: &'a KeywordMatcher,
+        cache: &'a mut KeywordCache,
+    ) -> Keywords<'a> {
+        cache.clear();
+        Keywords {
+            text,
+            matcher,
+            state: RefCell::new(cache),
+        }
     }
 
-    /// All hits (sorted by start).
-    pub(crate) fn all(&self) -> &'a [KeywordHit] {
-        self.hits
+    /// Makes sure every keyword lying within `lo..hi` has been found.
+    fn ensure(&self, lo: usize, hi: usize) {
+        let hi = hi.min(self.text.len());
+        let Some(ac) = &self.matcher.ac else {
+            return;
+        };
+        if lo >= hi {
+            return;
+        }
+        let mut st = self.state.borrow_mut();
+        let st = &mut **st;
+        let mut pos = lo;
+        while pos < hi {
+            // The first gap of `pos..hi` not yet covered.
+            let i = st.covered.partition_point(|&(_, e)| e <= pos);
+            let (gs, ge) = match st.covered.get(i) {
+                Some(&(s, e)) if s <= pos => {
+                    pos = e;
+                    continue;
+                }
+                Some(&(s, _)) => (pos, s.min(hi)),
+                None => (pos, hi),
+            };
+            pos = ge;
+            // Scan a little beyond the gap so words straddling its edges
+            // are seen whole; keep only hits that start inside the gap.
+            let mut s = gs.saturating_sub(self.matcher.max_len);
+            while !self.text.is_char_boundary(s) {
+                s -= 1;
+            }
+            let mut e = (ge + self.matcher.max_len).min(self.text.len());
+            while !self.text.is_char_boundary(e) {
+                e += 1;
+            }
+            let Some(window) = self.text.get(s..e) else {
+                continue;
+            };
+            let at = st.hits.partition_point(|h| h.start < gs);
+            let mut insert_at = at;
+            for m in ac.find_overlapping_iter(window) {
+                let (ms, me) = (s + m.start(), s + m.end());
+                if ms < gs || ms >= ge {
+                    continue;
+                }
+                if !crate::text::is_alnum_bounded(self.text, ms, me) {
+                    continue;
+                }
+                let Some(&classes) = self.matcher.classes.get(m.pattern().as_usize()) else {
+                    continue;
+                };
+                // Overlapping search reports by end position; keep the
+                // vector sorted by start with a local insertion.
+                let mut j = insert_at;
+                while j > at && st.hits.get(j - 1).is_some_and(|h| h.start > ms) {
+                    j -= 1;
+                }
+                st.hits.insert(
+                    j,
+                    KeywordHit {
+                        classes,
+                        start: ms,
+                        end: me,
+                    },
+                );
+                insert_at += 1;
+            }
+            st.covered.insert(i, (gs, ge));
+        }
+        // Merge adjacent covered ranges to keep the list short.
+        let mut w = 0;
+        for r in 0..st.covered.len() {
+            let cur = st.covered[r];
+            if w > 0 && st.covered[w - 1].1 >= cur.0 {
+                st.covered[w - 1].1 = st.covered[w - 1].1.max(cur.1);
+            } else {
+                st.covered[w] = cur;
+                w += 1;
+            }
+        }
+        st.covered.truncate(w);
     }
 
     /// The nearest hit of a class in `set` that ends at or before `pos` and
@@ -425,10 +589,12 @@ impl<'a> Keywords<'a> {
         window: usize,
         set: KwSet,
     ) -> Option<(KeywordHit, usize)> {
-        let lo = pos.saturating_sub(window + 64);
-        let first = self.hits.partition_point(|h| h.start < lo);
+        let lo = pos.saturating_sub(window + self.matcher.max_len);
+        self.ensure(lo, pos);
+        let st = self.state.borrow();
+        let first = st.hits.partition_point(|h| h.start < lo);
         let mut best: Option<(KeywordHit, usize)> = None;
-        for h in &self.hits[first..] {
+        for h in st.hits.get(first..).unwrap_or(&[]) {
             if h.start >= pos {
                 break;
             }
@@ -450,8 +616,10 @@ impl<'a> Keywords<'a> {
         window: usize,
         set: KwSet,
     ) -> Option<(KeywordHit, usize)> {
-        let first = self.hits.partition_point(|h| h.start < pos);
-        for h in &self.hits[first..] {
+        self.ensure(pos, pos.saturating_add(window).saturating_add(1));
+        let st = self.state.borrow();
+        let first = st.hits.partition_point(|h| h.start < pos);
+        for h in st.hits.get(first..).unwrap_or(&[]) {
             if h.start - pos > window {
                 break;
             }
@@ -486,19 +654,10 @@ mod tests {
 
     #[test]
     fn before_and_after() {
-        let hits = [
-            KeywordHit {
-                classes: KwSet::of(&[Kw::Ssn]),
-                start: 0,
-                end: 3,
-            },
-            KeywordHit {
-                classes: KwSet::of(&[Kw::Account]),
-                start: 20,
-                end: 27,
-            },
-        ];
-        let k = Keywords::new(&hits);
+        let m = KeywordMatcher::new().expect("keywords compile");
+        let text = "SSN: 123 and then account 42";
+        let mut cache = KeywordCache::default();
+        let k = Keywords::new(text, &m, &mut cache);
         assert_eq!(
             k.before(5, 4, KwSet::of(&[Kw::Ssn])).map(|(_, d)| d),
             Some(2)
@@ -507,8 +666,41 @@ mod tests {
         assert!(k.before(5, 10, KwSet::of(&[Kw::Account])).is_none());
         assert_eq!(
             k.after(10, 10, KwSet::of(&[Kw::Account])).map(|(_, d)| d),
-            Some(10)
+            Some(8)
         );
-        assert!(k.near(10, 15, 5, KwSet::of(&[Kw::Account])));
+        assert!(k.near(26, 28, 5, KwSet::of(&[Kw::Account])));
+        // Whole words only.
+        let text = "assn: 1 unaccountable 2";
+        let mut cache = KeywordCache::default();
+        let k = Keywords::new(text, &m, &mut cache);
+        assert!(k.before(6, 6, KwSet::of(&[Kw::Ssn])).is_none());
+        assert!(k.before(22, 20, KwSet::of(&[Kw::Account])).is_none());
+    }
+
+    #[test]
+    fn lazy_scan_matches_full_scan() {
+        let m = KeywordMatcher::new().expect("keywords compile");
+        let text = "patient DOB 01/02/1990, MRN 1234567, account 99, routing 12; ssn 1 passport x";
+        // Query in a scattered order; every answer must equal a full scan's.
+        let mut full = KeywordCache::default();
+        let kf = Keywords::new(text, &m, &mut full);
+        kf.ensure(0, text.len());
+        let mut lazy = KeywordCache::default();
+        let kl = Keywords::new(text, &m, &mut lazy);
+        for &pos in &[60usize, 5, 30, 77, 0, 45, 12] {
+            for kw in Kw::ALL {
+                let set = KwSet::of(&[*kw]);
+                assert_eq!(
+                    kl.before(pos, 25, set),
+                    kf.before(pos, 25, set),
+                    "before {pos} {kw:?}"
+                );
+                assert_eq!(
+                    kl.after(pos, 25, set),
+                    kf.after(pos, 25, set),
+                    "after {pos} {kw:?}"
+                );
+            }
+        }
     }
 }

@@ -2,13 +2,13 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use deepsentinel_core::{Detector, EntityType, Finding, FindingFlags, Flow, Span};
 use regex_automata::meta;
 use regex_automata::util::pool::Pool;
 
 use crate::config::Config;
-use crate::context::{KeywordHit, Keywords, Kw, KwSet};
+use crate::context::{KeywordCache, KeywordMatcher, Keywords};
 use crate::custom::CustomRules;
 use crate::engine::{Ctx, Hit, Module, Out, TypeSet};
 use crate::error::{Error, ErrorKind, Problems};
@@ -48,18 +48,13 @@ struct Inner {
     /// Pattern id of the shapes regex -> (module index, shape id).
     shape_targets: Vec<(usize, u32)>,
     anchors: Option<AhoCorasick>,
-    /// Pattern id of the anchor automaton -> what it is.
-    anchor_targets: Vec<AnchorTarget>,
+    /// Pattern id of the anchor automaton -> (module index, anchor id).
+    anchor_targets: Vec<(usize, u32)>,
+    keywords: KeywordMatcher,
     custom: Option<CustomRules>,
     allow_values: HashSet<String>,
     allow_patterns: Option<meta::Regex>,
     pool: Pool<Scratch, fn() -> Scratch>,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum AnchorTarget {
-    Keyword(KwSet),
-    Module(usize, u32),
 }
 
 /// Per-scan buffers, reused through the pool.
@@ -73,7 +68,7 @@ struct Scratch {
 /// Buffers for one depth of decoding.
 #[derive(Default)]
 struct Level {
-    keywords: Vec<KeywordHit>,
+    keywords: KeywordCache,
     anchors: Vec<(usize, u32, Hit)>,
     findings: Vec<Finding>,
 }
@@ -86,8 +81,10 @@ pub struct EngineInfo {
     pub modules: Vec<&'static str>,
     /// Number of patterns in the multi-pattern shapes regex.
     pub shape_patterns: usize,
-    /// Number of literals in the anchor automaton (anchors and keywords).
+    /// Number of literals in the anchor automaton.
     pub anchor_literals: usize,
+    /// Number of context keywords.
+    pub keywords: usize,
     /// Which Aho-Corasick implementation was chosen.
     pub anchor_kind: Option<String>,
     /// Number of custom rules.
@@ -129,6 +126,7 @@ impl Scanner {
                 shape_targets: Vec::new(),
                 anchors: None,
                 anchor_targets: Vec::new(),
+                keywords: KeywordMatcher::disabled(),
                 custom: None,
                 allow_values: HashSet::new(),
                 allow_patterns: None,
@@ -158,6 +156,7 @@ impl Scanner {
             modules: self.inner.modules.iter().map(|m| m.name()).collect(),
             shape_patterns: self.inner.shape_targets.len(),
             anchor_literals: self.inner.anchor_targets.len(),
+            keywords: self.inner.keywords.len(),
             anchor_kind: self
                 .inner
                 .anchors
@@ -211,43 +210,23 @@ impl Inner {
         }
         // Take this level's buffers out so deeper levels can borrow `levels`.
         let mut level = std::mem::take(&mut levels[d]);
-        level.keywords.clear();
         level.anchors.clear();
 
         if let Some(ac) = &self.anchors {
-            for m in ac.find_overlapping_iter(text) {
-                let Some(target) = self.anchor_targets.get(m.pattern().as_usize()) else {
-                    continue;
-                };
-                match *target {
-                    AnchorTarget::Keyword(classes) => {
-                        if crate::text::is_alnum_bounded(text, m.start(), m.end()) {
-                            level.keywords.push(KeywordHit {
-                                classes,
-                                start: m.start(),
-                                end: m.end(),
-                            });
-                        }
-                    }
-                    AnchorTarget::Module(mi, id) => level.anchors.push((
-                        mi,
-                        id,
-                        Hit {
-                            start: m.start(),
-                            end: m.end(),
-                        },
-                    )),
+            for m in ac.find_iter(text) {
+                if let Some(&(mi, id)) = self.anchor_targets.get(m.pattern().as_usize()) {
+                    let hit = Hit {
+                        start: m.start(),
+                        end: m.end(),
+                    };
+                    level.anchors.push((mi, id, hit));
                 }
             }
         }
-        level.keywords.sort_unstable_by_key(|h| (h.start, h.end));
-        level
-            .anchors
-            .sort_unstable_by_key(|(_, _, h)| (h.start, h.end));
 
         let ctx = Ctx {
             text,
-            keywords: Keywords::new(&level.keywords),
+            keywords: Keywords::new(text, &self.keywords, &mut level.keywords),
             depth,
         };
         let mut sink = Out {
@@ -496,45 +475,48 @@ impl Builder {
             .filter(|m| enabled.any_of(m.types()))
             .collect();
 
-        // One anchor automaton: context keywords, then module anchors.
+        // One anchor automaton for all modules' literals.
         let mut literals: Vec<String> = Vec::new();
         let mut anchor_targets = Vec::new();
-        for kw in Kw::ALL {
-            for w in kw.words() {
-                literals.push((*w).to_owned());
-                anchor_targets.push(AnchorTarget::Keyword(KwSet::of(&[*kw])));
-            }
-        }
         // One shapes regex: all modules' shapes ordered by priority (stable,
         // so ties keep module order).
         let mut shapes: Vec<(i32, usize, usize, u32, String)> = Vec::new();
         for (mi, m) in modules.iter().enumerate() {
             for a in m.anchors() {
                 literals.push(a.literal);
-                anchor_targets.push(AnchorTarget::Module(mi, a.id));
+                anchor_targets.push((mi, a.id));
             }
             for (si, s) in m.shapes().into_iter().enumerate() {
                 shapes.push((s.priority, mi, si, s.id, s.pattern));
             }
         }
         shapes.sort_by_key(|(p, mi, si, _, _)| (*p, *mi, *si));
-        let anchors = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .or_else(|_| {
+        // Leftmost-longest: at one position the longest literal wins
+        // (`sk-ant-` over `sk-`), which lets the searcher use its fast
+        // prefilters; modules whose literals nest handle both in one
+        // handler.
+        let anchors = if literals.is_empty() {
+            None
+        } else {
+            Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
+                    .match_kind(MatchKind::LeftmostLongest)
                     .build(&literals)
+                    .map_err(|e| {
+                        Error::new(ErrorKind::InvalidConfig {
+                            field: "built-in anchors".into(),
+                            problem: e.to_string(),
+                        })
+                    })?,
+            )
+        };
+        let keywords = KeywordMatcher::new().map_err(|e| {
+            Error::new(ErrorKind::InvalidConfig {
+                field: "built-in keywords".into(),
+                problem: e.to_string(),
             })
-            .map_err(|e| {
-                Error::new(ErrorKind::InvalidConfig {
-                    field: "built-in anchors".into(),
-                    problem: e.to_string(),
-                })
-            })?;
+        })?;
         let shape_targets: Vec<(usize, u32)> =
             shapes.iter().map(|(_, mi, _, id, _)| (*mi, *id)).collect();
         let patterns: Vec<&str> = shapes.iter().map(|s| s.4.as_str()).collect();
@@ -566,8 +548,9 @@ impl Builder {
                 modules,
                 shapes: shapes_re,
                 shape_targets,
-                anchors: Some(anchors),
+                anchors,
                 anchor_targets,
+                keywords,
                 custom,
                 allow_values: c.allow_list.values.iter().cloned().collect(),
                 allow_patterns,
@@ -590,7 +573,8 @@ mod tests {
     #[test]
     fn builtin_rule_set_compiles() {
         let s = Builder::new().build().expect("built-in rules compile");
-        assert!(s.engine_info().anchor_literals > 0);
+        assert!(s.engine_info().keywords > 0);
+        assert!(s.engine_info().shape_patterns > 0);
     }
 
     #[test]
