@@ -630,6 +630,21 @@ impl<'a> Keywords<'a> {
         None
     }
 
+    /// Calls `f` with the hits that start within `lo..hi` (sorted by start),
+    /// scanning that range first if needed.
+    pub(crate) fn with_range<R>(
+        &self,
+        lo: usize,
+        hi: usize,
+        f: impl FnOnce(&[KeywordHit]) -> R,
+    ) -> R {
+        self.ensure(lo, hi);
+        let st = self.state.borrow();
+        let a = st.hits.partition_point(|h| h.start < lo);
+        let b = st.hits.partition_point(|h| h.start < hi);
+        f(st.hits.get(a..b).unwrap_or(&[]))
+    }
+
     /// Whether a hit of a class in `set` lies within `window` bytes before
     /// `start` or after `end`.
     pub(crate) fn near(&self, start: usize, end: usize, window: usize, set: KwSet) -> bool {
@@ -669,6 +684,9 @@ mod tests {
             Some(8)
         );
         assert!(k.near(26, 28, 5, KwSet::of(&[Kw::Account])));
+        let n = k.with_range(0, text.len(), |hits| hits.len());
+        assert!(n >= 2);
+        assert_eq!(k.with_range(6, 9, |hits| hits.len()), 0);
         // Whole words only.
         let text = "assn: 1 unaccountable 2";
         let mut cache = KeywordCache::default();

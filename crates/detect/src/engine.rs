@@ -109,9 +109,25 @@ pub(crate) struct Ctx<'a> {
     pub(crate) keywords: Keywords<'a>,
     /// 0 for the original text, 1+ inside decoded views.
     pub(crate) depth: u8,
+    /// Every anchor occurrence of this text: (module index, anchor id, hit),
+    /// sorted by position.
+    pub(crate) anchors: &'a [(usize, u32, Hit)],
+    /// The index of the module whose `finish` is running.
+    pub(crate) module: std::cell::Cell<usize>,
 }
 
 impl<'a> Ctx<'a> {
+    /// In [`Module::finish`]: the occurrences of this module's own anchors,
+    /// in text order, as `(anchor id, hit)`. Lets a whole-text analysis
+    /// start from cheap literal triggers instead of rescanning the text.
+    pub(crate) fn my_anchors(&self) -> impl Iterator<Item = (u32, Hit)> + '_ {
+        let me = self.module.get();
+        self.anchors
+            .iter()
+            .filter(move |(mi, _, _)| *mi == me)
+            .map(|&(_, id, hit)| (id, hit))
+    }
+
     /// Shorthand for [`Keywords::before`] returning only whether one exists.
     pub(crate) fn kw_before(&self, pos: usize, window: usize, set: KwSet) -> bool {
         self.keywords.before(pos, window, set).is_some()

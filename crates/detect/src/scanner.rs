@@ -2,7 +2,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use deepsentinel_core::{Detector, EntityType, Finding, FindingFlags, Flow, Span};
 use regex_automata::meta;
 use regex_automata::util::pool::Pool;
@@ -213,7 +213,7 @@ impl Inner {
         level.anchors.clear();
 
         if let Some(ac) = &self.anchors {
-            for m in ac.find_iter(text) {
+            for m in ac.find_overlapping_iter(text) {
                 if let Some(&(mi, id)) = self.anchor_targets.get(m.pattern().as_usize()) {
                     let hit = Hit {
                         start: m.start(),
@@ -228,6 +228,8 @@ impl Inner {
             text,
             keywords: Keywords::new(text, &self.keywords, &mut level.keywords),
             depth,
+            anchors: &level.anchors,
+            module: std::cell::Cell::new(usize::MAX),
         };
         let mut sink = Out {
             findings: out,
@@ -251,7 +253,8 @@ impl Inner {
                 }
             }
         }
-        for m in &self.modules {
+        for (mi, m) in self.modules.iter().enumerate() {
+            ctx.module.set(mi);
             m.finish(&ctx, &mut sink);
         }
         if let Some(custom) = &self.custom {
@@ -491,17 +494,17 @@ impl Builder {
             }
         }
         shapes.sort_by_key(|(p, mi, si, _, _)| (*p, *mi, *si));
-        // Leftmost-longest: at one position the longest literal wins
-        // (`sk-ant-` over `sk-`), which lets the searcher use its fast
-        // prefilters; modules whose literals nest handle both in one
-        // handler.
+        // Overlapping matches: every literal fires, even when one nests in
+        // another (`auth` in `authorization`) or two modules share one, so
+        // modules never hide each other's anchors.
         let anchors = if literals.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| {
                         Error::new(ErrorKind::InvalidConfig {
