@@ -1,0 +1,416 @@
+//! Contextual secrets: values assigned to credential-named keys
+//! (`password = "…"`, `DB_PASSWORD=…`, `"apiKey": "…"`,
+//! `os.environ.get("SECRET", "…")`, `aws_secret_access_key: …`) and values
+//! introduced in prose (`Authorization: Bearer …`, `the token is …`).
+//! The span is the value only (no quotes). Values are gated by shape:
+//! placeholders, references, hashes, ids and code expressions are dropped.
+
+use super::tokens::{aws_secret_shape, emit};
+use super::util::{
+    class_count, classes, contains_ci, entropy, is_known_non_secret, is_lower_hex, is_placeholder,
+};
+use crate::engine::{Ctx, Out};
+
+/// What the key name says the value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyKind {
+    Password,
+    AwsSecret,
+    TwilioAuth,
+    Generic,
+}
+
+/// How the value was introduced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intro {
+    /// `key = value`, `key: value`, `"key": "value"`, …
+    Assigned,
+    /// `Bearer value`, `the token is value`, `with credential value`.
+    Prose,
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+/// Prefixes of tokens that their own recognizers handle.
+const HANDLED_PREFIXES: &[&[u8]] = &[
+    b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"glpat-", b"xox", b"sk_live_",
+    b"rk_live_", b"sk_test_", b"rk_test_", b"sk-", b"AKIA", b"ASIA", b"AIza", b"SG.", b"npm_",
+    b"pypi-", b"eyJ", b"-----BEGIN", b"hf_", b"https://hooks.slack.com",
+];
+
+/// Handles a credential word (`password`, `secret`, `token`, …) at
+/// `start..end`.
+pub(super) fn keyword(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    // The identifier around the word.
+    let mut i0 = start;
+    while i0 > 0 && start - i0 < 64 && b.get(i0 - 1).is_some_and(|&c| is_ident(c)) {
+        i0 -= 1;
+    }
+    let mut i1 = end;
+    while i1 < b.len() && i1 - end < 64 && b.get(i1).is_some_and(|&c| is_ident(c)) {
+        i1 += 1;
+    }
+    // Trailing dots/dashes are punctuation (`password.` in prose).
+    while i1 > end && matches!(b.get(i1 - 1), Some(b'.' | b'-')) {
+        i1 -= 1;
+    }
+    let Some(ident) = b.get(i0..i1) else { return };
+    let Some(kind) = key_kind(ident) else { return };
+    if let Some((v0, v1, quoted)) = assigned_value(b, i0, i1) {
+        judge(kind, Intro::Assigned, quoted, v0, v1, ctx, out);
+        return;
+    }
+    if let Some((v0, v1)) = prose_value(b, i0, i1, ident) {
+        judge(kind, Intro::Prose, false, v0, v1, ctx, out);
+    }
+}
+
+/// Classifies a key name (ASCII case-insensitive, separators ignored).
+fn key_kind(ident: &[u8]) -> Option<KeyKind> {
+    let mut buf = [0u8; 128];
+    let mut n = 0;
+    for &c in ident {
+        if c.is_ascii_alphanumeric() {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = c.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+    }
+    let k = buf.get(..n)?;
+    let has = |w: &[u8]| memchr::memmem::find(k, w).is_some();
+    // Names of things about a secret, not the secret.
+    const NOT_VALUE: &[&[u8]] = &[
+        b"id", b"name", b"url", b"uri", b"path", b"file", b"type", b"length", b"len", b"count",
+        b"hash", b"digest", b"checksum", b"header", b"expiry", b"expires", b"expiration", b"ttl",
+        b"endpoint", b"policy", b"field", b"prompt", b"label", b"regex", b"pattern", b"ref",
+        b"arn", b"version", b"format", b"mode", b"method", b"limit", b"size", b"used", b"usage",
+        b"tokens", b"min", b"max", b"reset", b"strength", b"hint", b"enabled", b"required",
+    ];
+    if NOT_VALUE.iter().any(|w| k.ends_with(w)) && !k.ends_with(b"pwd") {
+        return None;
+    }
+    const NOT_KEYS: &[&[u8]] = &[
+        b"author", b"oauthclientid", b"tokenizer", b"maxtokens", b"secretary", b"authority",
+        b"authenticat", b"authoriz", b"bypass", b"passport", b"compass", b"passenger",
+        b"passive", b"passage", b"publishable", b"public",
+    ];
+    if NOT_KEYS.iter().any(|w| has(w)) && !(has(b"bearer") || k == b"authorization") {
+        return None;
+    }
+    if has(b"secretaccesskey") || has(b"awssecret") {
+        return Some(KeyKind::AwsSecret);
+    }
+    if has(b"password") || has(b"passwd") || has(b"pwd") || has(b"passphrase") || k.ends_with(b"pass") {
+        return Some(KeyKind::Password);
+    }
+    if has(b"twilio") && has(b"token") {
+        return Some(KeyKind::TwilioAuth);
+    }
+    if has(b"secret")
+        || has(b"token")
+        || has(b"apikey")
+        || has(b"accesskey")
+        || has(b"auth")
+        || has(b"credential")
+        || has(b"bearer")
+        || has(b"passing")
+        || k == b"keyis"
+        || has(b"privatekey")
+        || has(b"signingkey")
+    {
+        return Some(KeyKind::Generic);
+    }
+    None
+}
+
+/// `ident <sep> value` forms. Returns the value range and whether it was
+/// quoted.
+fn assigned_value(b: &[u8], i0: usize, i1: usize) -> Option<(usize, usize, bool)> {
+    let mut p = i1;
+    let open_quote = i0.checked_sub(1).and_then(|k| b.get(k)).copied();
+    let key_quoted = matches!(open_quote, Some(b'"' | b'\'' | b'`'));
+    // A closing quote (or escaped quote) after a quoted key.
+    if key_quoted && b.get(p) == open_quote.as_ref() {
+        p += 1;
+    } else if b.get(p) == Some(&b'\\') && b.get(p + 1) == Some(&b'"') {
+        p += 2;
+    }
+    if b.get(p) == Some(&b']') {
+        p += 1;
+    }
+    p = skip_spaces(b, p);
+    let sep_ok = match (b.get(p), b.get(p + 1)) {
+        (Some(b':'), Some(b'=')) | (Some(b'='), Some(b'>')) | (Some(b'='), Some(b'=')) => {
+            p += 2;
+            true
+        }
+        (Some(b'=' | b':'), _) => {
+            p += 1;
+            true
+        }
+        // `get("KEY", "default")`: a quoted key inside a call.
+        (Some(b','), _) if key_quoted && i0 >= 2 && b.get(i0 - 2) == Some(&b'(') => {
+            p += 1;
+            true
+        }
+        _ => false,
+    };
+    if !sep_ok {
+        return None;
+    }
+    p = skip_spaces(b, p);
+    read_value(b, p).map(|(a, z, q)| (a, z, q))
+}
+
+fn skip_spaces(b: &[u8], mut p: usize) -> usize {
+    let mut n = 0;
+    while n < 16 && matches!(b.get(p), Some(b' ' | b'\t')) {
+        p += 1;
+        n += 1;
+    }
+    p
+}
+
+/// Reads a quoted or bare value at `p`.
+fn read_value(b: &[u8], p: usize) -> Option<(usize, usize, bool)> {
+    let q = *b.get(p)?;
+    if matches!(q, b'"' | b'\'' | b'`') || (q == b'\\' && b.get(p + 1) == Some(&b'"')) {
+        let (v0, esc) = if q == b'\\' { (p + 2, true) } else { (p + 1, false) };
+        let mut e = v0;
+        while e < b.len() && e - v0 <= 512 {
+            let c = *b.get(e)?;
+            if c == b'\n' || c == b'\r' {
+                return None;
+            }
+            if esc {
+                if c == b'\\' && b.get(e + 1) == Some(&b'"') {
+                    return Some((v0, e, true));
+                }
+            } else if c == q {
+                return Some((v0, e, true));
+            } else if c == b'\\' && q == b'"' {
+                // Escapes inside a JSON-ish string: skip the escaped byte.
+                e += 1;
+            }
+            e += 1;
+        }
+        return None;
+    }
+    let v0 = p;
+    let mut e = v0;
+    while e < b.len() && e - v0 <= 256 {
+        match b.get(e) {
+            Some(c) if c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b']' | b'}' | b'<' | b'>') => break,
+            Some(_) => e += 1,
+            None => break,
+        }
+    }
+    (e > v0).then_some((v0, e, false))
+}
+
+/// `Bearer value`, `token is value`, `with credential value`, `passing value`.
+fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, usize)> {
+    const WORDS: &[&[u8]] = &[
+        b"bearer",
+        b"token",
+        b"credential",
+        b"credentials",
+        b"password",
+        b"passwd",
+        b"secret",
+        b"passing",
+        b"passphrase",
+        b"key",
+        b"apikey",
+    ];
+    let _ = i0;
+    if !WORDS.iter().any(|w| ident.eq_ignore_ascii_case(w)) {
+        return None;
+    }
+    let mut p = i1;
+    if b.get(p) != Some(&b' ') {
+        return None;
+    }
+    p = skip_spaces(b, p);
+    // Optional `is` / `was` / `=`.
+    for w in [b"is ".as_slice(), b"was ".as_slice(), b"= ".as_slice(), b"is: ".as_slice()] {
+        if b.get(p..p + w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)) {
+            p = skip_spaces(b, p + w.len());
+            break;
+        }
+    }
+    let (v0, mut v1, quoted) = read_value(b, p)?;
+    if !quoted {
+        // Sentence punctuation after a bare value.
+        while v1 > v0 && matches!(b.get(v1 - 1), Some(b'.' | b':' | b'!' | b'?')) {
+            if b.get(v1).is_none_or(|c| c.is_ascii_whitespace()) {
+                v1 -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+    Some((v0, v1))
+}
+
+/// Decides whether `v0..v1` is a secret and of which subtype.
+fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    let Some(v) = b.get(v0..v1) else { return };
+    if v.len() < 6 || v.len() > 256 || is_placeholder(v) || is_known_non_secret(v) {
+        return;
+    }
+    if HANDLED_PREFIXES.iter().any(|p| v.starts_with(p)) {
+        return;
+    }
+    // `Authorization: Basic <base64>` and `Authorization: Bearer <token>`
+    // are handled from the scheme word.
+    let prose = intro == Intro::Prose;
+    // Structured formats first.
+    if aws_secret_shape(v) {
+        let score = match (kind, intro) {
+            (KeyKind::AwsSecret, _) => 0.95,
+            (_, Intro::Assigned) => 0.8,
+            (_, Intro::Prose) => 0.7,
+        };
+        emit(ctx, out, v0, v1, score, "aws_secret_access_key", "secret-aws-secret");
+        return;
+    }
+    if v.len() == 32 && v.iter().all(|&c| is_lower_hex(c)) {
+        let twilio = kind == KeyKind::TwilioAuth
+            || ctx.text.get(v0.saturating_sub(200)..v0).is_some_and(|w| contains_ci(w.as_bytes(), b"twilio"));
+        let (sub, score) = if twilio {
+            ("twilio_auth_token", 0.9)
+        } else if prose {
+            ("generic_secret", 0.65)
+        } else {
+            ("generic_secret", 0.75)
+        };
+        emit(ctx, out, v0, v1, score, sub, "secret-hex32");
+        return;
+    }
+    if let Some(sub) = bot_token_shape(v) {
+        emit(ctx, out, v0, v1, 0.9, sub, "secret-bot-token");
+        return;
+    }
+    if kind == KeyKind::AwsSecret {
+        // Not the 40-char shape: fall through to the generic checks.
+    }
+    let looks_random = random_shape(v);
+    let looks_password = password_shape(v, quoted || prose);
+    match (kind, intro) {
+        (KeyKind::Password, Intro::Assigned) if looks_password || looks_random => {
+            emit(ctx, out, v0, v1, 0.85, "generic_password", "secret-password");
+        }
+        (KeyKind::Password, Intro::Prose) if looks_password && strong_password(v) => {
+            emit(ctx, out, v0, v1, 0.75, "generic_password", "secret-password");
+        }
+        (_, Intro::Assigned) if looks_random => {
+            emit(ctx, out, v0, v1, 0.75, "generic_secret", "secret-generic");
+        }
+        (_, Intro::Assigned) if looks_password && strong_password(v) => {
+            emit(ctx, out, v0, v1, 0.7, "generic_password", "secret-generic");
+        }
+        (_, Intro::Prose) if looks_random => {
+            emit(ctx, out, v0, v1, 0.65, "generic_secret", "secret-generic");
+        }
+        (_, Intro::Prose) if looks_password && strong_password(v) => {
+            emit(ctx, out, v0, v1, 0.65, "generic_password", "secret-generic");
+        }
+        _ => {}
+    }
+}
+
+/// A machine-generated token: long, mixed, high entropy, no spaces.
+fn random_shape(v: &[u8]) -> bool {
+    if v.len() < 16 || v.iter().any(|c| c.is_ascii_whitespace() || !c.is_ascii_graphic()) {
+        return false;
+    }
+    let (lo, up, dg, _) = classes(v);
+    let mixed = (lo && up && dg) || (dg && (lo || up) && v.len() >= 20);
+    mixed && entropy(v) >= 3.5
+}
+
+/// A human-made password: no spaces, several character classes, not a
+/// code expression.
+fn password_shape(v: &[u8], quoted: bool) -> bool {
+    if v.len() < 6 || v.iter().any(|c| c.is_ascii_whitespace() || !c.is_ascii_graphic()) {
+        return false;
+    }
+    // Code, not a literal: calls, indexing, attribute paths.
+    if !quoted && (v.contains(&b'(') || v.contains(&b'[')) {
+        return false;
+    }
+    if v.iter().all(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'.') {
+        return false;
+    }
+    // File paths.
+    if matches!(v.first(), Some(b'/' | b'~')) || v.starts_with(b"./") || v.starts_with(b"C:\\") {
+        return false;
+    }
+    class_count(v) >= 2
+}
+
+/// Extra gate where the key does not say "password": letters and digits
+/// (or symbols) and some length.
+fn strong_password(v: &[u8]) -> bool {
+    let (lo, up, dg, sy) = classes(v);
+    v.len() >= 10 && (lo || up) && (dg || sy) && (dg as u8 + sy as u8 + lo as u8 + up as u8) >= 3
+        || v.len() >= 10 && (lo || up) && dg
+}
+
+/// Discord (`M…`.`…`.`…`) and Telegram (`123456:…`) bot tokens.
+fn bot_token_shape(v: &[u8]) -> Option<&'static str> {
+    let ok = |s: &[u8]| s.iter().all(|&c| super::util::is_b64url(c));
+    // Telegram: 6-12 digits, ':', 35 base64url.
+    if let Some(c) = memchr::memchr(b':', v) {
+        let (d, rest) = v.split_at(c);
+        let rest = rest.get(1..).unwrap_or(&[]);
+        if (6..=12).contains(&d.len()) && d.iter().all(u8::is_ascii_digit) && rest.len() == 35 && ok(rest) {
+            return Some("telegram_bot_token");
+        }
+    }
+    let mut parts = v.split(|&c| c == b'.');
+    let (a, m, z) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_none()
+        && (23..=28).contains(&a.len())
+        && matches!(a.first(), Some(b'M' | b'N' | b'O'))
+        && m.len() == 6
+        && (27..=40).contains(&z.len())
+        && ok(a)
+        && ok(m)
+        && ok(z)
+    {
+        return Some("discord_bot_token");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_kinds() {
+        assert_eq!(key_kind(b"REDIS_PASSWORD"), Some(KeyKind::Password));
+        assert_eq!(key_kind(b"awsSecretAccessKey"), Some(KeyKind::AwsSecret));
+        assert_eq!(key_kind(b"twilioAuthToken"), Some(KeyKind::TwilioAuth));
+        assert_eq!(key_kind(b"api_token"), Some(KeyKind::Generic));
+        assert_eq!(key_kind(b"password_hash"), None);
+        assert_eq!(key_kind(b"max_tokens"), None);
+        assert_eq!(key_kind(b"author"), None);
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(password_shape(b"Harbor%1121cobalt", false));
+        assert!(!password_shape(b"self.password", false));
+        assert!(!password_shape(b"get_pw()", false));
+        assert!(random_shape(b"hW69EvOHI8Uws6LmPDh2qP"));
+        assert!(!random_shape(b"hello-world-again"));
+    }
+}
