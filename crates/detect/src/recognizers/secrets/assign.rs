@@ -228,10 +228,16 @@ fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, u
         b"apikey",
     ];
     let _ = i0;
+    let mut p = i1;
+    // `key is`: the anchor already holds the verb.
+    if ident.len() > 3 && ident.get(ident.len() - 3..).is_some_and(|t| t.eq_ignore_ascii_case(b" is")) {
+        p = skip_spaces(b, p);
+        let (v0, v1, quoted) = read_value(b, p)?;
+        return Some(trim_sentence(b, v0, v1, quoted));
+    }
     if !WORDS.iter().any(|w| ident.eq_ignore_ascii_case(w)) {
         return None;
     }
-    let mut p = i1;
     if b.get(p) != Some(&b' ') {
         return None;
     }
@@ -243,7 +249,12 @@ fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, u
             break;
         }
     }
-    let (v0, mut v1, quoted) = read_value(b, p)?;
+    let (v0, v1, quoted) = read_value(b, p)?;
+    Some(trim_sentence(b, v0, v1, quoted))
+}
+
+/// Drops sentence punctuation after a bare value.
+fn trim_sentence(b: &[u8], v0: usize, mut v1: usize, quoted: bool) -> (usize, usize) {
     if !quoted {
         // Sentence punctuation after a bare value.
         while v1 > v0 && matches!(b.get(v1 - 1), Some(b'.' | b':' | b'!' | b'?')) {
@@ -254,7 +265,7 @@ fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, u
             }
         }
     }
-    Some((v0, v1))
+    (v0, v1)
 }
 
 /// Decides whether `v0..v1` is a secret and of which subtype.
@@ -264,7 +275,8 @@ fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &
     if v.len() < 6 || v.len() > 256 || is_placeholder(v) || is_known_non_secret(v) {
         return;
     }
-    if HANDLED_PREFIXES.iter().any(|p| v.starts_with(p)) {
+    // SOPS-encrypted values (`ENC[AES256_GCM,data:…]`) are ciphertext.
+    if HANDLED_PREFIXES.iter().any(|p| v.starts_with(p)) || v.starts_with(b"ENC[") {
         return;
     }
     // `Authorization: Basic <base64>` and `Authorization: Bearer <token>`
