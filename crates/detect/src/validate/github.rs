@@ -49,7 +49,7 @@ mod tests {
 
     #[test]
     fn known_shape() {
-        // Computed independently (Python zlib.crc32 + base62).
-        assert!(classic_checksum_ok(b"ocik9i7U18kzjgPtWBDahBaSg1cmBa1k52v4"));
+        // A synthetic token, computed independently (Python zlib.crc32 + base62).
+        assert!(classic_checksum_ok(b"FZto2M00C678u6WGXP15xnXLdqXuzx0ovtFU"));
     }
 }

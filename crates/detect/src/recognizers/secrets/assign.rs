@@ -60,6 +60,14 @@ pub(super) fn keyword(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>
     let Some(ident) = b.get(i0..i1) else { return };
     let Some(kind) = key_kind(ident) else { return };
     if let Some((v0, v1, quoted)) = assigned_value(b, i0, i1) {
+        // A URL query parameter (`?token=…`): one-time links and ids are
+        // part of the URL; only long machine tokens count.
+        if matches!(i0.checked_sub(1).and_then(|k| b.get(k)), Some(b'?' | b'&')) {
+            let long_random = b.get(v0..v1).is_some_and(|v| v.len() >= 20 && random_shape(v));
+            if !long_random {
+                return;
+            }
+        }
         judge(kind, Intro::Assigned, quoted, v0, v1, ctx, out);
         return;
     }
@@ -324,7 +332,7 @@ fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &
         (_, Intro::Assigned) if looks_random => {
             emit(ctx, out, v0, v1, 0.75, "generic_secret", "secret-generic");
         }
-        (_, Intro::Assigned) if looks_password && strong_password(v) => {
+        (_, Intro::Assigned) if quoted && looks_password && strong_password(v) => {
             emit(ctx, out, v0, v1, 0.7, "generic_password", "secret-generic");
         }
         (_, Intro::Prose) if looks_random => {
