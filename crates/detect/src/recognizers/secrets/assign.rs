@@ -35,9 +35,29 @@ fn is_ident(b: u8) -> bool {
 
 /// Prefixes of tokens that their own recognizers handle.
 const HANDLED_PREFIXES: &[&[u8]] = &[
-    b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_", b"glpat-", b"xox", b"sk_live_",
-    b"rk_live_", b"sk_test_", b"rk_test_", b"sk-", b"AKIA", b"ASIA", b"AIza", b"SG.", b"npm_",
-    b"pypi-", b"eyJ", b"-----BEGIN", b"hf_", b"https://hooks.slack.com",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
+    b"github_pat_",
+    b"glpat-",
+    b"xox",
+    b"sk_live_",
+    b"rk_live_",
+    b"sk_test_",
+    b"rk_test_",
+    b"sk-",
+    b"AKIA",
+    b"ASIA",
+    b"AIza",
+    b"SG.",
+    b"npm_",
+    b"pypi-",
+    b"eyJ",
+    b"-----BEGIN",
+    b"hf_",
+    b"https://hooks.slack.com",
 ];
 
 /// Handles a credential word (`password`, `secret`, `token`, …) at
@@ -63,7 +83,9 @@ pub(super) fn keyword(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>
         // A URL query parameter (`?token=…`): one-time links and ids are
         // part of the URL; only long machine tokens count.
         if matches!(i0.checked_sub(1).and_then(|k| b.get(k)), Some(b'?' | b'&')) {
-            let long_random = b.get(v0..v1).is_some_and(|v| v.len() >= 20 && random_shape(v));
+            let long_random = b
+                .get(v0..v1)
+                .is_some_and(|v| v.len() >= 20 && random_shape(v));
             if !long_random {
                 return;
             }
@@ -71,7 +93,7 @@ pub(super) fn keyword(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>
         judge(kind, Intro::Assigned, quoted, v0, v1, ctx, out);
         return;
     }
-    if let Some((v0, v1)) = prose_value(b, i0, i1, ident) {
+    if let Some((v0, v1)) = prose_value(b, i1, ident) {
         judge(kind, Intro::Prose, false, v0, v1, ctx, out);
     }
 }
@@ -92,19 +114,70 @@ fn key_kind(ident: &[u8]) -> Option<KeyKind> {
     let has = |w: &[u8]| memchr::memmem::find(k, w).is_some();
     // Names of things about a secret, not the secret.
     const NOT_VALUE: &[&[u8]] = &[
-        b"id", b"name", b"url", b"uri", b"path", b"file", b"type", b"length", b"len", b"count",
-        b"hash", b"digest", b"checksum", b"header", b"expiry", b"expires", b"expiration", b"ttl",
-        b"endpoint", b"policy", b"field", b"prompt", b"label", b"regex", b"pattern", b"ref",
-        b"arn", b"version", b"format", b"mode", b"method", b"limit", b"size", b"used", b"usage",
-        b"tokens", b"min", b"max", b"reset", b"strength", b"hint", b"enabled", b"required",
+        b"id",
+        b"name",
+        b"url",
+        b"uri",
+        b"path",
+        b"file",
+        b"type",
+        b"length",
+        b"len",
+        b"count",
+        b"hash",
+        b"digest",
+        b"checksum",
+        b"header",
+        b"expiry",
+        b"expires",
+        b"expiration",
+        b"ttl",
+        b"endpoint",
+        b"policy",
+        b"field",
+        b"prompt",
+        b"label",
+        b"regex",
+        b"pattern",
+        b"ref",
+        b"arn",
+        b"version",
+        b"format",
+        b"mode",
+        b"method",
+        b"limit",
+        b"size",
+        b"used",
+        b"usage",
+        b"tokens",
+        b"min",
+        b"max",
+        b"reset",
+        b"strength",
+        b"hint",
+        b"enabled",
+        b"required",
     ];
     if NOT_VALUE.iter().any(|w| k.ends_with(w)) && !k.ends_with(b"pwd") {
         return None;
     }
     const NOT_KEYS: &[&[u8]] = &[
-        b"author", b"oauthclientid", b"tokenizer", b"maxtokens", b"secretary", b"authority",
-        b"authenticat", b"authoriz", b"bypass", b"passport", b"compass", b"passenger",
-        b"passive", b"passage", b"publishable", b"public",
+        b"author",
+        b"oauthclientid",
+        b"tokenizer",
+        b"maxtokens",
+        b"secretary",
+        b"authority",
+        b"authenticat",
+        b"authoriz",
+        b"bypass",
+        b"passport",
+        b"compass",
+        b"passenger",
+        b"passive",
+        b"passage",
+        b"publishable",
+        b"public",
     ];
     if NOT_KEYS.iter().any(|w| has(w)) && !(has(b"bearer") || k == b"authorization") {
         return None;
@@ -112,7 +185,12 @@ fn key_kind(ident: &[u8]) -> Option<KeyKind> {
     if has(b"secretaccesskey") || has(b"awssecret") {
         return Some(KeyKind::AwsSecret);
     }
-    if has(b"password") || has(b"passwd") || has(b"pwd") || has(b"passphrase") || k.ends_with(b"pass") {
+    if has(b"password")
+        || has(b"passwd")
+        || has(b"pwd")
+        || has(b"passphrase")
+        || k.ends_with(b"pass")
+    {
         return Some(KeyKind::Password);
     }
     if has(b"twilio") && has(b"token") {
@@ -171,7 +249,7 @@ fn assigned_value(b: &[u8], i0: usize, i1: usize) -> Option<(usize, usize, bool)
         return None;
     }
     p = skip_spaces(b, p);
-    read_value(b, p).map(|(a, z, q)| (a, z, q))
+    read_value(b, p)
 }
 
 fn skip_spaces(b: &[u8], mut p: usize) -> usize {
@@ -187,7 +265,11 @@ fn skip_spaces(b: &[u8], mut p: usize) -> usize {
 fn read_value(b: &[u8], p: usize) -> Option<(usize, usize, bool)> {
     let q = *b.get(p)?;
     if matches!(q, b'"' | b'\'' | b'`') || (q == b'\\' && b.get(p + 1) == Some(&b'"')) {
-        let (v0, esc) = if q == b'\\' { (p + 2, true) } else { (p + 1, false) };
+        let (v0, esc) = if q == b'\\' {
+            (p + 2, true)
+        } else {
+            (p + 1, false)
+        };
         let mut e = v0;
         while e < b.len() && e - v0 <= 512 {
             let c = *b.get(e)?;
@@ -212,7 +294,15 @@ fn read_value(b: &[u8], p: usize) -> Option<(usize, usize, bool)> {
     let mut e = v0;
     while e < b.len() && e - v0 <= 256 {
         match b.get(e) {
-            Some(c) if c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b']' | b'}' | b'<' | b'>') => break,
+            Some(c)
+                if c.is_ascii_whitespace()
+                    || matches!(
+                        c,
+                        b'"' | b'\'' | b'`' | b',' | b';' | b')' | b']' | b'}' | b'<' | b'>'
+                    ) =>
+            {
+                break;
+            }
             Some(_) => e += 1,
             None => break,
         }
@@ -221,7 +311,7 @@ fn read_value(b: &[u8], p: usize) -> Option<(usize, usize, bool)> {
 }
 
 /// `Bearer value`, `token is value`, `with credential value`, `passing value`.
-fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, usize)> {
+fn prose_value(b: &[u8], i1: usize, ident: &[u8]) -> Option<(usize, usize)> {
     const WORDS: &[&[u8]] = &[
         b"bearer",
         b"token",
@@ -235,10 +325,13 @@ fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, u
         b"key",
         b"apikey",
     ];
-    let _ = i0;
     let mut p = i1;
     // `key is`: the anchor already holds the verb.
-    if ident.len() > 3 && ident.get(ident.len() - 3..).is_some_and(|t| t.eq_ignore_ascii_case(b" is")) {
+    if ident.len() > 3
+        && ident
+            .get(ident.len() - 3..)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b" is"))
+    {
         p = skip_spaces(b, p);
         let (v0, v1, quoted) = read_value(b, p)?;
         return Some(trim_sentence(b, v0, v1, quoted));
@@ -251,8 +344,15 @@ fn prose_value(b: &[u8], i0: usize, i1: usize, ident: &[u8]) -> Option<(usize, u
     }
     p = skip_spaces(b, p);
     // Optional `is` / `was` / `=`.
-    for w in [b"is ".as_slice(), b"was ".as_slice(), b"= ".as_slice(), b"is: ".as_slice()] {
-        if b.get(p..p + w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w)) {
+    for w in [
+        b"is ".as_slice(),
+        b"was ".as_slice(),
+        b"= ".as_slice(),
+        b"is: ".as_slice(),
+    ] {
+        if b.get(p..p + w.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(w))
+        {
             p = skip_spaces(b, p + w.len());
             break;
         }
@@ -277,7 +377,15 @@ fn trim_sentence(b: &[u8], v0: usize, mut v1: usize, quoted: bool) -> (usize, us
 }
 
 /// Decides whether `v0..v1` is a secret and of which subtype.
-fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+fn judge(
+    kind: KeyKind,
+    intro: Intro,
+    quoted: bool,
+    v0: usize,
+    v1: usize,
+    ctx: &Ctx<'_>,
+    out: &mut Out<'_>,
+) {
     let b = ctx.text.as_bytes();
     let Some(v) = b.get(v0..v1) else { return };
     if v.len() < 6 || v.len() > 256 || is_placeholder(v) || is_known_non_secret(v) {
@@ -297,12 +405,23 @@ fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &
             (_, Intro::Assigned) => 0.8,
             (_, Intro::Prose) => 0.7,
         };
-        emit(ctx, out, v0, v1, score, "aws_secret_access_key", "secret-aws-secret");
+        emit(
+            ctx,
+            out,
+            v0,
+            v1,
+            score,
+            "aws_secret_access_key",
+            "secret-aws-secret",
+        );
         return;
     }
     if v.len() == 32 && v.iter().all(|&c| is_lower_hex(c)) {
         let twilio = kind == KeyKind::TwilioAuth
-            || ctx.text.get(v0.saturating_sub(200)..v0).is_some_and(|w| contains_ci(w.as_bytes(), b"twilio"));
+            || ctx
+                .text
+                .get(v0.saturating_sub(200)..v0)
+                .is_some_and(|w| contains_ci(w.as_bytes(), b"twilio"));
         let (sub, score) = if twilio {
             ("twilio_auth_token", 0.9)
         } else if prose {
@@ -317,17 +436,30 @@ fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &
         emit(ctx, out, v0, v1, 0.9, sub, "secret-bot-token");
         return;
     }
-    if kind == KeyKind::AwsSecret {
-        // Not the 40-char shape: fall through to the generic checks.
-    }
     let looks_random = random_shape(v);
     let looks_password = password_shape(v, quoted || prose);
     match (kind, intro) {
         (KeyKind::Password, Intro::Assigned) if looks_password || looks_random => {
-            emit(ctx, out, v0, v1, 0.85, "generic_password", "secret-password");
+            emit(
+                ctx,
+                out,
+                v0,
+                v1,
+                0.85,
+                "generic_password",
+                "secret-password",
+            );
         }
         (KeyKind::Password, Intro::Prose) if looks_password && strong_password(v) => {
-            emit(ctx, out, v0, v1, 0.75, "generic_password", "secret-password");
+            emit(
+                ctx,
+                out,
+                v0,
+                v1,
+                0.75,
+                "generic_password",
+                "secret-password",
+            );
         }
         (_, Intro::Assigned) if looks_random => {
             emit(ctx, out, v0, v1, 0.75, "generic_secret", "secret-generic");
@@ -347,7 +479,10 @@ fn judge(kind: KeyKind, intro: Intro, quoted: bool, v0: usize, v1: usize, ctx: &
 
 /// A machine-generated token: long, mixed, high entropy, no spaces.
 fn random_shape(v: &[u8]) -> bool {
-    if v.len() < 16 || v.iter().any(|c| c.is_ascii_whitespace() || !c.is_ascii_graphic()) {
+    if v.len() < 16
+        || v.iter()
+            .any(|c| c.is_ascii_whitespace() || !c.is_ascii_graphic())
+    {
         return false;
     }
     let (lo, up, dg, _) = classes(v);
@@ -358,14 +493,19 @@ fn random_shape(v: &[u8]) -> bool {
 /// A human-made password: no spaces, several character classes, not a
 /// code expression.
 fn password_shape(v: &[u8], quoted: bool) -> bool {
-    if v.len() < 6 || v.iter().any(|c| c.is_ascii_whitespace() || !c.is_ascii_graphic()) {
+    if v.len() < 6
+        || v.iter()
+            .any(|c| c.is_ascii_whitespace() || !c.is_ascii_graphic())
+    {
         return false;
     }
     // Code, not a literal: calls, indexing, attribute paths.
     if !quoted && (v.contains(&b'(') || v.contains(&b'[')) {
         return false;
     }
-    if v.iter().all(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'.') {
+    if v.iter()
+        .all(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'.')
+    {
         return false;
     }
     // File paths.
@@ -390,7 +530,11 @@ fn bot_token_shape(v: &[u8]) -> Option<&'static str> {
     if let Some(c) = memchr::memchr(b':', v) {
         let (d, rest) = v.split_at(c);
         let rest = rest.get(1..).unwrap_or(&[]);
-        if (6..=12).contains(&d.len()) && d.iter().all(u8::is_ascii_digit) && rest.len() == 35 && ok(rest) {
+        if (6..=12).contains(&d.len())
+            && d.iter().all(u8::is_ascii_digit)
+            && rest.len() == 35
+            && ok(rest)
+        {
             return Some("telegram_bot_token");
         }
     }

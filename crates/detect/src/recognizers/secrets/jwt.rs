@@ -31,7 +31,9 @@ pub(super) fn jwt(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         // More segments: a JWE or something else.
         return;
     }
-    let Some(header) = b.get(start..h_end) else { return };
+    let Some(header) = b.get(start..h_end) else {
+        return;
+    };
     if !header_ok(header) {
         return;
     }

@@ -68,10 +68,16 @@ impl Secrets {
             a.push((p.to_string(), Kind::GithubClassic));
         }
         a.push(("github_pat_".to_string(), Kind::GithubFine));
-        for p in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxe-", "xoxe.", "xoxs-"] {
+        for p in [
+            "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxe-", "xoxe.", "xoxs-",
+        ] {
             a.push((p.to_string(), Kind::Slack));
         }
-        for p in ["hooks.slack.com/services/", "hooks.slack.com/workflows/", "hooks.slack.com/triggers/"] {
+        for p in [
+            "hooks.slack.com/services/",
+            "hooks.slack.com/workflows/",
+            "hooks.slack.com/triggers/",
+        ] {
             a.push((p.to_string(), Kind::SlackWebhook));
         }
         for p in ["sk_live_", "rk_live_", "sk_test_", "rk_test_"] {
@@ -85,9 +91,27 @@ impl Secrets {
         a.push(("eyJ".to_string(), Kind::Jwt));
         a.push(("://".to_string(), Kind::Url));
         for w in [
-            "password", "passwd", "pwd", "passphrase", "_pass", "secret", "token", "apikey",
-            "api_key", "api-key", "accesskey", "access_key", "auth", "credential", "bearer",
-            "passing", "key is", "private_key", "privatekey", "signing_key", "signingkey",
+            "password",
+            "passwd",
+            "pwd",
+            "passphrase",
+            "_pass",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "accesskey",
+            "access_key",
+            "auth",
+            "credential",
+            "bearer",
+            "passing",
+            "key is",
+            "private_key",
+            "privatekey",
+            "signing_key",
+            "signingkey",
         ] {
             a.push((w.to_string(), Kind::Keyword));
         }
@@ -137,6 +161,30 @@ impl Module for Secrets {
             Kind::Jwt => jwt::jwt(s, ctx, out),
             Kind::Url => url::url_credentials(s, ctx, out),
             Kind::Keyword => assign::keyword(s, hit.end, ctx, out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Scanner;
+
+    /// Every prefix of texts full of anchors, with multi-byte characters
+    /// glued to them, scans without panicking.
+    #[test]
+    fn truncations_do_not_panic() {
+        let texts = [
+            "é-----BEGIN RSA PRIVATE KEY-----\\nMIIé\\n-----END RSA PRIVATE KEY-----ü",
+            "password=\"é日本\" token: 'ü' Bearer é key is ö postgres://a:é@ü",
+            "ghp_ééé sk-ant-日本 xoxb-1é AKIAé eyJé.é.é SG.é SK日 AccountKey=é hooks.slack.com/services/é",
+            "os.environ.get(\"PASSWORD\", \"é\") api.telegram.org/bot1234567:é sk_live_é",
+        ];
+        let s = Scanner::new();
+        for t in texts {
+            for (i, _) in t.char_indices() {
+                let _ = s.scan(t.get(..i).unwrap_or(""));
+                let _ = s.scan(t.get(i..).unwrap_or(""));
+            }
         }
     }
 }

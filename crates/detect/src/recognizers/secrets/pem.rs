@@ -42,7 +42,9 @@ pub(super) fn pem(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     };
     let body = i + 5;
     let lim = body.saturating_add(MAX_BLOCK).min(b.len());
-    let Some(window) = b.get(body..lim) else { return };
+    let Some(window) = b.get(body..lim) else {
+        return;
+    };
     // The END marker with the same label.
     let mut pos = 0;
     let mut found = None;
@@ -56,7 +58,10 @@ pub(super) fn pem(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
             break;
         }
         // Another BEGIN before our END: the block is truncated.
-        if window.get(pos..at).is_some_and(|w| memchr::memmem::find(w, b"-----BEGIN ").is_some()) {
+        if window
+            .get(pos..at)
+            .is_some_and(|w| memchr::memmem::find(w, b"-----BEGIN ").is_some())
+        {
             break;
         }
         pos = at + 9;
@@ -70,7 +75,12 @@ pub(super) fn pem(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
                 let esc = c == b'\\' && matches!(b.get(e + 1), Some(b'n' | b'r'));
                 if esc {
                     e += 2;
-                } else if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\n' | b'\r' | b' ' | b'\t' | b':' | b'-' | b',') {
+                } else if c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        b'+' | b'/' | b'=' | b'\n' | b'\r' | b' ' | b'\t' | b':' | b'-' | b','
+                    )
+                {
                     e += 1;
                 } else {
                     break;

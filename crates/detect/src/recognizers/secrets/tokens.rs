@@ -68,42 +68,140 @@ const fn s(
 /// Prefix-format tokens without a special rule.
 pub(super) const SIMPLE: &[Simple] = &[
     s("glpat-", "gitlab_pat", Alpha::B64Url, 20, 80, 0.95),
-    s("glptt-", "gitlab_trigger_token", Alpha::B64Url, 20, 80, 0.93),
+    s(
+        "glptt-",
+        "gitlab_trigger_token",
+        Alpha::B64Url,
+        20,
+        80,
+        0.93,
+    ),
     s("gldt-", "gitlab_deploy_token", Alpha::B64Url, 20, 80, 0.93),
     s("glrt-", "gitlab_runner_token", Alpha::B64Url, 20, 80, 0.93),
-    s("GR1348941", "gitlab_runner_registration_token", Alpha::B64Url, 20, 40, 0.9),
+    s(
+        "GR1348941",
+        "gitlab_runner_registration_token",
+        Alpha::B64Url,
+        20,
+        40,
+        0.9,
+    ),
     s("AIza", "google_api_key", Alpha::B64Url, 35, 35, 0.95),
-    s("ya29.", "google_oauth_access_token", Alpha::B64Url, 30, 2048, 0.85),
+    s(
+        "ya29.",
+        "google_oauth_access_token",
+        Alpha::B64Url,
+        30,
+        2048,
+        0.85,
+    ),
     s("npm_", "npm_token", Alpha::Alnum, 36, 36, 0.95),
-    s("pypi-AgEIcHlwaS5vcmc", "pypi_token", Alpha::B64Url, 50, 1000, 0.97),
-    s("pypi-AgENdGVzdC5weXBpLm9yZw", "pypi_token", Alpha::B64Url, 50, 1000, 0.9),
+    s(
+        "pypi-AgEIcHlwaS5vcmc",
+        "pypi_token",
+        Alpha::B64Url,
+        50,
+        1000,
+        0.97,
+    ),
+    s(
+        "pypi-AgENdGVzdC5weXBpLm9yZw",
+        "pypi_token",
+        Alpha::B64Url,
+        50,
+        1000,
+        0.9,
+    ),
     s("hf_", "huggingface_token", Alpha::Alnum, 34, 40, 0.9),
     s("dapi", "databricks_token", Alpha::Hex, 32, 32, 0.9),
     s("dop_v1_", "digitalocean_pat", Alpha::Hex, 64, 64, 0.97),
-    s("doo_v1_", "digitalocean_oauth_token", Alpha::Hex, 64, 64, 0.97),
-    s("dor_v1_", "digitalocean_refresh_token", Alpha::Hex, 64, 64, 0.97),
+    s(
+        "doo_v1_",
+        "digitalocean_oauth_token",
+        Alpha::Hex,
+        64,
+        64,
+        0.97,
+    ),
+    s(
+        "dor_v1_",
+        "digitalocean_refresh_token",
+        Alpha::Hex,
+        64,
+        64,
+        0.97,
+    ),
     s("shpat_", "shopify_access_token", Alpha::Hex, 32, 32, 0.95),
     s("shpss_", "shopify_shared_secret", Alpha::Hex, 32, 32, 0.95),
-    s("shpca_", "shopify_custom_app_token", Alpha::Hex, 32, 32, 0.95),
-    s("shppa_", "shopify_private_app_token", Alpha::Hex, 32, 32, 0.95),
+    s(
+        "shpca_",
+        "shopify_custom_app_token",
+        Alpha::Hex,
+        32,
+        32,
+        0.95,
+    ),
+    s(
+        "shppa_",
+        "shopify_private_app_token",
+        Alpha::Hex,
+        32,
+        32,
+        0.95,
+    ),
     s("lin_api_", "linear_api_key", Alpha::Alnum, 40, 40, 0.93),
     s("PMAK-", "postman_api_key", Alpha::B64Url, 55, 64, 0.93),
     s("dp.pt.", "doppler_token", Alpha::Alnum, 40, 50, 0.93),
-    s("glsa_", "grafana_service_account_token", Alpha::B64Url, 40, 50, 0.93),
+    s(
+        "glsa_",
+        "grafana_service_account_token",
+        Alpha::B64Url,
+        40,
+        50,
+        0.93,
+    ),
     s("glc_", "grafana_cloud_token", Alpha::B64, 32, 400, 0.9),
     s("NRAK-", "newrelic_api_key", Alpha::UpperNum, 27, 27, 0.93),
     s("hvs.", "vault_token", Alpha::B64Url, 24, 200, 0.9),
     s("hvb.", "vault_batch_token", Alpha::B64Url, 24, 300, 0.9),
-    s("sq0atp-", "square_access_token", Alpha::B64Url, 22, 22, 0.93),
-    s("sq0csp-", "square_oauth_secret", Alpha::B64Url, 43, 43, 0.93),
+    s(
+        "sq0atp-",
+        "square_access_token",
+        Alpha::B64Url,
+        22,
+        22,
+        0.93,
+    ),
+    s(
+        "sq0csp-",
+        "square_oauth_secret",
+        Alpha::B64Url,
+        43,
+        43,
+        0.93,
+    ),
     s("EAAA", "square_access_token", Alpha::B64Url, 60, 60, 0.7),
-    s("AGE-SECRET-KEY-1", "age_secret_key", Alpha::UpperNum, 58, 58, 0.97),
+    s(
+        "AGE-SECRET-KEY-1",
+        "age_secret_key",
+        Alpha::UpperNum,
+        58,
+        58,
+        0.97,
+    ),
     s("tskey-", "tailscale_key", Alpha::B64Url, 20, 100, 0.9),
     s("gsk_", "groq_api_key", Alpha::Alnum, 52, 52, 0.93),
     s("r8_", "replicate_api_token", Alpha::Alnum, 37, 37, 0.9),
     s("pplx-", "perplexity_api_key", Alpha::Alnum, 48, 48, 0.93),
     s("xai-", "xai_api_key", Alpha::Alnum, 80, 80, 0.93),
-    s("ATATT3", "atlassian_api_token", Alpha::B64Url, 150, 300, 0.93),
+    s(
+        "ATATT3",
+        "atlassian_api_token",
+        Alpha::B64Url,
+        150,
+        300,
+        0.93,
+    ),
     s("figd_", "figma_token", Alpha::B64Url, 38, 50, 0.9),
     s("pul-", "pulumi_access_token", Alpha::Hex, 40, 40, 0.93),
     s("rubygems_", "rubygems_api_key", Alpha::Hex, 48, 48, 0.95),
@@ -112,9 +210,30 @@ pub(super) const SIMPLE: &[Simple] = &[
     s("xapp-", "slack_app_token", Alpha::B64Url, 40, 200, 0.93),
     s("sntrys_", "sentry_token", Alpha::B64, 60, 400, 0.93),
     s("sntryu_", "sentry_user_token", Alpha::Hex, 64, 64, 0.93),
-    s("ops_eyJ", "onepassword_service_token", Alpha::B64Url, 100, 2000, 0.93),
-    s("AccountKey=", "azure_storage_key", Alpha::B64, 40, 100, 0.95),
-    s("SharedAccessKey=", "azure_shared_access_key", Alpha::B64, 40, 100, 0.93),
+    s(
+        "ops_eyJ",
+        "onepassword_service_token",
+        Alpha::B64Url,
+        100,
+        2000,
+        0.93,
+    ),
+    s(
+        "AccountKey=",
+        "azure_storage_key",
+        Alpha::B64,
+        40,
+        100,
+        0.95,
+    ),
+    s(
+        "SharedAccessKey=",
+        "azure_shared_access_key",
+        Alpha::B64,
+        40,
+        100,
+        0.93,
+    ),
 ];
 
 /// Whether `pos..` starts with `lit` exactly (case-sensitive).
@@ -146,8 +265,7 @@ pub(super) fn simple(sp: &Simple, start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>
         return;
     }
     let kv = p.last() == Some(&b'=');
-    if !kv && (alnum_before(b, start) || b.get(start.wrapping_sub(1)) == Some(&b'_') && start > 0)
-    {
+    if !kv && (alnum_before(b, start) || b.get(start.wrapping_sub(1)) == Some(&b'_') && start > 0) {
         return;
     }
     let body = start + p.len();
@@ -180,7 +298,15 @@ pub(super) fn telegram(start: usize, lit_len: usize, ctx: &Ctx<'_>, out: &mut Ou
     if e - (d + 1) != 35 {
         return;
     }
-    emit(ctx, out, s0, e, 0.95, "telegram_bot_token", "secret-telegram");
+    emit(
+        ctx,
+        out,
+        s0,
+        e,
+        0.95,
+        "telegram_bot_token",
+        "secret-telegram",
+    );
 }
 
 /// AWS access key ids: a 4-letter resource prefix and 16 upper-case
@@ -195,7 +321,9 @@ pub(super) fn aws_key_id(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         return;
     }
     let body = start + 4;
-    let end = run_end(b, body, 16, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let end = run_end(b, body, 16, |c| {
+        c.is_ascii_uppercase() || c.is_ascii_digit()
+    });
     if end - body != 16 || alnum_at(b, end) {
         return;
     }
@@ -209,7 +337,11 @@ pub(super) fn aws_key_id(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     } else {
         "aws_unique_id"
     };
-    let score = if subtype == "aws_access_key_id" { 0.95 } else { 0.75 };
+    let score = if subtype == "aws_access_key_id" {
+        0.95
+    } else {
+        0.75
+    };
     emit(ctx, out, start, end, score, subtype, "secret-aws-key-id");
     if subtype == "aws_access_key_id" {
         aws_pair(start, end, ctx, out);
@@ -229,12 +361,24 @@ fn aws_pair(id_start: usize, id_end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
             continue;
         }
         let e = run_end(b, i, 64, is_b64);
-        let starts_clean = i == 0 || b.get(i - 1).is_some_and(|&p| !is_b64(p) && p != b'=' && p != b'-' && p != b'_');
-        let ends_clean = b.get(e).is_none_or(|&n| !is_b64(n) && n != b'=' && n != b'-' && n != b'_');
+        let starts_clean = i == 0
+            || b.get(i - 1)
+                .is_some_and(|&p| !is_b64(p) && p != b'=' && p != b'-' && p != b'_');
+        let ends_clean = b
+            .get(e)
+            .is_none_or(|&n| !is_b64(n) && n != b'=' && n != b'-' && n != b'_');
         if e - i == 40 && starts_clean && ends_clean {
             if let Some(v) = b.get(i..e) {
                 if aws_secret_shape(v) {
-                    emit(ctx, out, i, e, 0.85, "aws_secret_access_key", "secret-aws-pair");
+                    emit(
+                        ctx,
+                        out,
+                        i,
+                        e,
+                        0.85,
+                        "aws_secret_access_key",
+                        "secret-aws-pair",
+                    );
                 }
             }
         }
@@ -257,7 +401,9 @@ pub(super) fn aws_secret_shape(v: &[u8]) -> bool {
 /// score under the default threshold.
 pub(super) fn github_classic(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    let Some(pre) = b.get(start..start + 4) else { return };
+    let Some(pre) = b.get(start..start + 4) else {
+        return;
+    };
     let subtype = match pre {
         b"ghp_" => "github_pat_classic",
         b"gho_" => "github_oauth",
@@ -278,7 +424,11 @@ pub(super) fn github_classic(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     if body_is_filler(v) {
         return;
     }
-    let score = if github::classic_checksum_ok(v) { 0.99 } else { 0.4 };
+    let score = if github::classic_checksum_ok(v) {
+        0.99
+    } else {
+        0.4
+    };
     emit(ctx, out, start, end, score, subtype, "secret-github");
 }
 
@@ -295,14 +445,28 @@ pub(super) fn github_fine(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     if !(70..=100).contains(&n) || body_is_filler(v) {
         return;
     }
-    let score = if n == 82 && v.get(22) == Some(&b'_') { 0.98 } else { 0.85 };
-    emit(ctx, out, start, end, score, "github_pat_fine_grained", "secret-github");
+    let score = if n == 82 && v.get(22) == Some(&b'_') {
+        0.98
+    } else {
+        0.85
+    };
+    emit(
+        ctx,
+        out,
+        start,
+        end,
+        score,
+        "github_pat_fine_grained",
+        "secret-github",
+    );
 }
 
 /// Slack tokens `xoxb-`/`xoxp-`/`xoxa-`/`xoxr-`/`xoxe-`/`xoxe.xoxp-`.
 pub(super) fn slack(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    let Some(pre) = b.get(start..start + 5) else { return };
+    let Some(pre) = b.get(start..start + 5) else {
+        return;
+    };
     let subtype = match pre {
         b"xoxb-" => "slack_bot_token",
         b"xoxp-" => "slack_user_token",
@@ -315,7 +479,9 @@ pub(super) fn slack(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     if alnum_before(b, start) {
         return;
     }
-    let end = run_end(b, start + 5, 300, |c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.');
+    let end = run_end(b, start + 5, 300, |c| {
+        c.is_ascii_alphanumeric() || c == b'-' || c == b'.'
+    });
     // Trailing dashes/dots are punctuation.
     let mut e = end;
     while e > start && matches!(b.get(e - 1), Some(b'-' | b'.')) {
@@ -342,7 +508,9 @@ pub(super) fn slack_webhook(start: usize, lit_len: usize, ctx: &Ctx<'_>, out: &m
         start
     };
     let body = start + lit_len;
-    let end = run_end(b, body, 200, |c| c.is_ascii_alphanumeric() || c == b'/' || c == b'_' || c == b'-');
+    let end = run_end(b, body, 200, |c| {
+        c.is_ascii_alphanumeric() || c == b'/' || c == b'_' || c == b'-'
+    });
     let Some(v) = b.get(body..end) else { return };
     let mut e = end;
     while e > body && matches!(b.get(e - 1), Some(b'/' | b'-' | b'_')) {
@@ -352,13 +520,23 @@ pub(super) fn slack_webhook(start: usize, lit_len: usize, ctx: &Ctx<'_>, out: &m
     if segs < 2 || e - body < 20 || body_is_filler(v) {
         return;
     }
-    emit(ctx, out, s0, e, 0.96, "slack_webhook_url", "secret-slack-webhook");
+    emit(
+        ctx,
+        out,
+        s0,
+        e,
+        0.96,
+        "slack_webhook_url",
+        "secret-slack-webhook",
+    );
 }
 
 /// Stripe secret and restricted keys (`sk_live_`, `rk_live_`, `_test_`).
 pub(super) fn stripe(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    let Some(pre) = b.get(start..start + 8) else { return };
+    let Some(pre) = b.get(start..start + 8) else {
+        return;
+    };
     let (subtype, test) = match pre {
         b"sk_live_" => ("stripe_secret_key", false),
         b"rk_live_" => ("stripe_restricted_key", false),
@@ -370,7 +548,9 @@ pub(super) fn stripe(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         return;
     }
     let end = run_end(b, start + 8, 247, |c| c.is_ascii_alphanumeric());
-    let Some(v) = b.get(start + 8..end) else { return };
+    let Some(v) = b.get(start + 8..end) else {
+        return;
+    };
     if !(20..=247).contains(&v.len()) || b.get(end) == Some(&b'_') || body_is_filler(v) {
         return;
     }
@@ -393,7 +573,10 @@ pub(super) fn stripe(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
 /// long random `sk-` keys.
 pub(super) fn sk(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    if !exact(b, start, b"sk-") || alnum_before(b, start) || b.get(start.wrapping_sub(1)) == Some(&b'-') && start > 0 {
+    if !exact(b, start, b"sk-")
+        || alnum_before(b, start)
+        || b.get(start.wrapping_sub(1)) == Some(&b'-') && start > 0
+    {
         return;
     }
     let rest = start + 3;
@@ -416,10 +599,21 @@ pub(super) fn sk(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
             return;
         }
     } else if v.starts_with(b"or-v1-") {
-        if v.len() == 70 { ("openrouter_api_key", 0.95) } else { return }
-    } else if v.starts_with(b"proj-") || v.starts_with(b"svcacct-") || v.starts_with(b"admin-") || v.starts_with(b"None-") {
+        if v.len() == 70 {
+            ("openrouter_api_key", 0.95)
+        } else {
+            return;
+        }
+    } else if v.starts_with(b"proj-")
+        || v.starts_with(b"svcacct-")
+        || v.starts_with(b"admin-")
+        || v.starts_with(b"None-")
+    {
         if v.len() >= 40 {
-            ("openai_api_key", if has_openai_marker { 0.99 } else { 0.95 })
+            (
+                "openai_api_key",
+                if has_openai_marker { 0.99 } else { 0.95 },
+            )
         } else {
             return;
         }
@@ -431,7 +625,11 @@ pub(super) fn sk(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         if !mixed {
             return;
         }
-        if v.len() == 48 { ("openai_api_key", 0.9) } else { ("api_key_sk", 0.8) }
+        if v.len() == 48 {
+            ("openai_api_key", 0.9)
+        } else {
+            ("api_key_sk", 0.8)
+        }
     } else {
         return;
     };
@@ -457,20 +655,33 @@ pub(super) fn sendgrid(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     if body_is_filler(v) {
         return;
     }
-    emit(ctx, out, start, be, 0.98, "sendgrid_api_key", "secret-sendgrid");
+    emit(
+        ctx,
+        out,
+        start,
+        be,
+        0.98,
+        "sendgrid_api_key",
+        "secret-sendgrid",
+    );
 }
 
 /// Twilio API key SIDs: `SK` + 32 lower-case hex.
 pub(super) fn twilio_sk(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    if !exact(b, start, b"SK") || alnum_before(b, start) || b.get(start.wrapping_sub(1)) == Some(&b'_') && start > 0 {
+    if !exact(b, start, b"SK")
+        || alnum_before(b, start)
+        || b.get(start.wrapping_sub(1)) == Some(&b'_') && start > 0
+    {
         return;
     }
     let end = run_end(b, start + 2, 32, is_lower_hex);
     if end - (start + 2) != 32 || alnum_at(b, end) {
         return;
     }
-    let Some(v) = b.get(start + 2..end) else { return };
+    let Some(v) = b.get(start + 2..end) else {
+        return;
+    };
     if body_is_filler(v) {
         return;
     }

@@ -158,8 +158,12 @@ pub(super) fn is_placeholder(v: &[u8]) -> bool {
     if v.is_empty() {
         return true;
     }
-    if matches!(v.first(), Some(b'$' | b'%' | b'@' | b'!' | b'&' | b'*' | b'|' | b'>'))
-        && !v.get(1..).is_some_and(|r| r.len() >= 8 && class_count(r) >= 3)
+    if matches!(
+        v.first(),
+        Some(b'$' | b'%' | b'@' | b'!' | b'&' | b'*' | b'|' | b'>')
+    ) && !v
+        .get(1..)
+        .is_some_and(|r| r.len() >= 8 && class_count(r) >= 3)
     {
         return true;
     }
@@ -199,7 +203,13 @@ pub(super) fn is_known_non_secret(v: &[u8]) -> bool {
         return true;
     }
     const PREFIXES: &[&[u8]] = &[
-        b"sha512-", b"sha384-", b"sha256-", b"sha1-", b"pk_live_", b"pk_test_", b"md5-",
+        b"sha512-",
+        b"sha384-",
+        b"sha256-",
+        b"sha1-",
+        b"pk_live_",
+        b"pk_test_",
+        b"md5-",
     ];
     PREFIXES
         .iter()
@@ -257,7 +267,9 @@ mod tests {
     #[test]
     fn non_secrets() {
         assert!(is_known_non_secret(b"6f48b3ca-3973-4bff-811a-9250702288a3"));
-        assert!(is_known_non_secret(b"7504ebc5a7efde15cd5cfb69165275fafcc10a14"));
+        assert!(is_known_non_secret(
+            b"7504ebc5a7efde15cd5cfb69165275fafcc10a14"
+        ));
         assert!(!is_known_non_secret(b"0d42a210d1c938c5c61b4e6408ea00e2"));
     }
 
