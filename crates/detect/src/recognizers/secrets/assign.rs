@@ -79,7 +79,24 @@ pub(super) fn keyword(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>
     }
     let Some(ident) = b.get(i0..i1) else { return };
     let Some(kind) = key_kind(ident) else { return };
-    if let Some((v0, v1, quoted)) = assigned_value(b, i0, i1) {
+    if let Some((mut v0, mut v1, mut quoted)) = assigned_value(b, i0, i1) {
+        // `Authorization: Basic …` / `Bearer …` / `Token …`: the credential
+        // follows the scheme word.
+        let scheme = b.get(v0..v1).unwrap_or(&[]);
+        if [b"basic".as_slice(), b"bearer", b"token", b"digest"]
+            .iter()
+            .any(|w| scheme.eq_ignore_ascii_case(w))
+        {
+            let is_basic = scheme.eq_ignore_ascii_case(b"basic");
+            let Some((w0, w1)) = after_scheme(b, v0, v1, quoted) else {
+                return;
+            };
+            if is_basic {
+                basic_auth(w0, w1, ctx, out);
+                return;
+            }
+            (v0, v1, quoted) = (w0, w1, false);
+        }
         // A URL query parameter (`?token=…`): one-time links and ids are
         // part of the URL; only long machine tokens count.
         if matches!(i0.checked_sub(1).and_then(|k| b.get(k)), Some(b'?' | b'&')) {
@@ -98,8 +115,90 @@ pub(super) fn keyword(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>
     }
 }
 
+/// The token after `Basic `/`Bearer ` inside a (possibly quoted) value.
+fn after_scheme(b: &[u8], v0: usize, v1: usize, quoted: bool) -> Option<(usize, usize)> {
+    let mut p = v1;
+    if b.get(p) != Some(&b' ') {
+        return None;
+    }
+    p = skip_spaces(b, p);
+    let _ = (v0, quoted);
+    let (w0, w1, _) = read_value(b, p)?;
+    Some((w0, w1))
+}
+
+/// `Basic <base64(user:password)>`.
+fn basic_auth(v0: usize, v1: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    use base64::Engine as _;
+    let Some(v) = ctx.text.as_bytes().get(v0..v1) else {
+        return;
+    };
+    if v.len() < 8 || v.len() > 512 || is_placeholder(v) {
+        return;
+    }
+    let mut buf = [0u8; 400];
+    let Ok(n) = base64::engine::general_purpose::STANDARD.decode_slice(v, &mut buf) else {
+        return;
+    };
+    let Some(d) = buf.get(..n) else { return };
+    let Some(colon) = memchr::memchr(b':', d) else {
+        return;
+    };
+    let pw = d.get(colon + 1..).unwrap_or(&[]);
+    if pw.is_empty() || !d.iter().all(|c| c.is_ascii_graphic() || *c == b' ') || is_placeholder(pw)
+    {
+        return;
+    }
+    emit(
+        ctx,
+        out,
+        v0,
+        v1,
+        0.85,
+        "basic_auth_credentials",
+        "secret-basic-auth",
+    );
+}
+
+/// Password words in other languages (matched as anchors too).
+pub(super) const FOREIGN_PASSWORD_WORDS: &[&str] = &[
+    "passwort",
+    "kennwort",
+    "wachtwoord",
+    "contraseña",
+    "contrasena",
+    "senha",
+    "mot de passe",
+    "mot_de_passe",
+    "motdepasse",
+    "lösenord",
+    "losenord",
+    "adgangskode",
+    "salasana",
+    "hasło",
+    "haslo",
+    "heslo",
+    "jelszó",
+    "пароль",
+    "密码",
+    "密碼",
+    "パスワード",
+    "비밀번호",
+    "şifre",
+    "sifre",
+    "mật khẩu",
+    "kata sandi",
+    "katasandi",
+];
+
 /// Classifies a key name (ASCII case-insensitive, separators ignored).
 fn key_kind(ident: &[u8]) -> Option<KeyKind> {
+    if FOREIGN_PASSWORD_WORDS
+        .iter()
+        .any(|w| contains_ci(ident, w.as_bytes()))
+    {
+        return Some(KeyKind::Password);
+    }
     let mut buf = [0u8; 128];
     let mut n = 0;
     for &c in ident {
@@ -217,6 +316,16 @@ fn key_kind(ident: &[u8]) -> Option<KeyKind> {
 /// quoted.
 fn assigned_value(b: &[u8], i0: usize, i1: usize) -> Option<(usize, usize, bool)> {
     let mut p = i1;
+    // `<password>value</password>`
+    if i0 > 0 && b.get(i0 - 1) == Some(&b'<') && b.get(i1) == Some(&b'>') {
+        let v0 = i1 + 1;
+        let len = b
+            .get(v0..)?
+            .iter()
+            .take(256)
+            .position(|&c| c == b'<' || c == b'\n')?;
+        return (len > 0).then_some((v0, v0 + len, true));
+    }
     let open_quote = i0.checked_sub(1).and_then(|k| b.get(k)).copied();
     let key_quoted = matches!(open_quote, Some(b'"' | b'\'' | b'`'));
     // A closing quote (or escaped quote) after a quoted key.
@@ -325,6 +434,11 @@ fn prose_value(b: &[u8], i1: usize, ident: &[u8]) -> Option<(usize, usize)> {
         b"key",
         b"apikey",
     ];
+    // `--password value` on a command line.
+    let ident = {
+        let d = ident.iter().take_while(|&&c| c == b'-').count();
+        ident.get(d..).unwrap_or(ident)
+    };
     let mut p = i1;
     // `key is`: the anchor already holds the verb.
     if ident.len() > 3

@@ -46,6 +46,8 @@ enum Kind {
     Jwt,
     Url,
     Keyword,
+    AzureAdSecret,
+    DiscordWebhook,
 }
 
 pub(crate) struct Secrets {
@@ -115,6 +117,18 @@ impl Secrets {
         ] {
             a.push((w.to_string(), Kind::Keyword));
         }
+        for w in assign::FOREIGN_PASSWORD_WORDS {
+            a.push((w.to_string(), Kind::Keyword));
+        }
+        a.push(("Q~".to_string(), Kind::AzureAdSecret));
+        a.push((
+            "discord.com/api/webhooks/".to_string(),
+            Kind::DiscordWebhook,
+        ));
+        a.push((
+            "discordapp.com/api/webhooks/".to_string(),
+            Kind::DiscordWebhook,
+        ));
         Secrets { anchors: a }
     }
 }
@@ -161,6 +175,8 @@ impl Module for Secrets {
             Kind::Jwt => jwt::jwt(s, ctx, out),
             Kind::Url => url::url_credentials(s, ctx, out),
             Kind::Keyword => assign::keyword(s, hit.end, ctx, out),
+            Kind::AzureAdSecret => tokens::azure_ad_secret(s, ctx, out),
+            Kind::DiscordWebhook => tokens::discord_webhook(s, lit.len(), ctx, out),
         }
     }
 }

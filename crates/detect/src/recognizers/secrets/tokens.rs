@@ -219,6 +219,16 @@ pub(super) const SIMPLE: &[Simple] = &[
         0.93,
     ),
     s(
+        "GOCSPX-",
+        "google_oauth_client_secret",
+        Alpha::B64Url,
+        28,
+        28,
+        0.95,
+    ),
+    s("key-", "mailgun_api_key", Alpha::Hex, 32, 32, 0.8),
+    s("HRKU-", "heroku_api_key", Alpha::B64Url, 60, 70, 0.9),
+    s(
         "AccountKey=",
         "azure_storage_key",
         Alpha::B64,
@@ -686,4 +696,71 @@ pub(super) fn twilio_sk(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         return;
     }
     emit(ctx, out, start, end, 0.9, "twilio_api_key", "secret-twilio");
+}
+
+/// Azure AD (Entra ID) client secrets: 3 characters, a digit, `Q~`, then
+/// 31-34 characters of `A-Za-z0-9_~.-`.
+pub(super) fn azure_ad_secret(q: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    if b.get(q..q + 2) != Some(b"Q~".as_slice()) || q < 4 {
+        return;
+    }
+    let set = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'~' | b'.' | b'-');
+    let start = q - 4;
+    if !b.get(q - 1).is_some_and(u8::is_ascii_digit)
+        || !b
+            .get(start..q - 1)
+            .is_some_and(|h| h.iter().all(|&c| set(c)))
+        || start > 0 && b.get(start - 1).is_some_and(|&c| set(c))
+    {
+        return;
+    }
+    let end = run_end(b, q + 2, 34, set);
+    let n = end - (q + 2);
+    let Some(v) = b.get(q + 2..end) else { return };
+    if !(31..=34).contains(&n) || body_is_filler(v) {
+        return;
+    }
+    let (lo, up, dg, _) = super::util::classes(v);
+    if !(lo && up && dg) {
+        return;
+    }
+    emit(
+        ctx,
+        out,
+        start,
+        end,
+        0.85,
+        "azure_ad_client_secret",
+        "secret-azure-ad",
+    );
+}
+
+/// Discord webhooks: the whole `https://discord.com/api/webhooks/<id>/<token>`.
+pub(super) fn discord_webhook(start: usize, lit_len: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    let s0 = if start >= 8 && exact(b, start - 8, b"https://") {
+        start - 8
+    } else {
+        start
+    };
+    let id0 = start + lit_len;
+    let id1 = run_end(b, id0, 20, |c| c.is_ascii_digit());
+    if !(17..=20).contains(&(id1 - id0)) || b.get(id1) != Some(&b'/') {
+        return;
+    }
+    let t1 = run_end(b, id1 + 1, 100, is_b64url);
+    let Some(v) = b.get(id1 + 1..t1) else { return };
+    if !(60..=80).contains(&v.len()) || body_is_filler(v) {
+        return;
+    }
+    emit(
+        ctx,
+        out,
+        s0,
+        t1,
+        0.95,
+        "discord_webhook_url",
+        "secret-discord-webhook",
+    );
 }
