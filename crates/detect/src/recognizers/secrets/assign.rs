@@ -692,3 +692,166 @@ mod tests {
         assert!(!random_shape(b"hello-world-again"));
     }
 }
+
+/// Random-looking tokens shortly after a credential keyword (`secret`,
+/// `token`, `api key`, `password`, …) on the same line, whatever the
+/// phrasing between them. Only machine-shaped values qualify here (AWS
+/// secret keys, 32-hex tokens, long mixed-case random strings); human
+/// passwords need an explicit key or phrase.
+pub(super) fn near_keywords(ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    use crate::context::Kw;
+    let b = ctx.text.as_bytes();
+    let mut last_end = 0;
+    for h in ctx.keywords.all() {
+        if !(h.classes.contains(Kw::Secret) || h.classes.contains(Kw::Password)) || h.end < last_end
+        {
+            continue;
+        }
+        let lim = h.end.saturating_add(120).min(b.len());
+        let Some(win) = b.get(h.end..lim) else {
+            continue;
+        };
+        let line = memchr::memchr(b'\n', win).unwrap_or(win.len());
+        // Inline data (`data:image/png;base64,…`) and public keys are
+        // not secrets.
+        let line_text = win.get(..line).unwrap_or(&[]);
+        if contains_ci(line_text, b"base64,")
+            || contains_ci(line_text, b"ssh-")
+            || contains_ci(line_text, b"ecdsa-sha2")
+            || contains_ci(line_text, b"public")
+        {
+            continue;
+        }
+        let mut i = h.end;
+        let stop = h.end + line;
+        let mut tokens = 0;
+        while i < stop && tokens < 8 {
+            // Skip separators.
+            while i < stop
+                && b.get(i).is_some_and(|&c| {
+                    c.is_ascii_whitespace()
+                        || matches!(
+                            c,
+                            b'"' | b'\''
+                                | b'`'
+                                | b','
+                                | b';'
+                                | b'('
+                                | b')'
+                                | b'['
+                                | b']'
+                                | b'{'
+                                | b'}'
+                                | b'<'
+                                | b'>'
+                                | b':'
+                                | b'='
+                        )
+                })
+            {
+                i += 1;
+            }
+            let t0 = i;
+            while i < stop
+                && b.get(i).is_some_and(|&c| {
+                    !(c.is_ascii_whitespace()
+                        || matches!(
+                            c,
+                            b'"' | b'\''
+                                | b'`'
+                                | b','
+                                | b';'
+                                | b'('
+                                | b')'
+                                | b'['
+                                | b']'
+                                | b'{'
+                                | b'}'
+                                | b'<'
+                                | b'>'
+                                | b':'
+                        ))
+                })
+            {
+                i += 1;
+            }
+            if i == t0 {
+                break;
+            }
+            tokens += 1;
+            let mut t1 = i;
+            while t1 > t0 && matches!(b.get(t1 - 1), Some(b'.' | b'!' | b'?')) {
+                t1 -= 1;
+            }
+            // `name=value`: the value.
+            let mut t = t0;
+            if let Some(k) = b.get(t0..t1).and_then(|v| memchr::memchr(b'=', v)) {
+                let head_ident = b.get(t0..t0 + k).is_some_and(|hd| {
+                    !hd.is_empty() && hd.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+                });
+                if head_ident && b.get(t0 + k + 1).is_some_and(|&c| c != b'=') {
+                    t = t0 + k + 1;
+                }
+            }
+            if loose_token(t, t1, ctx, out) {
+                last_end = t1;
+            }
+        }
+    }
+}
+
+fn loose_token(t0: usize, t1: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) -> bool {
+    let Some(v) = ctx.text.as_bytes().get(t0..t1) else {
+        return false;
+    };
+    if v.len() < 16
+        || v.len() > 200
+        || v.contains(&b'\\')
+        || v.first() == Some(&b'-')
+        || v.starts_with(b"AAAA")
+        || is_placeholder(v)
+        || is_known_non_secret(v)
+        || HANDLED_PREFIXES.iter().any(|p| v.starts_with(p))
+    {
+        return false;
+    }
+    if aws_secret_shape(v) {
+        emit(
+            ctx,
+            out,
+            t0,
+            t1,
+            0.7,
+            "aws_secret_access_key",
+            "secret-near-keyword",
+        );
+        return true;
+    }
+    if v.len() == 32 && v.iter().all(|&c| is_lower_hex(c)) {
+        let twilio = ctx
+            .text
+            .get(t0.saturating_sub(200)..t0)
+            .is_some_and(|w| contains_ci(w.as_bytes(), b"twilio"));
+        let sub = if twilio {
+            "twilio_auth_token"
+        } else {
+            "generic_secret"
+        };
+        emit(ctx, out, t0, t1, 0.65, sub, "secret-near-keyword");
+        return true;
+    }
+    let (lo, up, dg, _) = classes(v);
+    if v.len() >= 20 && lo && up && dg && random_shape(v) {
+        emit(
+            ctx,
+            out,
+            t0,
+            t1,
+            0.6,
+            "generic_secret",
+            "secret-near-keyword",
+        );
+        return true;
+    }
+    false
+}

@@ -97,7 +97,7 @@ impl Secrets {
             "passwd",
             "pwd",
             "passphrase",
-            "_pass",
+            "pass",
             "secret",
             "token",
             "apikey",
@@ -148,6 +148,10 @@ impl Module for Secrets {
             .enumerate()
             .map(|(i, (lit, _))| Anchor::new(i as u32, lit.clone()))
             .collect()
+    }
+
+    fn finish(&self, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        assign::near_keywords(ctx, out);
     }
 
     fn on_anchor(&self, anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
