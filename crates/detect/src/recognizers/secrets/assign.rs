@@ -668,31 +668,6 @@ fn bot_token_shape(v: &[u8]) -> Option<&'static str> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_kinds() {
-        assert_eq!(key_kind(b"REDIS_PASSWORD"), Some(KeyKind::Password));
-        assert_eq!(key_kind(b"awsSecretAccessKey"), Some(KeyKind::AwsSecret));
-        assert_eq!(key_kind(b"twilioAuthToken"), Some(KeyKind::TwilioAuth));
-        assert_eq!(key_kind(b"api_token"), Some(KeyKind::Generic));
-        assert_eq!(key_kind(b"password_hash"), None);
-        assert_eq!(key_kind(b"max_tokens"), None);
-        assert_eq!(key_kind(b"author"), None);
-    }
-
-    #[test]
-    fn shapes() {
-        assert!(password_shape(b"Harbor%1121cobalt", false));
-        assert!(!password_shape(b"self.password", false));
-        assert!(!password_shape(b"get_pw()", false));
-        assert!(random_shape(b"hW69EvOHI8Uws6LmPDh2qP"));
-        assert!(!random_shape(b"hello-world-again"));
-    }
-}
-
 /// Random-looking tokens shortly after a credential keyword (`secret`,
 /// `token`, `api key`, `password`, …) on the same line, whatever the
 /// phrasing between them. Only machine-shaped values qualify here (AWS
@@ -719,6 +694,7 @@ pub(super) fn near_keywords(ctx: &Ctx<'_>, out: &mut Out<'_>) {
             || contains_ci(line_text, b"ssh-")
             || contains_ci(line_text, b"ecdsa-sha2")
             || contains_ci(line_text, b"public")
+            || line_text.windows(4).any(|w| w == b"ENC[")
         {
             continue;
         }
@@ -854,4 +830,29 @@ fn loose_token(t0: usize, t1: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) -> bool {
         return true;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_kinds() {
+        assert_eq!(key_kind(b"REDIS_PASSWORD"), Some(KeyKind::Password));
+        assert_eq!(key_kind(b"awsSecretAccessKey"), Some(KeyKind::AwsSecret));
+        assert_eq!(key_kind(b"twilioAuthToken"), Some(KeyKind::TwilioAuth));
+        assert_eq!(key_kind(b"api_token"), Some(KeyKind::Generic));
+        assert_eq!(key_kind(b"password_hash"), None);
+        assert_eq!(key_kind(b"max_tokens"), None);
+        assert_eq!(key_kind(b"author"), None);
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(password_shape(b"Harbor%1121cobalt", false));
+        assert!(!password_shape(b"self.password", false));
+        assert!(!password_shape(b"get_pw()", false));
+        assert!(random_shape(b"hW69EvOHI8Uws6LmPDh2qP"));
+        assert!(!random_shape(b"hello-world-again"));
+    }
 }
