@@ -167,6 +167,10 @@ pub(super) fn is_placeholder(v: &[u8]) -> bool {
     {
         return true;
     }
+    // String interpolation (`f"{user}_{env}"`, `%(pw)s`).
+    if v.contains(&b'{') && v.contains(&b'}') || contains_ci(v, b"%s") || contains_ci(v, b"%(") {
+        return true;
+    }
     if PLACEHOLDER_WORDS.iter().any(|w| v.eq_ignore_ascii_case(w)) {
         return true;
     }
