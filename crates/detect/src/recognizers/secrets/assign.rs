@@ -284,6 +284,10 @@ fn key_kind(ident: &[u8]) -> Option<KeyKind> {
     if has(b"secretaccesskey") || has(b"awssecret") {
         return Some(KeyKind::AwsSecret);
     }
+    // A bare `pass` (boarding pass, first pass) is a weak hint.
+    if k == b"pass" {
+        return Some(KeyKind::Generic);
+    }
     if has(b"password")
         || has(b"passwd")
         || has(b"pwd")
