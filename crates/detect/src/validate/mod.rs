@@ -4,6 +4,7 @@
 //! format allows (spaces, dashes, dots), so `4111-1111-1111-1111` and
 //! `4111111111111111` validate alike.
 
+pub(crate) mod github;
 pub(crate) mod luhn;
 
 /// A validator a custom rule can name.
