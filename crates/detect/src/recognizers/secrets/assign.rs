@@ -9,7 +9,7 @@ use super::tokens::{aws_secret_shape, emit};
 use super::util::{
     class_count, classes, contains_ci, entropy, is_known_non_secret, is_lower_hex, is_placeholder,
 };
-use crate::engine::{Ctx, Out};
+use crate::engine::{Ctx, Hit, Out};
 
 /// What the key name says the value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -677,13 +677,14 @@ fn bot_token_shape(v: &[u8]) -> Option<&'static str> {
 /// phrasing between them. Only machine-shaped values qualify here (AWS
 /// secret keys, 32-hex tokens, long mixed-case random strings); human
 /// passwords need an explicit key or phrase.
-pub(super) fn near_keywords(ctx: &Ctx<'_>, out: &mut Out<'_>) {
-    use crate::context::Kw;
+///
+/// `hits` are the occurrences of credential words (whole words only are
+/// used), in text order.
+pub(super) fn near_keywords(ctx: &Ctx<'_>, out: &mut Out<'_>, hits: impl Iterator<Item = Hit>) {
     let b = ctx.text.as_bytes();
     let mut last_end = 0;
-    for h in ctx.keywords.all() {
-        if !(h.classes.contains(Kw::Secret) || h.classes.contains(Kw::Password)) || h.end < last_end
-        {
+    for h in hits {
+        if h.end < last_end || !crate::text::is_alnum_bounded(ctx.text, h.start, h.end) {
             continue;
         }
         let lim = h.end.saturating_add(120).min(b.len());

@@ -19,6 +19,7 @@
 
 use deepsentinel_core::EntityType;
 
+use crate::context::Kw;
 use crate::engine::{Anchor, Ctx, Hit, Module, Out};
 
 mod assign;
@@ -48,10 +49,17 @@ enum Kind {
     Keyword,
     AzureAdSecret,
     DiscordWebhook,
+    /// A credential word that only marks a place to look near (see
+    /// [`assign::near_keywords`]).
+    Mark,
 }
 
 pub(crate) struct Secrets {
     anchors: Vec<(String, Kind)>,
+    /// Per anchor: whether it is a credential word (the `Secret` and
+    /// `Password` keyword classes) that [`assign::near_keywords`] looks
+    /// after.
+    credential_word: Vec<bool>,
 }
 
 impl Secrets {
@@ -129,7 +137,25 @@ impl Secrets {
             "discordapp.com/api/webhooks/".to_string(),
             Kind::DiscordWebhook,
         ));
-        Secrets { anchors: a }
+        // Credential words with no parser of their own still mark places
+        // to look near.
+        let words: Vec<&str> = [Kw::Secret, Kw::Password]
+            .iter()
+            .flat_map(|k| k.words().iter().copied())
+            .collect();
+        for w in &words {
+            if !a.iter().any(|(lit, _)| lit.eq_ignore_ascii_case(w)) {
+                a.push((w.to_string(), Kind::Mark));
+            }
+        }
+        let credential_word = a
+            .iter()
+            .map(|(lit, _)| words.iter().any(|w| lit.eq_ignore_ascii_case(w)))
+            .collect();
+        Secrets {
+            anchors: a,
+            credential_word,
+        }
     }
 }
 
@@ -151,7 +177,16 @@ impl Module for Secrets {
     }
 
     fn finish(&self, ctx: &Ctx<'_>, out: &mut Out<'_>) {
-        assign::near_keywords(ctx, out);
+        let hits = ctx
+            .my_anchors()
+            .filter(|(id, _)| {
+                self.credential_word
+                    .get(*id as usize)
+                    .copied()
+                    .unwrap_or(false)
+            })
+            .map(|(_, hit)| hit);
+        assign::near_keywords(ctx, out, hits);
     }
 
     fn on_anchor(&self, anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
@@ -181,6 +216,7 @@ impl Module for Secrets {
             Kind::Keyword => assign::keyword(s, hit.end, ctx, out),
             Kind::AzureAdSecret => tokens::azure_ad_secret(s, ctx, out),
             Kind::DiscordWebhook => tokens::discord_webhook(s, lit.len(), ctx, out),
+            Kind::Mark => {}
         }
     }
 }
