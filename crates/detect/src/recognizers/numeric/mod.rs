@@ -1,0 +1,653 @@
+//! Numeric and identifier recognizers: CREDIT_CARD, US_SSN, US_ITIN,
+//! PHONE_NUMBER, NPI, UK_NHS, US_BANK_NUMBER, US_PASSPORT,
+//! MEDICAL_RECORD_NUMBER and US_DRIVER_LICENSE.
+//!
+//! Digit sequences are ambiguous between these types, so one classifier
+//! decides: a candidate run of digit groups is parsed into groups (stack
+//! buffers, no allocation), split into space-separated *units*, and the
+//! longest run of units that forms a value is reported. The nearest type
+//! keyword before the value (`SSN`, `NPI`, `account`, `routing`, …) picks
+//! the type for context-only identifiers and vetoes others; formats and
+//! checksums (Luhn + IIN, SSN issuance, ITIN groups, NANP, mod 11, NPI
+//! Luhn) carry the rest.
+
+mod cards;
+mod ids;
+mod phone;
+
+use deepsentinel_core::{EntityType, FindingFlags};
+
+use crate::context::{Kw, KwSet};
+use crate::engine::{Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
+use crate::text;
+use crate::validate::{aba, nhs, npi, ssn};
+
+pub(crate) struct Numeric;
+
+const NUM: u32 = 0;
+
+/// Keyword classes that say what a nearby number is.
+const TYPE_KWS: KwSet = KwSet::of(&[
+    Kw::Ssn,
+    Kw::Itin,
+    Kw::TaxId,
+    Kw::Card,
+    Kw::Account,
+    Kw::Routing,
+    Kw::Passport,
+    Kw::DriverLicense,
+    Kw::Mrn,
+    Kw::Npi,
+    Kw::Nhs,
+    Kw::Phone,
+    Kw::Fax,
+    Kw::Order,
+    Kw::Version,
+    Kw::Iban,
+]);
+
+/// How far before a value its keyword may be.
+const WINDOW: usize = 40;
+
+const MAX_GROUPS: usize = 32;
+const MAX_DIGITS: usize = 96;
+const MAX_UNITS_PER_VALUE: usize = 7;
+
+#[derive(Clone, Copy, Default)]
+struct Group {
+    /// Byte span (including brackets) in the text.
+    start: usize,
+    end: usize,
+    /// Index of the first digit in the digit buffer, and count.
+    d0: u8,
+    nd: u8,
+    /// Separator byte before this group (0 for the first / after `(`).
+    sep: u8,
+    paren: bool,
+}
+
+struct Cand {
+    groups: [Group; MAX_GROUPS],
+    ng: usize,
+    digits: [u8; MAX_DIGITS],
+    plus_at: Option<usize>,
+}
+
+impl Cand {
+    fn parse(t: &str, hit: Hit) -> Cand {
+        let mut c = Cand {
+            groups: [Group::default(); MAX_GROUPS],
+            ng: 0,
+            digits: [0; MAX_DIGITS],
+            plus_at: None,
+        };
+        let bytes = t.as_bytes();
+        let mut i = hit.start;
+        let mut nd = 0usize;
+        let mut sep = 0u8;
+        while i < hit.end {
+            let Some(&b) = bytes.get(i) else { break };
+            match b {
+                b'+' => {
+                    c.plus_at = Some(i);
+                    i += 1;
+                }
+                b'0'..=b'9' | b'(' => {
+                    let paren = b == b'(';
+                    let start = i;
+                    if paren {
+                        i += 1;
+                    }
+                    let d0 = nd;
+                    while let Some(&x) = bytes.get(i) {
+                        if i >= hit.end || !x.is_ascii_digit() {
+                            break;
+                        }
+                        if let Some(slot) = c.digits.get_mut(nd) {
+                            *slot = x - b'0';
+                        }
+                        nd += 1;
+                        i += 1;
+                    }
+                    if paren && bytes.get(i) == Some(&b')') {
+                        i += 1;
+                    }
+                    if nd > MAX_DIGITS || c.ng >= MAX_GROUPS {
+                        return c;
+                    }
+                    if let Some(g) = c.groups.get_mut(c.ng) {
+                        *g = Group {
+                            start,
+                            end: i,
+                            d0: d0 as u8,
+                            nd: (nd - d0) as u8,
+                            sep,
+                            paren,
+                        };
+                        c.ng += 1;
+                    }
+                    sep = 0;
+                }
+                b' ' | b'-' | b'.' => {
+                    sep = b;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The nearest type keyword classes around a span.
+#[derive(Clone, Copy)]
+struct Near {
+    /// Classes of the closest keyword(s) before (or, failing that, just
+    /// after) the value.
+    kws: KwSet,
+    /// All type classes within the window before.
+    any: KwSet,
+}
+
+impl Near {
+    fn has(&self, k: Kw) -> bool {
+        self.kws.contains(k)
+    }
+}
+
+fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
+    let hits = ctx.keywords.all();
+    let lo = start.saturating_sub(WINDOW + 64);
+    let first = hits.partition_point(|h| h.start < lo);
+    let mut best = usize::MAX;
+    let mut kws = KwSet::EMPTY;
+    let mut any = KwSet::EMPTY;
+    for h in hits.get(first..).unwrap_or(&[]) {
+        if h.start >= start {
+            break;
+        }
+        if h.end > start || start - h.end > WINDOW {
+            continue;
+        }
+        let cls = intersect(h.classes, TYPE_KWS);
+        if cls == KwSet::EMPTY {
+            continue;
+        }
+        any = any.union(cls);
+        let d = start - h.end;
+        if d < best {
+            best = d;
+            kws = cls;
+        } else if d == best {
+            kws = kws.union(cls);
+        }
+    }
+    if kws == KwSet::EMPTY {
+        if let Some((h, _)) = ctx.keywords.after(end, 16, TYPE_KWS) {
+            kws = intersect(h.classes, TYPE_KWS);
+        }
+    }
+    Near { kws, any }
+}
+
+fn intersect(a: KwSet, b: KwSet) -> KwSet {
+    let mut r = KwSet::EMPTY;
+    for k in Kw::ALL {
+        if a.contains(*k) && b.contains(*k) {
+            r = r.union(KwSet::of(&[*k]));
+        }
+    }
+    r
+}
+
+/// One value interpretation of groups `a..=b`.
+struct View<'a> {
+    d: &'a [u8],
+    lens: [u8; 16],
+    paren: [bool; 16],
+    ng: usize,
+    start: usize,
+    end: usize,
+    plus: bool,
+    /// Separators used between groups (bit 0 space, 1 dash, 2 dot).
+    seps: u8,
+}
+
+const SP: u8 = 1;
+const DASH: u8 = 2;
+const DOT: u8 = 4;
+
+impl View<'_> {
+    fn lens(&self) -> &[u8] {
+        self.lens.get(..self.ng).unwrap_or(&[])
+    }
+    fn single(&self) -> bool {
+        self.ng == 1 && !self.plus && !self.paren[0]
+    }
+}
+
+fn push(
+    out: &mut Out<'_>,
+    t: &str,
+    ty: EntityType,
+    v: &View<'_>,
+    score: f32,
+    rule: &'static str,
+) {
+    out.push(
+        t,
+        PendingFinding::new(ty, v.start, v.end, score.clamp(0.0, 1.0), rule),
+    );
+}
+
+impl Numeric {
+    fn handle_num(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        let c = Cand::parse(t, hit);
+        if c.ng == 0 {
+            return;
+        }
+        let total: usize = c.groups.iter().take(c.ng).map(|g| usize::from(g.nd)).sum();
+        if total < 6 {
+            return;
+        }
+        // Boundaries: drop an edge group glued to letters or that looks like
+        // part of an amount / date / decimal.
+        let mut lo = 0usize;
+        let mut hi = c.ng;
+        let start = c.plus_at.unwrap_or(c.groups[0].start);
+        if bad_before(t, start) {
+            lo = 1;
+        }
+        if bad_after(t, c.groups[c.ng - 1].end) {
+            hi -= 1;
+        }
+        if lo >= hi {
+            return;
+        }
+        // Units: runs of groups joined by non-space separators.
+        let mut i = lo;
+        while i < hi {
+            if i > lo && c.groups[i].sep != b' ' {
+                // Not the start of a unit.
+                i += 1;
+                continue;
+            }
+            let mut done = false;
+            // Unit ends after i (exclusive ends of units), longest first.
+            let mut ends = [0usize; MAX_UNITS_PER_VALUE];
+            let mut ne = 0;
+            let mut j = i + 1;
+            while j <= hi && ne < MAX_UNITS_PER_VALUE {
+                if j == hi || c.groups[j].sep == b' ' {
+                    ends[ne] = j;
+                    ne += 1;
+                }
+                j += 1;
+            }
+            for k in (0..ne).rev() {
+                let e = ends[k];
+                if self.classify(&c, i, e, lo, ctx, out) {
+                    i = e;
+                    done = true;
+                    break;
+                }
+            }
+            if !done {
+                i += 1;
+            }
+        }
+    }
+
+    /// Tries groups `a..b` as one value. Returns true when the groups are
+    /// consumed (a finding was pushed, or context says they are a value we
+    /// must not report, such as an ABA routing number).
+    fn classify(
+        &self,
+        c: &Cand,
+        a: usize,
+        b: usize,
+        lo: usize,
+        ctx: &Ctx<'_>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let t = ctx.text;
+        if b <= a || b - a > 16 {
+            return false;
+        }
+        let g0 = c.groups[a];
+        let gl = c.groups[b - 1];
+        let plus = a == lo && c.plus_at.is_some() && lo == 0;
+        let start = if plus {
+            c.plus_at.unwrap_or(g0.start)
+        } else {
+            g0.start
+        };
+        let d0 = usize::from(g0.d0);
+        let d1 = usize::from(gl.d0) + usize::from(gl.nd);
+        let Some(d) = c.digits.get(d0..d1) else {
+            return false;
+        };
+        let mut v = View {
+            d,
+            lens: [0; 16],
+            paren: [false; 16],
+            ng: b - a,
+            start,
+            end: gl.end,
+            plus,
+            seps: 0,
+        };
+        for (k, g) in c.groups.iter().enumerate().take(b).skip(a) {
+            v.lens[k - a] = g.nd;
+            v.paren[k - a] = g.paren;
+            if k > a {
+                v.seps |= match g.sep {
+                    b' ' => SP,
+                    b'-' => DASH,
+                    b'.' => DOT,
+                    _ => 0,
+                };
+            }
+        }
+        let n = d.len();
+        if !(6..=19).contains(&n) {
+            return false;
+        }
+        // A lone `(` or `)` at the edges must balance.
+        if t.as_bytes().get(v.end.wrapping_sub(1)) == Some(&b')') && !g0.paren && v.ng == 1 {
+            return false;
+        }
+        let nr = near(ctx, start, v.end);
+        let lens = v.lens();
+        let single = v.single();
+
+        // Context-only identifiers: the nearest keyword decides.
+        if single {
+            if nr.has(Kw::Routing) {
+                return true;
+            }
+            if nr.has(Kw::Npi) && n == 10 {
+                if npi::is_valid_digits(d) {
+                    push(out, t, EntityType::Npi, &v, 0.95, "npi");
+                }
+                return true;
+            }
+            if nr.has(Kw::Nhs) && n == 10 {
+                if nhs::is_valid_digits(d) {
+                    push(out, t, EntityType::UkNhs, &v, 0.95, "nhs");
+                }
+                return true;
+            }
+            if (nr.has(Kw::Ssn) || nr.has(Kw::Itin) || nr.has(Kw::TaxId)) && n == 9 {
+                return self.ssn(&v, nr, true, t, out);
+            }
+            if nr.has(Kw::Passport) && (n == 9 || n == 8) {
+                push(out, t, EntityType::UsPassport, &v, 0.85, "passport");
+                return true;
+            }
+            if nr.has(Kw::Mrn) && (6..=10).contains(&n) {
+                push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
+                return true;
+            }
+            if nr.has(Kw::DriverLicense) && (5..=13).contains(&n) {
+                push(out, t, EntityType::UsDriverLicense, &v, 0.8, "dl");
+                return true;
+            }
+            if nr.has(Kw::Account) && !nr.has(Kw::Card) && (8..=17).contains(&n) {
+                if n == 9 && aba::is_valid_digits(d) && nr.any.contains(Kw::Routing) {
+                    return true;
+                }
+                push(out, t, EntityType::UsBankNumber, &v, 0.85, "bank-account");
+                return true;
+            }
+        }
+
+        let negative = (nr.has(Kw::Order) || nr.has(Kw::Version) || nr.has(Kw::Iban))
+            && !nr.has(Kw::Card)
+            && !nr.has(Kw::Phone);
+
+        // Cards.
+        if cards::grouping_ok(lens) && !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0
+        {
+            if let Some(brand) = cards::check(d) {
+                let mut s = if v.ng > 1 { 0.85 } else { 0.75 };
+                if nr.any.contains(Kw::Card) {
+                    s += 0.1;
+                }
+                if negative {
+                    s -= 0.3;
+                }
+                let mut f = PendingFinding::new(
+                    EntityType::CreditCard,
+                    v.start,
+                    v.end,
+                    f32::min(s, 1.0),
+                    "card",
+                )
+                .subtype(brand);
+                if cards::is_test_pan(d) {
+                    f = f.flags(FindingFlags::TEST_VALUE);
+                }
+                out.push(t, f);
+                return true;
+            }
+            if nr.has(Kw::Card) && n >= 13 {
+                return true;
+            }
+        }
+
+        // SSN / ITIN written 3-2-4.
+        if n == 9 && matches!(lens, [3, 2, 4]) && (v.seps == DASH || v.seps == SP) {
+            return self.ssn(&v, nr, false, t, out);
+        }
+
+        // Other context-typed grouped formats.
+        if nr.has(Kw::Mrn) && matches!(lens, [3, 2, 3]) && v.seps == DASH {
+            push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
+            return true;
+        }
+        if nr.has(Kw::DriverLicense) && matches!(lens, [3, 3, 3]) && v.seps & DOT == 0 {
+            push(out, t, EntityType::UsDriverLicense, &v, 0.8, "dl");
+            return true;
+        }
+        if nr.has(Kw::Passport) && matches!(lens, [3, 3, 3]) && v.seps & DOT == 0 {
+            push(out, t, EntityType::UsPassport, &v, 0.8, "passport");
+            return true;
+        }
+
+        // NHS numbers (3-3-4 or a run of ten).
+        if n == 10 && (single || (matches!(lens, [3, 3, 4]) && v.seps & DOT == 0 && !v.paren[0])) {
+            let valid = nhs::is_valid_digits(d);
+            if nr.has(Kw::Nhs) {
+                if valid {
+                    push(out, t, EntityType::UkNhs, &v, 0.95, "nhs");
+                }
+                return true;
+            }
+            if valid && !single && v.seps == SP && !nr.has(Kw::Phone) && !nr.has(Kw::Fax) {
+                let s = if nr.any.contains(Kw::Nhs) { 0.9 } else { 0.6 };
+                push(out, t, EntityType::UkNhs, &v, s, "nhs");
+                return true;
+            }
+            if valid && single && nr.any.contains(Kw::Nhs) {
+                push(out, t, EntityType::UkNhs, &v, 0.8, "nhs");
+                return true;
+            }
+        }
+
+        // NPI without its keyword right before: the provider context nearby.
+        if single && n == 10 && npi::is_valid_digits(d) && nr.any.contains(Kw::Npi) {
+            push(out, t, EntityType::Npi, &v, 0.8, "npi");
+            return true;
+        }
+
+        // Phones.
+        let p = phone::PhoneIn {
+            digits: d,
+            lens,
+            paren: v.paren.get(..v.ng).unwrap_or(&[]),
+            plus: v.plus,
+            dots: v.seps & DOT != 0,
+        };
+        if let Some((base, needs_ctx)) = phone::check(&p) {
+            let phone_ctx = nr.any.contains(Kw::Phone) || nr.any.contains(Kw::Fax);
+            if needs_ctx && !phone_ctx {
+                return false;
+            }
+            let mut s = base;
+            if phone_ctx {
+                s += 0.15;
+            }
+            if negative {
+                s -= 0.3;
+            }
+            // Another identifier's keyword right before: not a phone unless
+            // the format is unmistakable.
+            let other = nr.has(Kw::Ssn)
+                || nr.has(Kw::Npi)
+                || nr.has(Kw::Nhs)
+                || nr.has(Kw::Mrn)
+                || nr.has(Kw::Passport)
+                || nr.has(Kw::DriverLicense)
+                || nr.has(Kw::Account)
+                || nr.has(Kw::Routing);
+            if other && !nr.has(Kw::Phone) && !v.plus && !v.paren[0] {
+                s -= 0.3;
+            }
+            if s >= 0.5 {
+                push(out, t, EntityType::PhoneNumber, &v, s, "phone");
+                return true;
+            }
+            return false;
+        }
+        false
+    }
+
+    fn ssn(&self, v: &View<'_>, nr: Near, bare: bool, t: &str, out: &mut Out<'_>) -> bool {
+        let d = v.d;
+        let explicit_ssn = nr.has(Kw::Ssn);
+        let tax = nr.has(Kw::Itin) || nr.has(Kw::TaxId) || explicit_ssn;
+        let negative = nr.has(Kw::Order) || nr.has(Kw::Version) || nr.has(Kw::Phone);
+        if ssn::is_itin(d) {
+            let mut s = if bare { 0.8 } else { 0.8 };
+            if tax {
+                s = 0.95;
+            }
+            if negative && !tax {
+                s -= 0.35;
+            }
+            push(out, t, EntityType::UsItin, v, s, "itin");
+            return true;
+        }
+        if ssn::is_issuable(d) {
+            if ssn::is_sample(d) {
+                if explicit_ssn {
+                    out.push(
+                        t,
+                        PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.55, "ssn")
+                            .flags(FindingFlags::TEST_VALUE),
+                    );
+                }
+                return true;
+            }
+            let mut s = if v.seps == SP { 0.6 } else { 0.85 };
+            if tax {
+                s = 0.95;
+            }
+            if negative && !tax {
+                s -= 0.35;
+            }
+            push(out, t, EntityType::UsSsn, v, s, "ssn");
+            return true;
+        }
+        if explicit_ssn && !bare {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.55, "ssn")
+                    .flags(FindingFlags::NOT_ISSUABLE),
+            );
+        }
+        true
+    }
+}
+
+/// Whether the text before a numeric candidate makes it part of something
+/// else (a word, an amount, a decimal, a date, a version).
+fn bad_before(t: &str, pos: usize) -> bool {
+    let Some(c) = text::char_before(t, pos) else {
+        return false;
+    };
+    if c.is_alphanumeric() || matches!(c, '$' | '€' | '£' | '¥' | '#' | '@' | '_') {
+        // `#` is fine after a keyword (`MRN# 123`), not glued to a word.
+        if c == '#' {
+            let p = pos - 1;
+            return !text::char_before(t, p).is_some_and(|x| x.is_ascii_alphabetic());
+        }
+        return true;
+    }
+    if matches!(c, ',' | '.' | '/' | ':' | '-') {
+        let p = pos - 1;
+        return text::char_before(t, p).is_some_and(|x| x.is_ascii_digit());
+    }
+    false
+}
+
+/// Whether the text after a numeric candidate makes it part of something
+/// else.
+fn bad_after(t: &str, pos: usize) -> bool {
+    let Some(c) = text::char_at(t, pos) else {
+        return false;
+    };
+    if c.is_alphanumeric() || matches!(c, '%' | '@' | '_') {
+        return true;
+    }
+    if matches!(c, ',' | '/' | ':' | '.' | '-') {
+        return text::char_at(t, pos + 1).is_some_and(|x| x.is_ascii_digit());
+    }
+    false
+}
+
+impl Module for Numeric {
+    fn name(&self) -> &'static str {
+        "numeric"
+    }
+
+    fn types(&self) -> &'static [EntityType] {
+        &[
+            EntityType::CreditCard,
+            EntityType::UsSsn,
+            EntityType::UsItin,
+            EntityType::PhoneNumber,
+            EntityType::Npi,
+            EntityType::UkNhs,
+            EntityType::UsBankNumber,
+            EntityType::UsPassport,
+            EntityType::MedicalRecordNumber,
+            EntityType::UsDriverLicense,
+        ]
+    }
+
+    fn shapes(&self) -> Vec<Shape> {
+        let mut v = vec![Shape::new(
+            NUM,
+            prio::NUMBER,
+            r"(?:\+?[0-9]+|\([0-9]{1,5}\)[ .\-]?[0-9]+)(?:[ .\-]?\([0-9]{1,5}\)[ .\-]?[0-9]+|[ .\-][0-9]+)*",
+        )];
+        v.extend(ids::shapes());
+        v
+    }
+
+    fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if shape == NUM {
+            self.handle_num(hit, ctx, out);
+        } else {
+            ids::handle(shape, hit, ctx, out);
+        }
+    }
+}
+
+/// Shared with `ids`.
+fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
+    near(ctx, start, end)
+}
