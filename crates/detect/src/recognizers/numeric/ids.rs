@@ -27,7 +27,11 @@ const PRIO: i32 = prio::TOKEN - 5;
 
 pub(super) fn shapes() -> Vec<Shape> {
     vec![
-        Shape::new(LETTERS_DIGITS, PRIO, r"[A-Za-z]{1,3}[0-9]{5,12}(?-u:\b)"),
+        Shape::new(
+            LETTERS_DIGITS,
+            PRIO,
+            r"(?:[A-Za-z][0-9]{5,14}|[A-Za-z]{2,3}[0-9]{5,10})(?-u:\b)",
+        ),
         Shape::new(MR_DASHED, PRIO, r"(?i:mrn?)-[0-9]{4}-[0-9]{4,8}(?-u:\b)"),
         Shape::new(
             DL_FL,

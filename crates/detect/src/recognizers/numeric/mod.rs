@@ -256,7 +256,7 @@ impl Numeric {
         let mut lo = 0usize;
         let mut hi = c.ng;
         let start = c.plus_at.unwrap_or(c.groups[0].start);
-        if bad_before(t, start) {
+        if bad_before(t, start, c.groups[0].nd) {
             lo = 1;
         }
         if bad_after(t, c.groups[c.ng - 1].end) {
@@ -573,24 +573,23 @@ impl Numeric {
 }
 
 /// Whether the text before a numeric candidate makes it part of something
-/// else (a word, an amount, a decimal, a date, a version).
-fn bad_before(t: &str, pos: usize) -> bool {
+/// else (a word, an amount, a decimal, a date, a path). `first_len` is the
+/// digit count of the first group.
+fn bad_before(t: &str, pos: usize, first_len: u8) -> bool {
     let Some(c) = text::char_before(t, pos) else {
         return false;
     };
-    if c.is_alphanumeric() || matches!(c, '$' | '€' | '£' | '¥' | '#' | '@' | '_') {
+    let p = pos - c.len_utf8();
+    let prev = text::char_before(t, p);
+    match c {
         // `#` is fine after a keyword (`MRN# 123`), not glued to a word.
-        if c == '#' {
-            let p = pos - 1;
-            return !text::char_before(t, p).is_some_and(|x| x.is_ascii_alphabetic());
-        }
-        return true;
+        '#' => !prev.is_some_and(|x| x.is_ascii_alphabetic()),
+        '$' | '€' | '£' | '¥' | '@' | '_' | '/' | '\\' => true,
+        ',' => first_len == 3 && prev.is_some_and(|x| x.is_ascii_digit()),
+        '.' | ':' => prev.is_some_and(|x| x.is_ascii_digit()),
+        '-' => prev.is_some_and(|x| x.is_alphanumeric()),
+        _ => c.is_alphanumeric(),
     }
-    if matches!(c, ',' | '.' | '/' | ':' | '-') {
-        let p = pos - 1;
-        return text::char_before(t, p).is_some_and(|x| x.is_ascii_digit());
-    }
-    false
 }
 
 /// Whether the text after a numeric candidate makes it part of something
@@ -599,13 +598,20 @@ fn bad_after(t: &str, pos: usize) -> bool {
     let Some(c) = text::char_at(t, pos) else {
         return false;
     };
-    if c.is_alphanumeric() || matches!(c, '%' | '@' | '_') {
-        return true;
+    let next = text::char_at(t, pos + c.len_utf8());
+    match c {
+        '%' | '@' | '_' => true,
+        '/' | '\\' => next.is_some_and(|x| x.is_alphanumeric()),
+        ':' | '.' | '-' => next.is_some_and(|x| x.is_ascii_digit()),
+        ',' => {
+            // A thousands group (`,345` then no more digits).
+            let b = t.as_bytes();
+            let q = pos + 1;
+            (q..q + 3).all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
+                && !b.get(q + 3).is_some_and(u8::is_ascii_digit)
+        }
+        _ => c.is_alphanumeric(),
     }
-    if matches!(c, ',' | '/' | ':' | '.' | '-') {
-        return text::char_at(t, pos + 1).is_some_and(|x| x.is_ascii_digit());
-    }
-    false
 }
 
 impl Module for Numeric {
