@@ -403,6 +403,11 @@ impl KwSet {
     pub(crate) const fn union(self, other: KwSet) -> KwSet {
         KwSet(self.0 | other.0)
     }
+
+    /// Intersection.
+    pub(crate) const fn intersect(self, other: KwSet) -> KwSet {
+        KwSet(self.0 & other.0)
+    }
 }
 
 /// One keyword occurrence in the scanned text.

@@ -71,6 +71,8 @@ struct Cand {
     ng: usize,
     digits: [u8; MAX_DIGITS],
     plus_at: Option<usize>,
+    /// Where parsing stopped because the buffers were full.
+    next: Option<usize>,
 }
 
 impl Cand {
@@ -80,6 +82,7 @@ impl Cand {
             ng: 0,
             digits: [0; MAX_DIGITS],
             plus_at: None,
+            next: None,
         };
         let bytes = t.as_bytes();
         let mut i = hit.start;
@@ -113,6 +116,9 @@ impl Cand {
                         i += 1;
                     }
                     if nd > MAX_DIGITS || c.ng >= MAX_GROUPS {
+                        if c.ng > 0 {
+                            c.next = Some(start);
+                        }
                         return c;
                     }
                     if let Some(g) = c.groups.get_mut(c.ng) {
@@ -169,7 +175,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         if h.end > start || start - h.end > WINDOW {
             continue;
         }
-        let cls = intersect(h.classes, TYPE_KWS);
+        let cls = h.classes.intersect(TYPE_KWS);
         if cls == KwSet::EMPTY {
             continue;
         }
@@ -184,20 +190,10 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     }
     if kws == KwSet::EMPTY {
         if let Some((h, _)) = ctx.keywords.after(end, 16, TYPE_KWS) {
-            kws = intersect(h.classes, TYPE_KWS);
+            kws = h.classes.intersect(TYPE_KWS);
         }
     }
     Near { kws, any }
-}
-
-fn intersect(a: KwSet, b: KwSet) -> KwSet {
-    let mut r = KwSet::EMPTY;
-    for k in Kw::ALL {
-        if a.contains(*k) && b.contains(*k) {
-            r = r.union(KwSet::of(&[*k]));
-        }
-    }
-    r
 }
 
 /// One value interpretation of groups `a..=b`.
@@ -242,8 +238,19 @@ fn push(
 
 impl Numeric {
     fn handle_num(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let mut hit = hit;
+        loop {
+            let c = Cand::parse(ctx.text, hit);
+            self.handle_cand(&c, ctx, out);
+            match c.next {
+                Some(p) if p > hit.start && p < hit.end => hit.start = p,
+                _ => return,
+            }
+        }
+    }
+
+    fn handle_cand(&self, c: &Cand, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         let t = ctx.text;
-        let c = Cand::parse(t, hit);
         if c.ng == 0 {
             return;
         }
@@ -256,6 +263,10 @@ impl Numeric {
         let mut lo = 0usize;
         let mut hi = c.ng;
         let start = c.plus_at.unwrap_or(c.groups[0].start);
+        if text::char_before(t, start).is_some_and(char::is_alphanumeric) {
+            // Glued to a word: part of some other token (postcode, IBAN, …).
+            return;
+        }
         if bad_before(t, start, c.groups[0].nd) {
             lo = 1;
         }
@@ -287,7 +298,7 @@ impl Numeric {
             }
             for k in (0..ne).rev() {
                 let e = ends[k];
-                if self.classify(&c, i, e, lo, ctx, out) {
+                if self.classify(c, i, e, lo, ctx, out) {
                     i = e;
                     done = true;
                     break;
@@ -437,7 +448,11 @@ impl Numeric {
             }
         }
 
-        // SSN / ITIN written 3-2-4.
+        // SSN / ITIN written 3-2-4 (an MRN when the keyword says so).
+        if nr.has(Kw::Mrn) && matches!(lens, [3, 2, 4]) && v.seps == DASH {
+            push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
+            return true;
+        }
         if n == 9 && matches!(lens, [3, 2, 4]) && (v.seps == DASH || v.seps == SP) {
             return self.ssn(&v, nr, false, t, out);
         }
@@ -556,7 +571,7 @@ impl Numeric {
                 s = 0.95;
             }
             if negative && !tax {
-                s -= 0.35;
+                s -= 0.4;
             }
             push(out, t, EntityType::UsSsn, v, s, "ssn");
             return true;
