@@ -30,7 +30,10 @@ pub(crate) fn is_sample(d: &[u8]) -> bool {
         return false;
     }
     let v = num(d);
-    matches!(v, 78_051_120 | 219_099_999 | 123_456_789 | 987_654_320..=987_654_329)
+    matches!(
+        v,
+        78_051_120 | 219_099_999 | 123_456_789 | 987_654_320..=987_654_329
+    )
 }
 
 fn num(d: &[u8]) -> u32 {
@@ -39,7 +42,9 @@ fn num(d: &[u8]) -> u32 {
 
 fn digits(s: &str) -> Option<[u8; 9]> {
     let mut buf = [0u8; 9];
-    if s.bytes().any(|b| !(b.is_ascii_digit() || b == b'-' || b == b' ')) {
+    if s.bytes()
+        .any(|b| !(b.is_ascii_digit() || b == b'-' || b == b' '))
+    {
         return None;
     }
     (crate::text::digits_into(s, &mut buf) == 9).then_some(buf)

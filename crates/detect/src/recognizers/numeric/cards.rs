@@ -6,11 +6,7 @@ use crate::validate::luhn;
 /// The brand of a PAN by its IIN prefix and length, if it is one we know.
 pub(super) fn brand(d: &[u8]) -> Option<&'static str> {
     let n = d.len();
-    let p = |k: usize| -> u32 {
-        d.iter()
-            .take(k)
-            .fold(0u32, |a, &x| a * 10 + u32::from(x))
-    };
+    let p = |k: usize| -> u32 { d.iter().take(k).fold(0u32, |a, &x| a * 10 + u32::from(x)) };
     let p1 = p(1);
     let p2 = p(2);
     let p3 = p(3);
@@ -86,9 +82,9 @@ const TEST_PANS: &[&[u8]] = &[
 
 /// Whether the digits are a published test number.
 pub(super) fn is_test_pan(d: &[u8]) -> bool {
-    TEST_PANS.iter().any(|t| {
-        t.len() == d.len() && t.iter().zip(d).all(|(&a, &b)| a.wrapping_sub(b'0') == b)
-    })
+    TEST_PANS
+        .iter()
+        .any(|t| t.len() == d.len() && t.iter().zip(d).all(|(&a, &b)| a.wrapping_sub(b'0') == b))
 }
 
 /// Brand of a Luhn-valid PAN of a known issuer.

@@ -90,7 +90,9 @@ pub(super) fn handle(shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
                 push(out, EntityType::UsPassport, 0.85, "passport");
             } else if nr.has(Kw::Mrn) && nl == 1 && (6..=9).contains(&nd) {
                 push(out, EntityType::MedicalRecordNumber, 0.85, "mrn");
-            } else if dl_ctx && ((nl == 1 && (4..=14).contains(&nd)) || (nl == 2 && (5..=8).contains(&nd))) {
+            } else if dl_ctx
+                && ((nl == 1 && (4..=14).contains(&nd)) || (nl == 2 && (5..=8).contains(&nd)))
+            {
                 push(out, EntityType::UsDriverLicense, 0.8, "dl");
             }
         }
@@ -117,10 +119,18 @@ pub(super) fn handle(shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         }
         DL_WA => {
             let digits = s.bytes().filter(u8::is_ascii_digit).count();
-            if digits == 0 || !s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'*') {
+            if digits == 0
+                || !s
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'*')
+            {
                 return;
             }
-            let sc = if nr.any.contains(Kw::DriverLicense) { 0.85 } else { 0.65 };
+            let sc = if nr.any.contains(Kw::DriverLicense) {
+                0.85
+            } else {
+                0.65
+            };
             push(out, EntityType::UsDriverLicense, sc, "dl");
         }
         _ => {}

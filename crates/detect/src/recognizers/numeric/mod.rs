@@ -222,14 +222,7 @@ impl View<'_> {
     }
 }
 
-fn push(
-    out: &mut Out<'_>,
-    t: &str,
-    ty: EntityType,
-    v: &View<'_>,
-    score: f32,
-    rule: &'static str,
-) {
+fn push(out: &mut Out<'_>, t: &str, ty: EntityType, v: &View<'_>, score: f32, rule: &'static str) {
     out.push(
         t,
         PendingFinding::new(ty, v.start, v.end, score.clamp(0.0, 1.0), rule),
@@ -419,8 +412,7 @@ impl Numeric {
             && !nr.has(Kw::Phone);
 
         // Cards.
-        if cards::grouping_ok(lens) && !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0
-        {
+        if cards::grouping_ok(lens) && !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0 {
             if let Some(brand) = cards::check(d) {
                 let mut s = if v.ng > 1 { 0.85 } else { 0.75 };
                 if nr.any.contains(Kw::Card) {
@@ -545,7 +537,7 @@ impl Numeric {
         let tax = nr.has(Kw::Itin) || nr.has(Kw::TaxId) || explicit_ssn;
         let negative = nr.has(Kw::Order) || nr.has(Kw::Version) || nr.has(Kw::Phone);
         if ssn::is_itin(d) {
-            let mut s = if bare { 0.8 } else { 0.8 };
+            let mut s = 0.8;
             if tax {
                 s = 0.95;
             }

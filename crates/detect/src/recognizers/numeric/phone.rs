@@ -22,12 +22,7 @@ fn nanp_ok(d: &[u8]) -> bool {
     else {
         return false;
     };
-    d.len() == 10
-        && a0 >= 2
-        && a1 != 9
-        && !(a1 == 1 && a2 == 1)
-        && e0 >= 2
-        && !(e1 == 1 && e2 == 1)
+    d.len() == 10 && a0 >= 2 && a1 != 9 && !(a1 == 1 && a2 == 1) && e0 >= 2 && !(e1 == 1 && e2 == 1)
 }
 
 /// National significant number validity for a country code.
@@ -79,7 +74,11 @@ fn international(p: &PhoneIn<'_>, skip: usize) -> Option<f32> {
     let d = p.digits.get(skip..)?;
     if p.lens.len() == 1 || first == skip {
         // `+15037774364` or `00 44 …`: try the known codes as prefixes.
-        let rest_lens = if first == skip { p.lens.get(1..)? } else { p.lens };
+        let rest_lens = if first == skip {
+            p.lens.get(1..)?
+        } else {
+            p.lens
+        };
         if rest_lens.len() == 1 || first != skip {
             for &cc in KNOWN_CC {
                 let k = if cc < 10 { 1 } else { 2 };
@@ -105,10 +104,11 @@ fn after_cc(p: &PhoneIn<'_>, nsn_from: usize, nsn_group: usize, cc: &[u8]) -> Op
     }
     let mut nsn = p.digits.get(nsn_from..)?;
     // `+44 (0)20 …`: a parenthesised trunk 0 is not dialled.
-    if p.paren.get(nsn_group).copied() == Some(true) && p.lens.get(nsn_group) == Some(&1) {
-        if nsn.first() == Some(&0) {
-            nsn = nsn.get(1..)?;
-        }
+    if p.paren.get(nsn_group).copied() == Some(true)
+        && p.lens.get(nsn_group) == Some(&1)
+        && nsn.first() == Some(&0)
+    {
+        nsn = nsn.get(1..)?;
     }
     let ccv = num(cc);
     let s = nsn_ok(ccv, nsn)?;
@@ -130,10 +130,12 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
     if p.plus {
         return international(p, 0).map(|s| (s, false));
     }
-    if n >= 11 && d.first() == Some(&0) && d.get(1) == Some(&0) {
-        if lens.first().is_some_and(|&l| l == 2 || l >= 4) {
-            return international(p, 2).map(|s| (s - 0.1, false));
-        }
+    if n >= 11
+        && d.first() == Some(&0)
+        && d.get(1) == Some(&0)
+        && lens.first().is_some_and(|&l| l == 2 || l >= 4)
+    {
+        return international(p, 2).map(|s| (s - 0.1, false));
     }
     let paren0 = p.paren.first().copied().unwrap_or(false);
     // NANP.
