@@ -390,7 +390,7 @@ impl Numeric {
                 push(out, t, EntityType::UsPassport, &v, 0.85, "passport");
                 return true;
             }
-            if nr.has(Kw::Mrn) && (6..=10).contains(&n) {
+            if nr.has(Kw::Mrn) && (7..=10).contains(&n) {
                 push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
                 return true;
             }
@@ -473,9 +473,15 @@ impl Numeric {
                 return true;
             }
             if valid && !single && v.seps == SP && !nr.has(Kw::Phone) && !nr.has(Kw::Fax) {
-                let s = if nr.any.contains(Kw::Nhs) { 0.9 } else { 0.6 };
-                push(out, t, EntityType::UkNhs, &v, s, "nhs");
-                return true;
+                if nr.any.contains(Kw::Nhs) {
+                    push(out, t, EntityType::UkNhs, &v, 0.9, "nhs");
+                    return true;
+                }
+                // Without any NHS keyword a valid US number reads as a phone.
+                if !phone::is_nanp(d) {
+                    push(out, t, EntityType::UkNhs, &v, 0.6, "nhs");
+                    return true;
+                }
             }
             if valid && single && nr.any.contains(Kw::Nhs) {
                 push(out, t, EntityType::UkNhs, &v, 0.8, "nhs");
@@ -589,8 +595,9 @@ fn bad_before(t: &str, pos: usize, first_len: u8) -> bool {
     let p = pos - c.len_utf8();
     let prev = text::char_before(t, p);
     match c {
-        // `#` is fine after a keyword (`MRN# 123`), not glued to a word.
-        '#' => !prev.is_some_and(|x| x.is_ascii_alphabetic()),
+        // `#123456` may be a colour; longer runs after `#` are numbers
+        // (`MRN #1234567`, `Order #5442874199`).
+        '#' => matches!(first_len, 3 | 6),
         '$' | '€' | '£' | '¥' | '@' | '_' | '/' | '\\' => true,
         ',' => first_len == 3 && prev.is_some_and(|x| x.is_ascii_digit()),
         '.' | ':' => prev.is_some_and(|x| x.is_ascii_digit()),

@@ -25,6 +25,11 @@ fn nanp_ok(d: &[u8]) -> bool {
     d.len() == 10 && a0 >= 2 && a1 != 9 && !(a1 == 1 && a2 == 1) && e0 >= 2 && !(e1 == 1 && e2 == 1)
 }
 
+/// Whether ten digits are a valid NANP number (area code and exchange).
+pub(super) fn is_nanp(d: &[u8]) -> bool {
+    nanp_ok(d)
+}
+
 /// National significant number validity for a country code.
 fn nsn_ok(cc: u32, d: &[u8]) -> Option<f32> {
     let n = d.len();
