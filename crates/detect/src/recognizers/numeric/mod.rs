@@ -513,7 +513,7 @@ impl Numeric {
                 s += 0.15;
             }
             if negative {
-                s -= 0.3;
+                s -= if needs_ctx { 0.3 } else { 0.2 };
             }
             // Another identifier's keyword right before: not a phone unless
             // the format is unmistakable.
@@ -600,8 +600,8 @@ fn bad_before(t: &str, pos: usize, first_len: u8) -> bool {
         '#' => matches!(first_len, 3 | 6),
         '$' | '€' | '£' | '¥' | '@' | '_' | '/' | '\\' => true,
         ',' => first_len == 3 && prev.is_some_and(|x| x.is_ascii_digit()),
-        '.' | ':' => prev.is_some_and(|x| x.is_ascii_digit()),
-        '-' => prev.is_some_and(|x| x.is_alphanumeric()),
+        ':' => prev.is_some_and(|x| x.is_ascii_digit()),
+        '.' | '-' => prev.is_some_and(|x| x.is_alphanumeric()),
         _ => c.is_alphanumeric(),
     }
 }
@@ -616,7 +616,9 @@ fn bad_after(t: &str, pos: usize) -> bool {
     match c {
         '%' | '@' | '_' => true,
         '/' | '\\' => next.is_some_and(|x| x.is_alphanumeric()),
-        ':' | '.' | '-' => next.is_some_and(|x| x.is_ascii_digit()),
+        ':' => next.is_some_and(|x| x.is_ascii_digit()),
+        // `83509468-b10a-…` (a UUID), `12345678.txt`, `2019-01-19`.
+        '.' | '-' => next.is_some_and(|x| x.is_alphanumeric()),
         ',' => {
             // A thousands group (`,345` then no more digits).
             let b = t.as_bytes();
@@ -670,4 +672,35 @@ impl Module for Numeric {
 /// Shared with `ids`.
 fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     near(ctx, start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Arbitrary mixes of digits, separators, brackets, letters and
+    /// multi-byte characters never panic, including very long runs.
+    #[test]
+    fn no_panic_on_noise() {
+        let scanner = crate::Scanner::new();
+        let alphabet: Vec<char> = "0123456789 -.()+#,:/$A1é€\u{200b}\n9_MRNwdl"
+            .chars()
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..300 {
+            let len = 1 + (round * 7) % 400;
+            let mut s = String::new();
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let i = (state % alphabet.len() as u64) as usize;
+                s.push(alphabet.get(i).copied().unwrap_or('0'));
+            }
+            let _ = scanner.scan(&s);
+        }
+        let long_run = "1 ".repeat(5000) + &"9".repeat(3000) + &"-12".repeat(2000);
+        let _ = scanner.scan(&long_run);
+        let phones = "+1 503 777 4364 ".repeat(200);
+        let found = scanner.scan(&phones);
+        assert_eq!(found.len(), 200);
+    }
 }
