@@ -163,6 +163,14 @@ impl Near {
 
 fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     let hits = ctx.keywords.all();
+    // In a delimited row, keywords of earlier lines belong to other rows
+    // or the header (looked up by column below).
+    let (ls, _) = text::line_bounds(ctx.text, start);
+    let row = ctx
+        .text
+        .as_bytes()
+        .get(ls..start)
+        .is_some_and(|s| s.iter().any(|&c| matches!(c, b',' | b'\t' | b'|')));
     let lo = start.saturating_sub(WINDOW + 64);
     let first = hits.partition_point(|h| h.start < lo);
     let mut best = usize::MAX;
@@ -172,7 +180,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         if h.start >= start {
             break;
         }
-        if h.end > start || start - h.end > WINDOW {
+        if h.end > start || start - h.end > WINDOW || (row && h.end <= ls) {
             continue;
         }
         let cls = h.classes.intersect(TYPE_KWS);
@@ -193,7 +201,88 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
             kws = h.classes.intersect(TYPE_KWS);
         }
     }
+    if kws == KwSet::EMPTY {
+        kws = header_kws(ctx, start);
+        any = any.union(kws);
+    }
     Near { kws, any }
+}
+
+/// For a value in a delimited row (CSV, TSV, a Markdown table), the type
+/// keywords of its column header: the header is the first line of the
+/// text, or one of the three lines above, that has the delimiter, letters
+/// and no digits.
+fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
+    let t = ctx.text;
+    let b = t.as_bytes();
+    let (ls, le) = text::line_bounds(t, pos);
+    let Some(line) = b.get(ls..le) else {
+        return KwSet::EMPTY;
+    };
+    let Some(delim) = [b',', b'\t', b'|', b';']
+        .into_iter()
+        .find(|d| line.contains(d))
+    else {
+        return KwSet::EMPTY;
+    };
+    let col = b
+        .get(ls..pos)
+        .map_or(0, |s| s.iter().filter(|&&c| c == delim).count());
+    let is_header = |s: &[u8]| {
+        s.contains(&delim)
+            && s.iter().any(u8::is_ascii_alphabetic)
+            && !s.iter().any(u8::is_ascii_digit)
+    };
+    let mut header = None;
+    let (fs, fe) = text::line_bounds(t, 0);
+    if fs < ls && b.get(fs..fe).is_some_and(is_header) {
+        header = Some((fs, fe));
+    } else {
+        let mut end = ls;
+        for _ in 0..3 {
+            if end == 0 {
+                break;
+            }
+            let (s0, e0) = text::line_bounds(t, end - 1);
+            if b.get(s0..e0).is_some_and(is_header) {
+                header = Some((s0, e0));
+                break;
+            }
+            end = s0;
+        }
+    }
+    let Some((hs, he)) = header else {
+        return KwSet::EMPTY;
+    };
+    // The col-th field of the header.
+    let mut f0 = hs;
+    let mut k = 0;
+    let mut f1 = he;
+    for (i, &c) in b.get(hs..he).unwrap_or(&[]).iter().enumerate() {
+        if c == delim {
+            if k == col {
+                f1 = hs + i;
+                break;
+            }
+            k += 1;
+            f0 = hs + i + 1;
+        }
+    }
+    if k != col {
+        return KwSet::EMPTY;
+    }
+    let hits = ctx.keywords.all();
+    let first = hits.partition_point(|h| h.start < f0);
+    let mut kws = KwSet::EMPTY;
+    for h in hits.get(first..).unwrap_or(&[]) {
+        if h.start >= f1 {
+            break;
+        }
+        if h.end <= f1 {
+            kws = kws.union(h.classes.intersect(TYPE_KWS));
+        }
+    }
+    kws
 }
 
 /// One value interpretation of groups `a..=b`.
