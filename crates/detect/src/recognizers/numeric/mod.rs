@@ -165,7 +165,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     let hits = ctx.keywords.all();
     // In a delimited row, keywords of earlier lines belong to other rows
     // or the header (looked up by column below).
-    let (ls, _) = text::line_bounds(ctx.text, start);
+    let ls = line_start(ctx.text.as_bytes(), start);
     let row = ctx
         .text
         .as_bytes()
@@ -208,6 +208,38 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     Near { kws, any }
 }
 
+/// How far the row / header logic looks for line ends: long lines are not
+/// table rows, and the bound keeps the work per candidate constant on
+/// huge single-line inputs.
+const MAX_LINE: usize = 1024;
+
+/// Start of the line containing `pos`, or `pos - MAX_LINE` if the line
+/// starts further back.
+fn line_start(b: &[u8], pos: usize) -> usize {
+    let lo = pos.saturating_sub(MAX_LINE);
+    b.get(lo..pos)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map_or(lo, |i| lo + i + 1)
+}
+
+/// The line containing `pos` if it is at most `MAX_LINE` bytes either
+/// side.
+fn bounded_line(b: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let lo = pos.saturating_sub(MAX_LINE);
+    let s = match b.get(lo..pos).and_then(|s| memchr::memrchr(b'\n', s)) {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let hi = (pos + MAX_LINE).min(b.len());
+    let e = match b.get(pos..hi).and_then(|s| memchr::memchr(b'\n', s)) {
+        Some(i) => pos + i,
+        None if hi == b.len() => b.len(),
+        None => return None,
+    };
+    Some((s, e))
+}
+
 /// For a value in a delimited row (CSV, TSV, a Markdown table), the type
 /// keywords of its column header: the header is the first line of the
 /// text, or one of the three lines above, that has the delimiter, letters
@@ -215,7 +247,9 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
 fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     let t = ctx.text;
     let b = t.as_bytes();
-    let (ls, le) = text::line_bounds(t, pos);
+    let Some((ls, le)) = bounded_line(b, pos) else {
+        return KwSet::EMPTY;
+    };
     let Some(line) = b.get(ls..le) else {
         return KwSet::EMPTY;
     };
@@ -234,16 +268,21 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
             && !s.iter().any(u8::is_ascii_digit)
     };
     let mut header = None;
-    let (fs, fe) = text::line_bounds(t, 0);
-    if fs < ls && b.get(fs..fe).is_some_and(is_header) {
-        header = Some((fs, fe));
-    } else {
+    let first = bounded_line(b, 0);
+    if let Some((fs, fe)) = first.filter(|&(fs, fe)| fs < ls && fe < ls) {
+        if b.get(fs..fe).is_some_and(is_header) {
+            header = Some((fs, fe));
+        }
+    }
+    if header.is_none() {
         let mut end = ls;
         for _ in 0..3 {
             if end == 0 {
                 break;
             }
-            let (s0, e0) = text::line_bounds(t, end - 1);
+            let Some((s0, e0)) = bounded_line(b, end - 1) else {
+                break;
+            };
             if b.get(s0..e0).is_some_and(is_header) {
                 header = Some((s0, e0));
                 break;
