@@ -44,6 +44,7 @@ const TYPE_KWS: KwSet = KwSet::of(&[
     Kw::Order,
     Kw::Version,
     Kw::Iban,
+    Kw::Dob,
 ]);
 
 /// How far before a value its keyword may be.
@@ -206,6 +207,28 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         any = any.union(kws);
     }
     Near { kws, any }
+}
+
+/// Whether grouped digits read as a calendar date (`2019-01-19`,
+/// `04 21 2020`, `19.01.2019`): those belong to the date recognizer.
+fn is_date(d: &[u8], lens: &[u8]) -> bool {
+    let num = |a: usize, b: usize| {
+        d.get(a..b)
+            .map_or(0, |s| s.iter().fold(0u32, |x, &y| x * 10 + u32::from(y)))
+    };
+    let md = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
+    let year = |y: u32| (1900..=2099).contains(&y);
+    match lens {
+        [4, 2, 2] => year(num(0, 4)) && md(num(4, 6), num(6, 8)),
+        [2, 2, 4] => year(num(4, 8)) && (md(num(0, 2), num(2, 4)) || md(num(2, 4), num(0, 2))),
+        [1, 2, 4] | [2, 1, 4] | [1, 1, 4] => {
+            let k = usize::from(lens.first().copied().unwrap_or(0));
+            let l = usize::from(lens.get(1).copied().unwrap_or(0));
+            let (a, b) = (num(0, k), num(k, k + l));
+            year(num(k + l, k + l + 4)) && (md(a, b) || md(b, a))
+        }
+        _ => false,
+    }
 }
 
 /// How far the row / header logic looks for line ends: long lines are not
@@ -493,6 +516,9 @@ impl Numeric {
         let nr = near(ctx, start, v.end);
         let lens = v.lens();
         let single = v.single();
+        if nr.has(Kw::Dob) || is_date(d, lens) {
+            return false;
+        }
 
         // Context-only identifiers: the nearest keyword decides.
         if single {
@@ -584,6 +610,15 @@ impl Numeric {
         }
         if nr.has(Kw::DriverLicense) && matches!(lens, [3, 3, 3]) && v.seps & DOT == 0 {
             push(out, t, EntityType::UsDriverLicense, &v, 0.8, "dl");
+            return true;
+        }
+        let plain_groups = !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0;
+        if nr.has(Kw::DriverLicense) && plain_groups && (7..=13).contains(&n) {
+            push(out, t, EntityType::UsDriverLicense, &v, 0.75, "dl");
+            return true;
+        }
+        if nr.has(Kw::Mrn) && plain_groups && v.seps == DASH && (6..=10).contains(&n) {
+            push(out, t, EntityType::MedicalRecordNumber, &v, 0.8, "mrn");
             return true;
         }
         if nr.has(Kw::Passport) && matches!(lens, [3, 3, 3]) && v.seps & DOT == 0 {
