@@ -340,6 +340,7 @@ impl Kw {
                 "tel no",
                 "phone #",
                 "phonenumber",
+                "phones",
                 "phoneno",
                 "phone_no",
                 "mobilenumber",

@@ -718,10 +718,12 @@ impl Numeric {
         }
         if ssn::is_issuable(d) {
             if ssn::is_sample(d) {
+                // Published sample numbers: visible below the default
+                // minimum score only, flagged.
                 if explicit_ssn {
                     out.push(
                         t,
-                        PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.55, "ssn")
+                        PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.45, "ssn")
                             .flags(FindingFlags::TEST_VALUE),
                     );
                 }
