@@ -9,7 +9,7 @@
 
 use deepsentinel_core::EntityType;
 
-use super::nearest;
+use super::{END, nearest};
 use crate::context::Kw;
 use crate::engine::{Ctx, Hit, Out, PendingFinding, Shape, prio};
 use crate::text;
@@ -26,39 +26,43 @@ const DL_WA: u32 = 7;
 const PRIO: i32 = prio::TOKEN - 5;
 
 pub(super) fn shapes() -> Vec<Shape> {
-    vec![
+    let shapes = vec![
         Shape::new(
             LETTERS_DIGITS,
             PRIO,
-            r"(?:[A-Za-z][0-9]{5,14}|[A-Za-z]{2,3}[0-9]{5,10})(?-u:\b)",
+            r"(?:[A-Za-z][0-9]{5,14}|[A-Za-z]{2,3}[0-9]{5,10})",
         ),
-        Shape::new(MR_DASHED, PRIO, r"(?i:mrn?)-[0-9]{4}-[0-9]{4,8}(?-u:\b)"),
+        Shape::new(MR_DASHED, PRIO, r"(?i:mrn?)-[0-9]{4}-[0-9]{4,8}"),
         Shape::new(
             DL_FL,
             PRIO,
-            r"[A-Za-z][0-9]{3}-[0-9]{3}-[0-9]{2}-[0-9]{3}-[0-9](?-u:\b)",
+            r"[A-Za-z][0-9]{3}-[0-9]{3}-[0-9]{2}-[0-9]{3}-[0-9]",
         ),
-        Shape::new(DL_IL, PRIO, r"[A-Za-z][0-9]{3}-[0-9]{4}-[0-9]{4}(?-u:\b)"),
-        Shape::new(
-            DL_MI,
-            PRIO,
-            r"[A-Za-z] [0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}(?-u:\b)",
-        ),
-        Shape::new(DL_NJ, PRIO, r"[A-Za-z][0-9]{4} [0-9]{5} [0-9]{5}(?-u:\b)"),
-        Shape::new(DL_WA, PRIO, r"(?i:wdl)[A-Za-z0-9]{9}(?-u:\b)"),
-    ]
+        Shape::new(DL_IL, PRIO, r"[A-Za-z][0-9]{3}-[0-9]{4}-[0-9]{4}"),
+        Shape::new(DL_MI, PRIO, r"[A-Za-z] [0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}"),
+        Shape::new(DL_NJ, PRIO, r"[A-Za-z][0-9]{4} [0-9]{5} [0-9]{5}"),
+        Shape::new(DL_WA, PRIO, r"(?i:wdl)[A-Za-z0-9]{9}"),
+    ];
+    shapes
+        .into_iter()
+        .map(|s| Shape::new(s.id, s.priority, format!("{}{END}", s.pattern)))
+        .collect()
 }
 
 pub(super) fn handle(shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let t = ctx.text;
-    let (start, end) = (hit.start, hit.end);
+    // Drop the one delimiting character the shape ends on.
+    let core = hit
+        .as_str(t)
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    let (start, end) = (hit.start, hit.start + core.len());
     if text::char_before(t, start).is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') {
         return;
     }
     if text::char_at(t, end).is_some_and(|c| c.is_alphanumeric() || c == '-') {
         return;
     }
-    let s = hit.as_str(t);
+    let s = core;
     let nr = nearest(ctx, start, end);
     let dl_ctx = nr.has(Kw::DriverLicense);
     let push = |out: &mut Out<'_>, ty: EntityType, score: f32, rule: &'static str| {

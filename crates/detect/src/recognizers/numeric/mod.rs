@@ -26,6 +26,14 @@ pub(crate) struct Numeric;
 
 const NUM: u32 = 0;
 
+/// How every shape of this module ends: at the end of the text or on one
+/// character that cannot continue a token. A number glued to letters or to
+/// base64 / path characters (`1BoatSLR…`, `1234567/abc+…`) is then no match
+/// at all, so the token shapes of other modules (wallets, secrets), which
+/// rank after numbers, still see it. The extra character is not part of
+/// any finding: spans come from the digit groups.
+pub(super) const END: &str = r"(?:\z|[^A-Za-z0-9_/+=(])";
+
 /// Keyword classes that say what a nearby number is.
 const TYPE_KWS: KwSet = KwSet::of(&[
     Kw::Ssn,
@@ -819,7 +827,11 @@ impl Module for Numeric {
         let mut v = vec![Shape::new(
             NUM,
             prio::NUMBER,
-            r"(?:\+?[0-9]+|\([0-9]{1,5}\)[ .\-]?[0-9]+)(?:[ .\-]?\([0-9]{1,5}\)[ .\-]?[0-9]+|[ .\-][0-9]+)*",
+            format!(
+                "{}{}{END}",
+                r"(?:\+?[0-9]+|\([0-9]{1,5}\)[ .\-]?[0-9]+)",
+                r"(?:[ .\-]?\([0-9]{1,5}\)[ .\-]?[0-9]+|[ .\-][0-9]+)*",
+            ),
         )];
         v.extend(ids::shapes());
         v
@@ -841,6 +853,34 @@ fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::Module;
+
+    /// Tokens that start with digits but continue with letters or base64
+    /// characters (wallets, secrets, hashes) are not matched at their start,
+    /// so the token shapes of other modules still see them.
+    #[test]
+    fn shapes_leave_glued_tokens_alone() {
+        let shapes = super::Numeric.shapes();
+        for s in &shapes {
+            let re = regex_automata::meta::Regex::new(&s.pattern).expect("shape compiles");
+            for tok in [
+                "1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+                "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+                "1234567/abcdEFGH+ijkl=",
+                "457dfa4",
+                "0x1234567890",
+                "DE52126005236581034683",
+            ] {
+                let m = re.find(tok);
+                assert!(
+                    m.is_none_or(|m| m.start() > 0),
+                    "shape {} matched at the start of {tok}",
+                    s.id
+                );
+            }
+        }
+    }
+
     /// Arbitrary mixes of digits, separators, brackets, letters and
     /// multi-byte characters never panic, including very long runs.
     #[test]
