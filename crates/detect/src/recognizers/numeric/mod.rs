@@ -859,6 +859,7 @@ mod tests {
     /// characters (wallets, secrets, hashes) are not matched at their start,
     /// so the token shapes of other modules still see them.
     #[test]
+    #[allow(clippy::expect_used)]
     fn shapes_leave_glued_tokens_alone() {
         let shapes = super::Numeric.shapes();
         for s in &shapes {
