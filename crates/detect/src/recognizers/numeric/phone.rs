@@ -177,7 +177,11 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
             return None;
         }
         let second = d.get(1).copied().unwrap_or(0);
-        let fr = n == 10 && lens.iter().all(|&l| l == 2);
+        // Ten digits in pairs; a strictly rising list of pairs is more
+        // likely a list of numbers (`01 02 03 04 05`) than a phone.
+        let pairs = || d.chunks(2).map(|c| c.iter().fold(0u8, |a, &x| a * 10 + x));
+        let rising = pairs().zip(pairs().skip(1)).all(|(a, b)| a < b);
+        let fr = n == 10 && lens.iter().all(|&l| l == 2) && !rising;
         let uk = n == 11 && matches!(second, 1 | 2 | 3 | 7 | 8) && lens.len() <= 3;
         let au = n == 10 && matches!(second, 2 | 3 | 4 | 7 | 8) && lens.len() <= 3;
         let de = (10..=12).contains(&n) && lens.len() <= 3 && lens.first().is_some_and(|&l| l <= 5);
