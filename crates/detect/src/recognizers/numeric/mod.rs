@@ -643,7 +643,13 @@ impl Numeric {
                 }
                 return true;
             }
-            if valid && !single && v.seps == SP && !nr.has(Kw::Phone) && !nr.has(Kw::Fax) {
+            if valid
+                && !single
+                && v.seps == SP
+                && !negative
+                && !nr.has(Kw::Phone)
+                && !nr.has(Kw::Fax)
+            {
                 if nr.any.contains(Kw::Nhs) {
                     push(out, t, EntityType::UkNhs, &v, 0.9, "nhs");
                     return true;
