@@ -419,11 +419,18 @@ impl Numeric {
             // Glued to a word: part of some other token (postcode, IBAN, …).
             return;
         }
+        // A dropped edge group takes the rest of its unit with it.
         if bad_before(t, start, c.groups[0].nd) {
             lo = 1;
+            while lo < hi && c.groups[lo].sep != b' ' {
+                lo += 1;
+            }
         }
         if bad_after(t, c.groups[c.ng - 1].end) {
             hi -= 1;
+            while hi > lo && c.groups[hi].sep != b' ' {
+                hi -= 1;
+            }
         }
         if lo >= hi {
             return;
