@@ -189,7 +189,11 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         if h.start >= start {
             break;
         }
-        if h.end > start || start - h.end > WINDOW || (row && h.end <= ls) {
+        if h.end > start
+            || start - h.end > WINDOW
+            || (row && h.end <= ls)
+            || crosses_sentence(ctx.text.as_bytes(), h.end, start)
+        {
             continue;
         }
         let cls = h.classes.intersect(TYPE_KWS);
@@ -237,6 +241,22 @@ fn is_date(d: &[u8], lens: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a sentence ends between `from` and `to` (`. ` / `! ` / `? `
+/// before an upper-case letter, or a blank line): a keyword in an earlier
+/// sentence does not describe the value (`Account closed. Call 503-…`).
+/// `No. 123` and `no.: 123` do not end a sentence.
+fn crosses_sentence(b: &[u8], from: usize, to: usize) -> bool {
+    let Some(seg) = b.get(from..to) else {
+        return false;
+    };
+    seg.windows(3).any(|w| {
+        (matches!(w[0], b'.' | b'!' | b'?')
+            && matches!(w[1], b' ' | b'\n')
+            && w[2].is_ascii_uppercase())
+            || (w[0] == b'\n' && w[1] == b'\n')
+    })
 }
 
 /// How far the row / header logic looks for line ends: long lines are not
