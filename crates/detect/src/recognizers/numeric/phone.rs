@@ -196,3 +196,90 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parses a written number into groups the way the classifier does.
+    fn check_str(s: &str) -> Option<(f32, bool)> {
+        let mut digits = Vec::new();
+        let mut lens = Vec::new();
+        let mut paren = Vec::new();
+        let mut cur = 0u8;
+        let mut in_paren = false;
+        let mut group_paren = false;
+        for c in s.chars() {
+            if let Some(d) = c.to_digit(10) {
+                if cur == 0 {
+                    group_paren = in_paren;
+                }
+                digits.push(d as u8);
+                cur += 1;
+            } else {
+                if cur > 0 {
+                    lens.push(cur);
+                    paren.push(group_paren);
+                    cur = 0;
+                }
+                in_paren = match c {
+                    '(' => true,
+                    ')' => false,
+                    _ => in_paren,
+                };
+            }
+        }
+        if cur > 0 {
+            lens.push(cur);
+            paren.push(group_paren);
+        }
+        check(&PhoneIn {
+            digits: &digits,
+            lens: &lens,
+            paren: &paren,
+            plus: s.starts_with('+'),
+            dots: s.contains('.'),
+        })
+    }
+
+    #[test]
+    fn valid_numbers() {
+        for s in [
+            "(503) 777-4364",
+            "503-777-4364",
+            "503.777.4364",
+            "1-800-555-0199",
+            "+1 503 777 4364",
+            "+44 20 7023 1489",
+            "+44 (0)20 7946 0958",
+            "07507 927175",
+            "+49 151 1739 8339",
+            "+49 89 6575383",
+            "0049 30 1234567",
+            "+33 6 56 25 35 81",
+            "06 76 10 59 57",
+            "+91 93583 56714",
+            "+61 412 345 678",
+            "0412 345 678",
+        ] {
+            assert!(check_str(s).is_some_and(|(_, ctx)| !ctx), "{s}");
+        }
+        assert_eq!(check_str("5037774364").map(|(_, c)| c), Some(true));
+    }
+
+    #[test]
+    fn invalid_numbers() {
+        for s in [
+            "123-456-7890",
+            "503-177-4364",
+            "+44 9 1234 5678",
+            "+33 0 12 34 56 78",
+            "+61 5 1234 5678",
+            "01 02 03 04 05",
+            "1234 5678 9012",
+            "911-555-1234",
+        ] {
+            assert!(check_str(s).is_none(), "{s}");
+        }
+    }
+}
