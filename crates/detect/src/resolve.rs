@@ -17,6 +17,7 @@
 //! 4. The result is sorted by `(start, end)`, then type name.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use deepsentinel_core::{EntityType, Finding, FindingFlags};
 
@@ -25,8 +26,8 @@ use deepsentinel_core::{EntityType, Finding, FindingFlags};
 pub(crate) struct Scratch {
     order: Vec<usize>,
     keep: Vec<bool>,
-    taken: Vec<(usize, usize)>,
-    taken_injection: Vec<(usize, usize)>,
+    taken: BTreeMap<usize, usize>,
+    taken_injection: BTreeMap<usize, usize>,
 }
 
 /// Type priority: higher wins an overlap. Checksummed identifiers rank above
@@ -74,15 +75,15 @@ fn stronger(a: &Finding, b: &Finding) -> Ordering {
         )
 }
 
-/// Whether `span` overlaps any span in `taken` (sorted, non-overlapping).
-fn overlaps_any(taken: &[(usize, usize)], start: usize, end: usize) -> bool {
-    let i = taken.partition_point(|&(_, e)| e <= start);
-    taken.get(i).is_some_and(|&(s, _)| s < end)
-}
-
-fn insert_sorted(taken: &mut Vec<(usize, usize)>, start: usize, end: usize) {
-    let i = taken.partition_point(|&(s, _)| s < start);
-    taken.insert(i, (start, end));
+/// Whether `start..end` overlaps any span in `taken` (start -> end,
+/// non-overlapping). The only candidates are the last span starting before
+/// `end`: spans are disjoint, so if it ends at or before `start`, every
+/// earlier one does too.
+fn overlaps_any(taken: &BTreeMap<usize, usize>, start: usize, end: usize) -> bool {
+    taken
+        .range(..end)
+        .next_back()
+        .is_some_and(|(_, &e)| e > start)
 }
 
 /// Resolves overlaps in place; see the module docs for the rules.
@@ -108,7 +109,7 @@ pub(crate) fn resolve(findings: &mut Vec<Finding>, s: &mut Scratch) {
             // Zero-length spans never reach here (modules drop them), but
             // guard anyway so one cannot slip between two others.
             if end > start && !overlaps_any(taken, start, end) {
-                insert_sorted(taken, start, end);
+                taken.insert(start, end);
                 s.keep[i] = true;
             }
         }

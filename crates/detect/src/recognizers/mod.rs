@@ -4,9 +4,14 @@
 use crate::engine::Module;
 
 mod email;
+mod numeric;
 mod secrets;
 
 /// Every built-in module, in dispatch order.
 pub(crate) fn all() -> Vec<Box<dyn Module>> {
-    vec![Box::new(email::Email), Box::new(secrets::Secrets::new())]
+    vec![
+        Box::new(secrets::Secrets::new()),
+        Box::new(email::Email),
+        Box::new(numeric::Numeric),
+    ]
 }

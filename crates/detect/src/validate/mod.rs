@@ -4,24 +4,43 @@
 //! format allows (spaces, dashes, dots), so `4111-1111-1111-1111` and
 //! `4111111111111111` validate alike.
 
+pub(crate) mod aba;
 pub(crate) mod github;
 pub(crate) mod luhn;
+pub(crate) mod nhs;
+pub(crate) mod npi;
+pub(crate) mod ssn;
 
 /// A validator a custom rule can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Validator {
     /// Luhn mod-10 over the digits (payment cards, IMEIs, …).
     Luhn,
+    /// ABA routing transit number (3-7-1 weights).
+    Aba,
+    /// Issuable US SSN (not a published sample).
+    Ssn,
+    /// US ITIN (9XX with an ITIN group).
+    Itin,
+    /// US NPI (Luhn over `80840` + digits).
+    Npi,
+    /// UK NHS number (mod 11).
+    Nhs,
 }
 
 impl Validator {
     /// Every accepted name.
-    pub(crate) const NAMES: &'static [&'static str] = &["luhn"];
+    pub(crate) const NAMES: &'static [&'static str] = &["luhn", "aba", "ssn", "itin", "npi", "nhs"];
 
     /// Looks a validator up by name (case-insensitive, `-`/`_` alike).
     pub(crate) fn by_name(name: &str) -> Option<Validator> {
         match name.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "luhn" => Some(Validator::Luhn),
+            "aba" => Some(Validator::Aba),
+            "ssn" => Some(Validator::Ssn),
+            "itin" => Some(Validator::Itin),
+            "npi" => Some(Validator::Npi),
+            "nhs" => Some(Validator::Nhs),
             _ => None,
         }
     }
@@ -30,6 +49,11 @@ impl Validator {
     pub(crate) fn check(self, value: &str) -> bool {
         match self {
             Validator::Luhn => luhn::is_valid_str(value),
+            Validator::Aba => aba::is_valid_str(value),
+            Validator::Ssn => ssn::is_valid_ssn_str(value),
+            Validator::Itin => ssn::is_valid_itin_str(value),
+            Validator::Npi => npi::is_valid_str(value),
+            Validator::Nhs => nhs::is_valid_str(value),
         }
     }
 }

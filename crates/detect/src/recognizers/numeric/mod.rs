@@ -1,0 +1,940 @@
+//! Numeric and identifier recognizers: CREDIT_CARD, US_SSN, US_ITIN,
+//! PHONE_NUMBER, NPI, UK_NHS, US_BANK_NUMBER, US_PASSPORT,
+//! MEDICAL_RECORD_NUMBER and US_DRIVER_LICENSE.
+//!
+//! Digit sequences are ambiguous between these types, so one classifier
+//! decides: a candidate run of digit groups is parsed into groups (stack
+//! buffers, no allocation), split into space-separated *units*, and the
+//! longest run of units that forms a value is reported. The nearest type
+//! keyword before the value (`SSN`, `NPI`, `account`, `routing`, …) picks
+//! the type for context-only identifiers and vetoes others; formats and
+//! checksums (Luhn + IIN, SSN issuance, ITIN groups, NANP, mod 11, NPI
+//! Luhn) carry the rest.
+
+mod cards;
+mod ids;
+mod phone;
+
+use deepsentinel_core::{EntityType, FindingFlags};
+
+use crate::context::{Kw, KwSet};
+use crate::engine::{Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
+use crate::text;
+use crate::validate::{aba, nhs, npi, ssn};
+
+pub(crate) struct Numeric;
+
+const NUM: u32 = 0;
+
+/// How every shape of this module ends: at the end of the text or on one
+/// character that cannot continue a token. A number glued to letters or to
+/// base64 / path characters (`1BoatSLR…`, `1234567/abc+…`) is then no match
+/// at all, so the token shapes of other modules (wallets, secrets), which
+/// rank after numbers, still see it. The extra character is not part of
+/// any finding: spans come from the digit groups.
+pub(super) const END: &str = r"(?:\z|[^A-Za-z0-9_/+=(])";
+
+/// Keyword classes that say what a nearby number is.
+const TYPE_KWS: KwSet = KwSet::of(&[
+    Kw::Ssn,
+    Kw::Itin,
+    Kw::TaxId,
+    Kw::Card,
+    Kw::Account,
+    Kw::Routing,
+    Kw::Passport,
+    Kw::DriverLicense,
+    Kw::Mrn,
+    Kw::Npi,
+    Kw::Nhs,
+    Kw::Phone,
+    Kw::Fax,
+    Kw::Order,
+    Kw::Version,
+    Kw::Iban,
+    Kw::Dob,
+]);
+
+/// How far before a value its keyword may be.
+const WINDOW: usize = 40;
+
+const MAX_GROUPS: usize = 32;
+const MAX_DIGITS: usize = 96;
+const MAX_UNITS_PER_VALUE: usize = 7;
+
+#[derive(Clone, Copy, Default)]
+struct Group {
+    /// Byte span (including brackets) in the text.
+    start: usize,
+    end: usize,
+    /// Index of the first digit in the digit buffer, and count.
+    d0: u8,
+    nd: u8,
+    /// Separator byte before this group (0 for the first / after `(`).
+    sep: u8,
+    paren: bool,
+}
+
+struct Cand {
+    groups: [Group; MAX_GROUPS],
+    ng: usize,
+    digits: [u8; MAX_DIGITS],
+    plus_at: Option<usize>,
+    /// Where parsing stopped because the buffers were full.
+    next: Option<usize>,
+}
+
+impl Cand {
+    fn parse(t: &str, hit: Hit) -> Cand {
+        let mut c = Cand {
+            groups: [Group::default(); MAX_GROUPS],
+            ng: 0,
+            digits: [0; MAX_DIGITS],
+            plus_at: None,
+            next: None,
+        };
+        let bytes = t.as_bytes();
+        let mut i = hit.start;
+        let mut nd = 0usize;
+        let mut sep = 0u8;
+        while i < hit.end {
+            let Some(&b) = bytes.get(i) else { break };
+            match b {
+                b'+' => {
+                    c.plus_at = Some(i);
+                    i += 1;
+                }
+                b'0'..=b'9' | b'(' => {
+                    let paren = b == b'(';
+                    let start = i;
+                    if paren {
+                        i += 1;
+                    }
+                    let d0 = nd;
+                    while let Some(&x) = bytes.get(i) {
+                        if i >= hit.end || !x.is_ascii_digit() {
+                            break;
+                        }
+                        if let Some(slot) = c.digits.get_mut(nd) {
+                            *slot = x - b'0';
+                        }
+                        nd += 1;
+                        i += 1;
+                    }
+                    if paren && bytes.get(i) == Some(&b')') {
+                        i += 1;
+                    }
+                    if nd > MAX_DIGITS || c.ng >= MAX_GROUPS {
+                        if c.ng > 0 {
+                            c.next = Some(start);
+                        }
+                        return c;
+                    }
+                    if let Some(g) = c.groups.get_mut(c.ng) {
+                        *g = Group {
+                            start,
+                            end: i,
+                            d0: d0 as u8,
+                            nd: (nd - d0) as u8,
+                            sep,
+                            paren,
+                        };
+                        c.ng += 1;
+                    }
+                    sep = 0;
+                }
+                b' ' | b'-' | b'.' => {
+                    sep = b;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The nearest type keyword classes around a span.
+#[derive(Clone, Copy)]
+struct Near {
+    /// Classes of the closest keyword(s) before (or, failing that, just
+    /// after) the value.
+    kws: KwSet,
+    /// All type classes within the window before.
+    any: KwSet,
+}
+
+impl Near {
+    fn has(&self, k: Kw) -> bool {
+        self.kws.contains(k)
+    }
+}
+
+fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
+    // In a delimited row, keywords of earlier lines belong to other rows
+    // or the header (looked up by column below).
+    let ls = line_start(ctx.text.as_bytes(), start);
+    let row = ctx
+        .text
+        .as_bytes()
+        .get(ls..start)
+        .is_some_and(|s| s.iter().any(|&c| matches!(c, b',' | b'\t' | b'|')));
+    let lo = start.saturating_sub(WINDOW + 64);
+    let (mut kws, mut any) = ctx.keywords.with_range(lo, start, |hits| {
+        let mut best = usize::MAX;
+        let mut kws = KwSet::EMPTY;
+        let mut any = KwSet::EMPTY;
+        for h in hits {
+            if h.end > start
+                || start - h.end > WINDOW
+                || (row && h.end <= ls)
+                || crosses_sentence(ctx.text.as_bytes(), h.end, start)
+            {
+                continue;
+            }
+            let cls = h.classes.intersect(TYPE_KWS);
+            if cls == KwSet::EMPTY {
+                continue;
+            }
+            any = any.union(cls);
+            let d = start - h.end;
+            if d < best {
+                best = d;
+                kws = cls;
+            } else if d == best {
+                kws = kws.union(cls);
+            }
+        }
+        (kws, any)
+    });
+    if kws == KwSet::EMPTY {
+        if let Some((h, _)) = ctx.keywords.after(end, 16, TYPE_KWS) {
+            kws = h.classes.intersect(TYPE_KWS);
+        }
+    }
+    if kws == KwSet::EMPTY {
+        kws = header_kws(ctx, start);
+        any = any.union(kws);
+    }
+    Near { kws, any }
+}
+
+/// Whether grouped digits read as a calendar date (`2019-01-19`,
+/// `04 21 2020`, `19.01.2019`): those belong to the date recognizer.
+fn is_date(d: &[u8], lens: &[u8]) -> bool {
+    let num = |a: usize, b: usize| {
+        d.get(a..b)
+            .map_or(0, |s| s.iter().fold(0u32, |x, &y| x * 10 + u32::from(y)))
+    };
+    let md = |m: u32, day: u32| (1..=12).contains(&m) && (1..=31).contains(&day);
+    let year = |y: u32| (1900..=2099).contains(&y);
+    match lens {
+        [4, 2, 2] => year(num(0, 4)) && md(num(4, 6), num(6, 8)),
+        [2, 2, 4] => year(num(4, 8)) && (md(num(0, 2), num(2, 4)) || md(num(2, 4), num(0, 2))),
+        [1, 2, 4] | [2, 1, 4] | [1, 1, 4] => {
+            let k = usize::from(lens.first().copied().unwrap_or(0));
+            let l = usize::from(lens.get(1).copied().unwrap_or(0));
+            let (a, b) = (num(0, k), num(k, k + l));
+            year(num(k + l, k + l + 4)) && (md(a, b) || md(b, a))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a sentence ends between `from` and `to` (`. ` / `! ` / `? `
+/// before an upper-case letter, or a blank line): a keyword in an earlier
+/// sentence does not describe the value (`Account closed. Call 503-…`).
+/// `No. 123` and `no.: 123` do not end a sentence.
+fn crosses_sentence(b: &[u8], from: usize, to: usize) -> bool {
+    let Some(seg) = b.get(from..to) else {
+        return false;
+    };
+    seg.windows(3).any(|w| {
+        (matches!(w[0], b'.' | b'!' | b'?')
+            && matches!(w[1], b' ' | b'\n')
+            && w[2].is_ascii_uppercase())
+            || (w[0] == b'\n' && w[1] == b'\n')
+    })
+}
+
+/// How far the row / header logic looks for line ends: long lines are not
+/// table rows, and the bound keeps the work per candidate constant on
+/// huge single-line inputs.
+const MAX_LINE: usize = 1024;
+
+/// Start of the line containing `pos`, or `pos - MAX_LINE` if the line
+/// starts further back.
+fn line_start(b: &[u8], pos: usize) -> usize {
+    let lo = pos.saturating_sub(MAX_LINE);
+    b.get(lo..pos)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map_or(lo, |i| lo + i + 1)
+}
+
+/// The line containing `pos` if it is at most `MAX_LINE` bytes either
+/// side.
+fn bounded_line(b: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let lo = pos.saturating_sub(MAX_LINE);
+    let s = match b.get(lo..pos).and_then(|s| memchr::memrchr(b'\n', s)) {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let hi = (pos + MAX_LINE).min(b.len());
+    let e = match b.get(pos..hi).and_then(|s| memchr::memchr(b'\n', s)) {
+        Some(i) => pos + i,
+        None if hi == b.len() => b.len(),
+        None => return None,
+    };
+    Some((s, e))
+}
+
+/// For a value in a delimited row (CSV, TSV, a Markdown table), the type
+/// keywords of its column header: the header is the first line of the
+/// text, or one of the three lines above, that has the delimiter, letters
+/// and no digits.
+fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
+    let t = ctx.text;
+    let b = t.as_bytes();
+    let Some((ls, le)) = bounded_line(b, pos) else {
+        return KwSet::EMPTY;
+    };
+    let Some(line) = b.get(ls..le) else {
+        return KwSet::EMPTY;
+    };
+    let Some(delim) = [b',', b'\t', b'|', b';']
+        .into_iter()
+        .find(|d| line.contains(d))
+    else {
+        return KwSet::EMPTY;
+    };
+    let col = b
+        .get(ls..pos)
+        .map_or(0, |s| s.iter().filter(|&&c| c == delim).count());
+    let is_header = |s: &[u8]| {
+        s.contains(&delim)
+            && s.iter().any(u8::is_ascii_alphabetic)
+            && !s.iter().any(u8::is_ascii_digit)
+    };
+    let mut header = None;
+    let first = bounded_line(b, 0);
+    if let Some((fs, fe)) = first.filter(|&(fs, fe)| fs < ls && fe < ls) {
+        if b.get(fs..fe).is_some_and(is_header) {
+            header = Some((fs, fe));
+        }
+    }
+    if header.is_none() {
+        let mut end = ls;
+        for _ in 0..3 {
+            if end == 0 {
+                break;
+            }
+            let Some((s0, e0)) = bounded_line(b, end - 1) else {
+                break;
+            };
+            if b.get(s0..e0).is_some_and(is_header) {
+                header = Some((s0, e0));
+                break;
+            }
+            end = s0;
+        }
+    }
+    let Some((hs, he)) = header else {
+        return KwSet::EMPTY;
+    };
+    // The col-th field of the header.
+    let mut f0 = hs;
+    let mut k = 0;
+    let mut f1 = he;
+    for (i, &c) in b.get(hs..he).unwrap_or(&[]).iter().enumerate() {
+        if c == delim {
+            if k == col {
+                f1 = hs + i;
+                break;
+            }
+            k += 1;
+            f0 = hs + i + 1;
+        }
+    }
+    if k != col {
+        return KwSet::EMPTY;
+    }
+    ctx.keywords.with_range(f0, f1, |hits| {
+        let mut kws = KwSet::EMPTY;
+        for h in hits {
+            if h.end <= f1 {
+                kws = kws.union(h.classes.intersect(TYPE_KWS));
+            }
+        }
+        kws
+    })
+}
+
+/// One value interpretation of groups `a..=b`.
+struct View<'a> {
+    d: &'a [u8],
+    lens: [u8; 16],
+    paren: [bool; 16],
+    ng: usize,
+    start: usize,
+    end: usize,
+    plus: bool,
+    /// Separators used between groups (bit 0 space, 1 dash, 2 dot).
+    seps: u8,
+}
+
+const SP: u8 = 1;
+const DASH: u8 = 2;
+const DOT: u8 = 4;
+
+impl View<'_> {
+    fn lens(&self) -> &[u8] {
+        self.lens.get(..self.ng).unwrap_or(&[])
+    }
+    fn single(&self) -> bool {
+        self.ng == 1 && !self.plus && !self.paren[0]
+    }
+}
+
+fn push(out: &mut Out<'_>, t: &str, ty: EntityType, v: &View<'_>, score: f32, rule: &'static str) {
+    out.push(
+        t,
+        PendingFinding::new(ty, v.start, v.end, score.clamp(0.0, 1.0), rule),
+    );
+}
+
+impl Numeric {
+    fn handle_num(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let mut hit = hit;
+        loop {
+            let c = Cand::parse(ctx.text, hit);
+            self.handle_cand(&c, ctx, out);
+            match c.next {
+                Some(p) if p > hit.start && p < hit.end => hit.start = p,
+                _ => return,
+            }
+        }
+    }
+
+    fn handle_cand(&self, c: &Cand, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        if c.ng == 0 {
+            return;
+        }
+        let total: usize = c.groups.iter().take(c.ng).map(|g| usize::from(g.nd)).sum();
+        if total < 6 {
+            return;
+        }
+        // Boundaries: drop an edge group glued to letters or that looks like
+        // part of an amount / date / decimal.
+        let mut lo = 0usize;
+        let mut hi = c.ng;
+        let start = c.plus_at.unwrap_or(c.groups[0].start);
+        if text::char_before(t, start).is_some_and(char::is_alphanumeric) {
+            // Glued to a word: part of some other token (postcode, IBAN, …).
+            return;
+        }
+        // A dropped edge group takes the rest of its unit with it.
+        if bad_before(t, start, c.groups[0].nd) {
+            lo = 1;
+            while lo < hi && c.groups[lo].sep != b' ' {
+                lo += 1;
+            }
+        }
+        if bad_after(t, c.groups[c.ng - 1].end) {
+            hi -= 1;
+            while hi > lo && c.groups[hi].sep != b' ' {
+                hi -= 1;
+            }
+        }
+        if lo >= hi {
+            return;
+        }
+        // Units: runs of groups joined by non-space separators.
+        let mut i = lo;
+        while i < hi {
+            if i > lo && c.groups[i].sep != b' ' {
+                // Not the start of a unit.
+                i += 1;
+                continue;
+            }
+            let mut done = false;
+            // Unit ends after i (exclusive ends of units), longest first.
+            let mut ends = [0usize; MAX_UNITS_PER_VALUE];
+            let mut ne = 0;
+            let mut j = i + 1;
+            while j <= hi && ne < MAX_UNITS_PER_VALUE {
+                if j == hi || c.groups[j].sep == b' ' {
+                    ends[ne] = j;
+                    ne += 1;
+                }
+                j += 1;
+            }
+            for k in (0..ne).rev() {
+                let e = ends[k];
+                if self.classify(c, i, e, lo, ctx, out) {
+                    i = e;
+                    done = true;
+                    break;
+                }
+            }
+            if !done {
+                i += 1;
+            }
+        }
+    }
+
+    /// Tries groups `a..b` as one value. Returns true when the groups are
+    /// consumed (a finding was pushed, or context says they are a value we
+    /// must not report, such as an ABA routing number).
+    fn classify(
+        &self,
+        c: &Cand,
+        a: usize,
+        b: usize,
+        lo: usize,
+        ctx: &Ctx<'_>,
+        out: &mut Out<'_>,
+    ) -> bool {
+        let t = ctx.text;
+        if b <= a || b - a > 16 {
+            return false;
+        }
+        let g0 = c.groups[a];
+        let gl = c.groups[b - 1];
+        let plus = a == lo && c.plus_at.is_some() && lo == 0;
+        let start = if plus {
+            c.plus_at.unwrap_or(g0.start)
+        } else {
+            g0.start
+        };
+        let d0 = usize::from(g0.d0);
+        let d1 = usize::from(gl.d0) + usize::from(gl.nd);
+        let Some(d) = c.digits.get(d0..d1) else {
+            return false;
+        };
+        let mut v = View {
+            d,
+            lens: [0; 16],
+            paren: [false; 16],
+            ng: b - a,
+            start,
+            end: gl.end,
+            plus,
+            seps: 0,
+        };
+        for (k, g) in c.groups.iter().enumerate().take(b).skip(a) {
+            v.lens[k - a] = g.nd;
+            v.paren[k - a] = g.paren;
+            if k > a {
+                v.seps |= match g.sep {
+                    b' ' => SP,
+                    b'-' => DASH,
+                    b'.' => DOT,
+                    _ => 0,
+                };
+            }
+        }
+        let n = d.len();
+        if !(6..=19).contains(&n) {
+            return false;
+        }
+        // A lone `(` or `)` at the edges must balance.
+        if t.as_bytes().get(v.end.wrapping_sub(1)) == Some(&b')') && !g0.paren && v.ng == 1 {
+            return false;
+        }
+        let nr = near(ctx, start, v.end);
+        let lens = v.lens();
+        let single = v.single();
+        if nr.has(Kw::Dob) || is_date(d, lens) {
+            return false;
+        }
+
+        // Context-only identifiers: the nearest keyword decides.
+        if single {
+            if nr.has(Kw::Routing) {
+                return true;
+            }
+            if nr.has(Kw::Npi) && n == 10 {
+                if npi::is_valid_digits(d) {
+                    push(out, t, EntityType::Npi, &v, 0.95, "npi");
+                }
+                return true;
+            }
+            if nr.has(Kw::Nhs) && n == 10 {
+                if nhs::is_valid_digits(d) {
+                    push(out, t, EntityType::UkNhs, &v, 0.95, "nhs");
+                }
+                return true;
+            }
+            if (nr.has(Kw::Ssn) || nr.has(Kw::Itin) || nr.has(Kw::TaxId)) && n == 9 {
+                return self.ssn(&v, nr, true, t, out);
+            }
+            if nr.has(Kw::Passport) && (n == 9 || n == 8) {
+                push(out, t, EntityType::UsPassport, &v, 0.85, "passport");
+                return true;
+            }
+            if nr.has(Kw::Mrn) && (7..=10).contains(&n) {
+                push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
+                return true;
+            }
+            if nr.has(Kw::DriverLicense) && (5..=13).contains(&n) {
+                push(out, t, EntityType::UsDriverLicense, &v, 0.8, "dl");
+                return true;
+            }
+            if nr.has(Kw::Account) && !nr.has(Kw::Card) && (8..=17).contains(&n) {
+                if n == 9 && aba::is_valid_digits(d) && nr.any.contains(Kw::Routing) {
+                    return true;
+                }
+                push(out, t, EntityType::UsBankNumber, &v, 0.85, "bank-account");
+                return true;
+            }
+        }
+
+        let negative = (nr.has(Kw::Order) || nr.has(Kw::Version) || nr.has(Kw::Iban))
+            && !nr.has(Kw::Card)
+            && !nr.has(Kw::Phone);
+
+        // Cards.
+        if cards::grouping_ok(lens) && !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0 {
+            if let Some(brand) = cards::check(d) {
+                let mut s = if v.ng > 1 { 0.85 } else { 0.75 };
+                if nr.any.contains(Kw::Card) {
+                    s += 0.1;
+                }
+                if negative {
+                    s -= 0.3;
+                }
+                let mut f = PendingFinding::new(
+                    EntityType::CreditCard,
+                    v.start,
+                    v.end,
+                    f32::min(s, 1.0),
+                    "card",
+                )
+                .subtype(brand);
+                if cards::is_test_pan(d) {
+                    f = f.flags(FindingFlags::TEST_VALUE);
+                }
+                out.push(t, f);
+                return true;
+            }
+            if nr.has(Kw::Card) && n >= 13 {
+                return true;
+            }
+        }
+
+        // SSN / ITIN written 3-2-4 (an MRN when the keyword says so).
+        if nr.has(Kw::Mrn) && matches!(lens, [3, 2, 4]) && v.seps == DASH {
+            push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
+            return true;
+        }
+        if n == 9 && matches!(lens, [3, 2, 4]) && (v.seps == DASH || v.seps == SP) {
+            return self.ssn(&v, nr, false, t, out);
+        }
+
+        // Other context-typed grouped formats.
+        if nr.has(Kw::Mrn) && matches!(lens, [3, 2, 3]) && v.seps == DASH {
+            push(out, t, EntityType::MedicalRecordNumber, &v, 0.85, "mrn");
+            return true;
+        }
+        if nr.has(Kw::DriverLicense) && matches!(lens, [3, 3, 3]) && v.seps & DOT == 0 {
+            push(out, t, EntityType::UsDriverLicense, &v, 0.8, "dl");
+            return true;
+        }
+        let plain_groups = !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0;
+        if nr.has(Kw::DriverLicense) && plain_groups && (7..=13).contains(&n) {
+            push(out, t, EntityType::UsDriverLicense, &v, 0.75, "dl");
+            return true;
+        }
+        if nr.has(Kw::Mrn) && plain_groups && v.seps == DASH && (6..=10).contains(&n) {
+            push(out, t, EntityType::MedicalRecordNumber, &v, 0.8, "mrn");
+            return true;
+        }
+        if nr.has(Kw::Passport) && matches!(lens, [3, 3, 3]) && v.seps & DOT == 0 {
+            push(out, t, EntityType::UsPassport, &v, 0.8, "passport");
+            return true;
+        }
+
+        // NHS numbers (3-3-4 or a run of ten).
+        if n == 10 && (single || (matches!(lens, [3, 3, 4]) && v.seps & DOT == 0 && !v.paren[0])) {
+            let valid = nhs::is_valid_digits(d);
+            if nr.has(Kw::Nhs) {
+                if valid {
+                    push(out, t, EntityType::UkNhs, &v, 0.95, "nhs");
+                }
+                return true;
+            }
+            if valid
+                && !single
+                && v.seps == SP
+                && !negative
+                && !nr.has(Kw::Phone)
+                && !nr.has(Kw::Fax)
+            {
+                if nr.any.contains(Kw::Nhs) {
+                    push(out, t, EntityType::UkNhs, &v, 0.9, "nhs");
+                    return true;
+                }
+                // Without any NHS keyword a valid US number reads as a phone.
+                if !phone::is_nanp(d) {
+                    push(out, t, EntityType::UkNhs, &v, 0.6, "nhs");
+                    return true;
+                }
+            }
+            if valid && single && nr.any.contains(Kw::Nhs) {
+                push(out, t, EntityType::UkNhs, &v, 0.8, "nhs");
+                return true;
+            }
+        }
+
+        // NPI without its keyword right before: the provider context nearby.
+        if single && n == 10 && npi::is_valid_digits(d) && nr.any.contains(Kw::Npi) {
+            push(out, t, EntityType::Npi, &v, 0.8, "npi");
+            return true;
+        }
+
+        // Phones.
+        let p = phone::PhoneIn {
+            digits: d,
+            lens,
+            paren: v.paren.get(..v.ng).unwrap_or(&[]),
+            plus: v.plus,
+            dots: v.seps & DOT != 0,
+        };
+        if let Some((base, needs_ctx)) = phone::check(&p) {
+            let phone_ctx = nr.any.contains(Kw::Phone) || nr.any.contains(Kw::Fax);
+            if needs_ctx && !phone_ctx {
+                return false;
+            }
+            let mut s = base;
+            if phone_ctx {
+                s += 0.15;
+            }
+            if negative {
+                s -= if needs_ctx { 0.3 } else { 0.2 };
+            }
+            // Another identifier's keyword right before: not a phone unless
+            // the format is unmistakable.
+            let other = nr.has(Kw::Ssn)
+                || nr.has(Kw::Npi)
+                || nr.has(Kw::Nhs)
+                || nr.has(Kw::Mrn)
+                || nr.has(Kw::Passport)
+                || nr.has(Kw::DriverLicense)
+                || nr.has(Kw::Account)
+                || nr.has(Kw::Routing);
+            if other && !nr.has(Kw::Phone) && !v.plus && !v.paren[0] {
+                s -= 0.3;
+            }
+            if s >= 0.5 {
+                push(out, t, EntityType::PhoneNumber, &v, s, "phone");
+                return true;
+            }
+            return false;
+        }
+        false
+    }
+
+    fn ssn(&self, v: &View<'_>, nr: Near, bare: bool, t: &str, out: &mut Out<'_>) -> bool {
+        let d = v.d;
+        let explicit_ssn = nr.has(Kw::Ssn);
+        let tax = nr.has(Kw::Itin) || nr.has(Kw::TaxId) || explicit_ssn;
+        let negative = nr.has(Kw::Order) || nr.has(Kw::Version) || nr.has(Kw::Phone);
+        if ssn::is_itin(d) {
+            let mut s = 0.8;
+            if tax {
+                s = 0.95;
+            }
+            if negative && !tax {
+                s -= 0.35;
+            }
+            push(out, t, EntityType::UsItin, v, s, "itin");
+            return true;
+        }
+        if ssn::is_issuable(d) {
+            if ssn::is_sample(d) {
+                // Published sample numbers: visible below the default
+                // minimum score only, flagged.
+                if explicit_ssn {
+                    out.push(
+                        t,
+                        PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.45, "ssn")
+                            .flags(FindingFlags::TEST_VALUE),
+                    );
+                }
+                return true;
+            }
+            let mut s = if v.seps == SP { 0.6 } else { 0.85 };
+            if tax {
+                s = 0.95;
+            }
+            if negative && !tax {
+                s -= 0.4;
+            }
+            push(out, t, EntityType::UsSsn, v, s, "ssn");
+            return true;
+        }
+        if explicit_ssn && !bare {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.55, "ssn")
+                    .flags(FindingFlags::NOT_ISSUABLE),
+            );
+        }
+        true
+    }
+}
+
+/// Whether the text before a numeric candidate makes it part of something
+/// else (a word, an amount, a decimal, a date, a path). `first_len` is the
+/// digit count of the first group.
+fn bad_before(t: &str, pos: usize, first_len: u8) -> bool {
+    let Some(c) = text::char_before(t, pos) else {
+        return false;
+    };
+    let p = pos - c.len_utf8();
+    let prev = text::char_before(t, p);
+    match c {
+        // `#123456` may be a colour; longer runs after `#` are numbers
+        // (`MRN #1234567`, `Order #5442874199`).
+        '#' => matches!(first_len, 3 | 6),
+        '$' | '€' | '£' | '¥' | '@' | '_' | '/' | '\\' => true,
+        ',' => first_len == 3 && prev.is_some_and(|x| x.is_ascii_digit()),
+        ':' => prev.is_some_and(|x| x.is_ascii_digit()),
+        '.' | '-' => prev.is_some_and(|x| x.is_alphanumeric()),
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Whether the text after a numeric candidate makes it part of something
+/// else.
+fn bad_after(t: &str, pos: usize) -> bool {
+    let Some(c) = text::char_at(t, pos) else {
+        return false;
+    };
+    let next = text::char_at(t, pos + c.len_utf8());
+    match c {
+        '%' | '@' | '_' => true,
+        '/' | '\\' => next.is_some_and(|x| x.is_alphanumeric()),
+        ':' => next.is_some_and(|x| x.is_ascii_digit()),
+        // `83509468-b10a-…` (a UUID), `12345678.txt`, `2019-01-19`.
+        '.' | '-' => next.is_some_and(|x| x.is_alphanumeric()),
+        ',' => {
+            // A thousands group (`,345` then no more digits).
+            let b = t.as_bytes();
+            let q = pos + 1;
+            (q..q + 3).all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
+                && !b.get(q + 3).is_some_and(u8::is_ascii_digit)
+        }
+        _ => c.is_alphanumeric(),
+    }
+}
+
+impl Module for Numeric {
+    fn name(&self) -> &'static str {
+        "numeric"
+    }
+
+    fn types(&self) -> &'static [EntityType] {
+        &[
+            EntityType::CreditCard,
+            EntityType::UsSsn,
+            EntityType::UsItin,
+            EntityType::PhoneNumber,
+            EntityType::Npi,
+            EntityType::UkNhs,
+            EntityType::UsBankNumber,
+            EntityType::UsPassport,
+            EntityType::MedicalRecordNumber,
+            EntityType::UsDriverLicense,
+        ]
+    }
+
+    fn shapes(&self) -> Vec<Shape> {
+        let mut v = vec![Shape::new(
+            NUM,
+            prio::NUMBER,
+            format!(
+                "{}{}{END}",
+                r"(?:\+?[0-9]+|\([0-9]{1,5}\)[ .\-]?[0-9]+)",
+                r"(?:[ .\-]?\([0-9]{1,5}\)[ .\-]?[0-9]+|[ .\-][0-9]+)*",
+            ),
+        )];
+        v.extend(ids::shapes());
+        v
+    }
+
+    fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if shape == NUM {
+            self.handle_num(hit, ctx, out);
+        } else {
+            ids::handle(shape, hit, ctx, out);
+        }
+    }
+}
+
+/// Shared with `ids`.
+fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
+    near(ctx, start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Module;
+
+    /// Tokens that start with digits but continue with letters or base64
+    /// characters (wallets, secrets, hashes) are not matched at their start,
+    /// so the token shapes of other modules still see them.
+    #[test]
+    #[allow(clippy::expect_used)]
+    fn shapes_leave_glued_tokens_alone() {
+        let shapes = super::Numeric.shapes();
+        for s in &shapes {
+            let re = regex_automata::meta::Regex::new(&s.pattern).expect("shape compiles");
+            for tok in [
+                "1BoatSLRHtKNngkdXEeobR76b53LETtpyT",
+                "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+                "1234567/abcdEFGH+ijkl=",
+                "457dfa4",
+                "0x1234567890",
+                "DE52126005236581034683",
+            ] {
+                let m = re.find(tok);
+                assert!(
+                    m.is_none_or(|m| m.start() > 0),
+                    "shape {} matched at the start of {tok}",
+                    s.id
+                );
+            }
+        }
+    }
+
+    /// Arbitrary mixes of digits, separators, brackets, letters and
+    /// multi-byte characters never panic, including very long runs.
+    #[test]
+    fn no_panic_on_noise() {
+        let scanner = crate::Scanner::new();
+        let alphabet: Vec<char> = "0123456789 -.()+#,:/$A1é€\u{200b}\n9_MRNwdl"
+            .chars()
+            .collect();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..300 {
+            let len = 1 + (round * 7) % 400;
+            let mut s = String::new();
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let i = (state % alphabet.len() as u64) as usize;
+                s.push(alphabet.get(i).copied().unwrap_or('0'));
+            }
+            let _ = scanner.scan(&s);
+        }
+        let long_run = "1 ".repeat(5000) + &"9".repeat(3000) + &"-12".repeat(2000);
+        let _ = scanner.scan(&long_run);
+        let phones = "+1 503 777 4364 ".repeat(200);
+        let found = scanner.scan(&phones);
+        assert_eq!(found.len(), 200);
+    }
+}
