@@ -4,8 +4,9 @@
 use crate::engine::Module;
 
 mod email;
+mod names;
 
 /// Every built-in module, in dispatch order.
 pub(crate) fn all() -> Vec<Box<dyn Module>> {
-    vec![Box::new(email::Email)]
+    vec![Box::new(email::Email), Box::new(names::Names::new())]
 }

@@ -1,0 +1,747 @@
+//! PERSON and LOCATION: gazetteers (US Census names, GeoNames places) plus
+//! capitalisation, titles and context, and a street-address grammar.
+//!
+//! Shapes:
+//! * street addresses (`prio::ADDRESS`): one LOCATION span for the whole
+//!   address, see [`address`];
+//! * one capitalised token (`prio::WORDS`): the handler only acts on the
+//!   first token of a *run* (capitalised words, initials, titles and
+//!   particles separated by single spaces) and classifies the whole run.
+//!   One-token shapes keep the global regex from hiding other modules'
+//!   matches (dates like `March 3, 2024`) behind a long word sequence.
+//!
+//! Anchors: `name is`, `name:`… for lower-case names in a clear context.
+
+mod address;
+mod gazetteer;
+
+use deepsentinel_core::EntityType;
+
+use crate::engine::{Anchor, Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
+use crate::text;
+
+use gazetteer::{CITY_LARGE, Gazetteer, MAX_KEY, REGION_COUNTRY, fold};
+
+pub(crate) struct Names {
+    g: &'static Gazetteer,
+}
+
+impl Names {
+    pub(crate) fn new() -> Names {
+        Names {
+            g: Gazetteer::get(),
+        }
+    }
+}
+
+const SH_US_ADDR: u32 = 0;
+const SH_EU_ADDR: u32 = 1;
+const SH_FR_ADDR: u32 = 2;
+const SH_WORD: u32 = 3;
+
+const AN_NAME_IS: u32 = 0;
+
+/// Words right before a run that make it a person (lower-case).
+const PERSON_CTX: &[&str] = &[
+    "name", "names", "full_name", "fullname", "first_name", "last_name", "firstname", "lastname",
+    "patient", "pt", "patient_name", "customer", "customer_name", "client", "dear", "hi", "hello",
+    "hey", "thanks", "thank you", "regards", "sincerely", "cheers", "best", "signed", "from",
+    "attending", "applicant", "payee", "beneficiary", "employee", "member", "driver", "provider",
+    "spouse", "landlord", "tenant", "contact", "contractor", "traveler", "traveller", "passenger",
+    "guest", "user", "author", "owner", "cardholder", "holder", "manager", "physician", "nurse",
+    "doctor", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "witness", "by", "cc",
+    "attn", "recipient", "sender", "insured", "subscriber", "guarantor", "parent", "guardian",
+    "mother", "father", "son", "daughter", "wife", "husband", "partner", "colleague", "friend",
+    "boss", "neighbor", "neighbour", "roommate", "student", "candidate", "agent", "rep",
+    "representative", "technician", "caller", "is", "am", "i'm", "for", "to", "with", "welcome",
+    "onboarding", "enrollment", "details", "referred", "consultant", "assignee", "reporter",
+    "approver", "requester", "requestor", "emp", "staff", "teacher", "coach", "counsel",
+    "attorney", "lawyer", "pcp", "gp", "surgeon", "therapist", "pharmacist", "dentist",
+    "worker", "vendor", "seller", "buyer", "borrower", "lender", "debtor", "creditor",
+    "herr", "frau", "mme", "mlle", "sig", "sra", "dott", "pan", "pani", "shri", "smt", "dhr",
+    "mevr", "señor", "señora", "signora", "signor", "monsieur", "madame",
+];
+
+/// Context words that are weak alone (a run after them must look like a
+/// name by itself: a gazetteer hit in it).
+const WEAK_CTX: &[&str] = &[
+    "is", "am", "for", "to", "with", "by", "from", "best", "details", "welcome", "cc",
+];
+
+/// Titles stripped from a run (lower-case, without the dot).
+const TITLES: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "fr", "capt",
+    "col", "gen", "lt", "sgt", "herr", "frau", "mme", "mlle", "m", "sig", "sra", "dott", "pan",
+    "pani", "shri", "smt", "dhr", "mevr", "doctor", "nurse", "judge", "hon", "st",
+];
+
+/// Name particles allowed in lower case between capitalised parts.
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "di", "del", "della", "dos", "das", "do", "du", "la",
+    "le", "ten", "ter", "bin", "ben", "al", "el", "y", "zu", "vom", "af",
+];
+
+/// Words right before a place that make a city a LOCATION.
+const PLACE_CTX: &[&str] = &[
+    "in", "at", "from", "near", "to", "city", "town", "place of birth", "birthplace", "born",
+    "lives", "located", "visiting", "traveling", "travelling", "moved", "based", "office",
+    "headquarters", "hq", "location", "destination", "origin", "via", "around", "outside",
+    "downtown", "of",
+];
+
+fn in_list(list: &[&str], s: &str) -> bool {
+    let mut buf = [0u8; MAX_KEY];
+    fold(s, &mut buf).is_some_and(|k| list.contains(&k))
+}
+
+/// A token of a run.
+#[derive(Clone, Copy, Default)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// Starts with an upper-case letter.
+    cap: bool,
+    /// All letters upper-case (and more than one).
+    upper: bool,
+    /// Ends with a dot that belongs to it (initial / abbreviation).
+    dot: bool,
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphabetic() || matches!(c, '\'' | '’' | '-') || (!c.is_ascii() && text::is_word_char(c))
+}
+
+/// Reads a word token starting at `pos` (letters, apostrophes, hyphens).
+fn read_tok(t: &str, pos: usize) -> Option<Tok> {
+    let rest = t.get(pos..)?;
+    let mut end = pos;
+    let mut first: Option<char> = None;
+    let mut upper = true;
+    let mut letters = 0usize;
+    for (i, c) in rest.char_indices() {
+        if !is_name_char(c) {
+            break;
+        }
+        if first.is_none() {
+            if !c.is_alphabetic() {
+                return None;
+            }
+            first = Some(c);
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_lowercase() {
+                upper = false;
+            }
+        }
+        end = pos + i + c.len_utf8();
+    }
+    let first = first?;
+    // Trailing apostrophes / hyphens are not part of the word.
+    while end > pos {
+        match t.as_bytes().get(end - 1) {
+            Some(b'\'') | Some(b'-') => end -= 1,
+            _ => break,
+        }
+    }
+    if t.get(end..).is_some_and(|r| r.starts_with('’')) {
+        // fine: stop before it
+    }
+    let dot = t.as_bytes().get(end) == Some(&b'.');
+    Some(Tok {
+        start: pos,
+        end,
+        cap: first.is_uppercase(),
+        upper: upper && letters > 1,
+        dot,
+    })
+}
+
+/// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
+fn dot_continues(t: &str, tok: &Tok) -> bool {
+    let s = t.get(tok.start..tok.end).unwrap_or("");
+    s.chars().count() == 1 || in_list(TITLES, s)
+}
+
+/// Up to this many tokens per run.
+const MAX_RUN: usize = 8;
+
+impl Names {
+    /// Collects the run starting at `start` into `toks`; returns its length.
+    fn collect_run(&self, t: &str, start: usize, toks: &mut [Tok; MAX_RUN]) -> usize {
+        let mut n = 0usize;
+        let mut pos = start;
+        while n < MAX_RUN {
+            let Some(tok) = read_tok(t, pos) else { break };
+            if tok.end == tok.start {
+                break;
+            }
+            let s = t.get(tok.start..tok.end).unwrap_or("");
+            if !tok.cap {
+                // A particle only between capitalised tokens.
+                if n == 0 || !in_list(PARTICLES, s) {
+                    break;
+                }
+                let after = tok.end + 1;
+                if t.as_bytes().get(tok.end) != Some(&b' ')
+                    || !read_tok(t, after).is_some_and(|x| x.cap)
+                {
+                    break;
+                }
+            }
+            if let Some(slot) = toks.get_mut(n) {
+                *slot = tok;
+            }
+            n += 1;
+            let mut next = tok.end;
+            if tok.dot {
+                if !dot_continues(t, &tok) {
+                    break;
+                }
+                next += 1;
+            }
+            if t.as_bytes().get(next) != Some(&b' ') {
+                break;
+            }
+            next += 1;
+            if !text::char_at(t, next).is_some_and(|c| c.is_alphabetic()) {
+                break;
+            }
+            pos = next;
+        }
+        n
+    }
+
+    /// Whether the token ending right before `start` (one space away) is
+    /// part of the same run (so an earlier call handled this token).
+    fn continues_run(&self, t: &str, start: usize) -> bool {
+        if start < 2 || t.as_bytes().get(start - 1) != Some(&b' ') {
+            return false;
+        }
+        let mut end = start - 1;
+        let dotted = t.as_bytes().get(end - 1) == Some(&b'.');
+        if dotted {
+            end -= 1;
+        }
+        let Some(prev) = t.get(..end) else {
+            return false;
+        };
+        let wstart = prev
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_name_char(c))
+            .last()
+            .map_or(end, |(i, _)| i);
+        let Some(w) = t.get(wstart..end) else {
+            return false;
+        };
+        let Some(c0) = w.chars().next() else {
+            return false;
+        };
+        if !c0.is_alphabetic() {
+            return false;
+        }
+        if dotted {
+            return w.chars().count() == 1 || in_list(TITLES, w);
+        }
+        if c0.is_uppercase() {
+            return true;
+        }
+        // A particle continues only if a capitalised token precedes it.
+        in_list(PARTICLES, w) && self.continues_run(t, wstart)
+    }
+
+    /// The word before `pos`, skipping separators (`: " = , -` and at most
+    /// one line break). Returns its range.
+    fn prev_word(t: &str, pos: usize) -> Option<(usize, usize)> {
+        let b = t.as_bytes();
+        let mut i = pos;
+        let mut newlines = 0;
+        while i > 0 {
+            let c = *b.get(i - 1)?;
+            match c {
+                b' ' | b'\t' | b':' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{' | b'|'
+                | b'-' | b'>' | b'*' => i -= 1,
+                b'\r' => i -= 1,
+                b'\n' => {
+                    newlines += 1;
+                    if newlines > 1 {
+                        return None;
+                    }
+                    i -= 1;
+                }
+                _ => break,
+            }
+            if pos - i > 8 {
+                return None;
+            }
+        }
+        // skip an en/em dash
+        let head = t.get(..i)?;
+        let head = head.trim_end_matches(['–', '—', ' ']);
+        let end = head.len();
+        let start = head
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.')
+            .last()
+            .map_or(end, |(i, _)| i);
+        if start == end {
+            return None;
+        }
+        Some((start, end))
+    }
+
+    /// The context class of the word before `pos`: 2 strong person, 1 weak
+    /// person, 0 none. Also reports whether it is a place preposition.
+    fn context(&self, t: &str, pos: usize) -> (u8, bool) {
+        let Some((s, e)) = Self::prev_word(t, pos) else {
+            return (0, false);
+        };
+        let w = t.get(s..e).unwrap_or("").trim_end_matches('.');
+        let place = in_list(PLACE_CTX, w);
+        if in_list(PERSON_CTX, w) {
+            let strength = if in_list(WEAK_CTX, w) { 1 } else { 2 };
+            // "thank you", "my name is": look one further for "name is".
+            if (w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am"))
+                && let Some((s2, e2)) = Self::prev_word(t, s)
+            {
+                let w2 = t.get(s2..e2).unwrap_or("");
+                if w2.eq_ignore_ascii_case("name") || w2.eq_ignore_ascii_case("i") {
+                    return (2, false);
+                }
+            }
+            return (strength, place);
+        }
+        (0, place)
+    }
+
+    fn word<'t>(t: &'t str, k: &Tok) -> &'t str {
+        t.get(k.start..k.end).unwrap_or("")
+    }
+
+    /// Name-shaped: a capitalised word (or all caps), letters only, >= 2.
+    fn name_shaped(&self, t: &str, k: &Tok) -> bool {
+        let w = Self::word(t, k);
+        k.cap && !k.dot && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+    }
+
+    fn handle_run(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        if self.continues_run(t, hit.start) {
+            return;
+        }
+        if text::char_before(t, hit.start).is_some_and(|c| text::is_word_char(c) || c == '@') {
+            return;
+        }
+        let mut toks = [Tok::default(); MAX_RUN];
+        let n = self.collect_run(t, hit.start, &mut toks);
+        let Some(run) = toks.get(..n) else { return };
+        if run.is_empty() {
+            return;
+        }
+        // Glued to a path/identifier/email on the right: not prose.
+        let run_end = run.last().map_or(hit.end, |k| k.end);
+        if text::char_at(t, run_end).is_some_and(|c| c == '@' || c == '_' || c.is_ascii_digit()) {
+            return;
+        }
+        let (mut strength, mut place) = self.context(t, hit.start);
+        // Strip leading titles / context / common words.
+        let mut i = 0usize;
+        let mut titled = false;
+        while let Some(k) = run.get(i) {
+            let w = Self::word(t, k);
+            if in_list(TITLES, w) && (k.dot || run.get(i + 1).is_some()) {
+                titled = true;
+                strength = 2;
+                i += 1;
+                continue;
+            }
+            if run.get(i + 1).is_some() && (self.g.is_common(w) || in_list(PERSON_CTX, w)) {
+                // A context word inside the run ("Customer Pietro Baracca").
+                if self.g.is_common(w) && !(self.g.is_given(w) && i == 0 && false) {
+                    if in_list(PERSON_CTX, w) {
+                        strength = if in_list(WEAK_CTX, w) { strength.max(1) } else { 2 };
+                        place = in_list(PLACE_CTX, w);
+                    } else {
+                        strength = 0;
+                        place = in_list(PLACE_CTX, w);
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let Some(core) = run.get(i..) else { return };
+        if core.is_empty() {
+            return;
+        }
+        // Cut the core at the first common / non-name token.
+        let mut m = 0usize;
+        while let Some(k) = core.get(m) {
+            let w = Self::word(t, k);
+            if k.dot && w.chars().count() == 1 && m > 0 {
+                m += 1;
+                continue;
+            }
+            if !k.cap && m > 0 {
+                m += 1; // particle
+                continue;
+            }
+            if !self.name_shaped(t, k) || self.g.is_common(w) && !(m == 0 && core.len() > 1) {
+                break;
+            }
+            m += 1;
+        }
+        let Some(core) = core.get(..m) else { return };
+        // Drop trailing particles / initials.
+        let mut m = core.len();
+        while m > 0 && core.get(m - 1).is_some_and(|k| !k.cap || k.dot) {
+            m -= 1;
+        }
+        let Some(core) = core.get(..m) else { return };
+        let (Some(first), Some(last)) = (core.first(), core.last()) else {
+            return;
+        };
+        let span = (first.start, last.end);
+        let Some(span_text) = t.get(span.0..span.1) else {
+            return;
+        };
+
+        // --- places ---
+        if let Some(done) = self.try_place(t, span, span_text, strength, place, titled, ctx, out)
+            && done
+        {
+            return;
+        }
+
+        // --- persons ---
+        self.try_person(t, core, span, strength, titled, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn try_place(
+        &self,
+        t: &str,
+        span: (usize, usize),
+        s: &str,
+        strength: u8,
+        place: bool,
+        titled: bool,
+        _ctx: &Ctx<'_>,
+        out: &mut Out<'_>,
+    ) -> Option<bool> {
+        if titled {
+            return Some(false);
+        }
+        let city = self.g.city(s);
+        let region = self.g.region(s);
+        // `City, ST` / `City, ST 12345`.
+        let after = t.get(span.1..).unwrap_or("");
+        let ab = after.as_bytes();
+        if ab.len() >= 4 && ab.first() == Some(&b',') && ab.get(1) == Some(&b' ') {
+            if let Some(code) = after.get(2..4)
+                && address::is_state_code(code)
+                && !ab.get(4).is_some_and(|b| b.is_ascii_alphanumeric())
+            {
+                let mut end = span.1 + 4;
+                let zip = after.get(4..).unwrap_or("");
+                let zb = zip.as_bytes();
+                if zb.first() == Some(&b' ')
+                    && zb.get(1..6).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                    && !zb.get(6).is_some_and(u8::is_ascii_digit)
+                {
+                    end += 6;
+                    if zb.get(6) == Some(&b'-')
+                        && zb.get(7..11).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                    {
+                        end += 5;
+                    }
+                }
+                let with_zip = end > span.1 + 4;
+                // MD / PA / DO after a name are degrees, not states.
+                if city > 0 || with_zip || (place && strength < 2) {
+                    out.push(
+                        t,
+                        PendingFinding::new(EntityType::Location, span.0, end, 0.85, "city-state")
+                            .subtype("city"),
+                    );
+                    return Some(true);
+                }
+            }
+            // `City, Country`.
+            if city > 0 {
+                let rest = after.get(2..).unwrap_or("");
+                let wend = rest
+                    .char_indices()
+                    .find(|&(_, c)| !(c.is_alphabetic() || c == ' '))
+                    .map_or(rest.len(), |(i, _)| i);
+                let mut best = 0;
+                let mut j = 0;
+                for (i, c) in rest.get(..wend).unwrap_or("").char_indices() {
+                    if c == ' ' {
+                        if self.g.region(rest.get(..i).unwrap_or("")) == REGION_COUNTRY {
+                            best = i;
+                        }
+                        j = i;
+                    }
+                }
+                let _ = j;
+                if self.g.region(rest.get(..wend).unwrap_or("")) == REGION_COUNTRY {
+                    best = wend;
+                }
+                if best > 0 {
+                    out.push(
+                        t,
+                        PendingFinding::new(
+                            EntityType::Location,
+                            span.0,
+                            span.1 + 2 + best,
+                            0.85,
+                            "city-country",
+                        )
+                        .subtype("city"),
+                    );
+                    return Some(true);
+                }
+            }
+        }
+        if strength == 2 && !place {
+            return Some(false);
+        }
+        let ambiguous = || {
+            let mut words = s.split(' ');
+            let one = words.next().unwrap_or("");
+            words.next().is_none()
+                && (self.g.is_common(one) || self.g.is_given(one) || self.g.is_surname(one))
+        };
+        if region == REGION_COUNTRY && (place || !ambiguous()) {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Location, span.0, span.1, 0.8, "country")
+                    .subtype("country"),
+            );
+            return Some(true);
+        }
+        if city > 0 && (place || (city == CITY_LARGE && !ambiguous())) {
+            let score = if place { 0.8 } else { 0.7 };
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Location, span.0, span.1, score, "city")
+                    .subtype("city"),
+            );
+            return Some(true);
+        }
+        if city > 0 || region > 0 {
+            // A known place with no context: neither place nor person.
+            return Some(!(strength == 2 && !place));
+        }
+        None
+    }
+
+    fn try_person(
+        &self,
+        t: &str,
+        core: &[Tok],
+        span: (usize, usize),
+        strength: u8,
+        titled: bool,
+        out: &mut Out<'_>,
+    ) {
+        let caps: usize = core.iter().filter(|k| k.cap && !k.dot).count();
+        if caps == 0 || caps > 4 {
+            return;
+        }
+        let (Some(first), Some(last)) = (core.first(), core.last()) else {
+            return;
+        };
+        let fw = Self::word(t, first);
+        let lw = Self::word(t, last);
+        let g = self.g;
+        let f_given = g.is_given(fw);
+        let f_common = g.is_common(fw);
+        let l_sur = g.is_surname(lw);
+        let l_common = g.is_common(lw);
+        let any_known = core
+            .iter()
+            .any(|k| k.cap && (g.is_given(Self::word(t, k)) || g.is_surname(Self::word(t, k))));
+        // All-caps runs need list support (headings are often all caps).
+        if core.iter().any(|k| k.upper) && !(f_given || l_sur) && strength < 2 {
+            return;
+        }
+        let score = if strength == 2 || titled {
+            0.85
+        } else if caps >= 2 && f_given && !f_common && !l_common {
+            0.8
+        } else if caps >= 2 && f_given && f_common && l_sur && !l_common {
+            0.7
+        } else if caps >= 2 && !f_common && !l_common && any_known && strength == 1 {
+            0.75
+        } else if caps >= 2 && !f_common && !l_common && g.is_surname(fw) && l_sur {
+            0.65
+        } else if caps == 1 && f_given && !f_common && !g.is_surname(fw) && strength == 1 {
+            0.65
+        } else if caps == 1 && f_given && !f_common && strength == 1 {
+            0.6
+        } else if caps == 1 && f_given && !f_common && g.city(fw) == 0 {
+            0.55
+        } else {
+            return;
+        };
+        if caps == 1 && f_common && strength < 2 {
+            return;
+        }
+        let mut end = span.1;
+        let mut rule = "person";
+        // `Last, First` / `LAST, FIRST`.
+        if caps == 1 {
+            let after = t.get(span.1..).unwrap_or("");
+            if after.starts_with(", ")
+                && let Some(k) = read_tok(t, span.1 + 2)
+                && k.cap
+                && (k.upper == first.upper)
+            {
+                let w = Self::word(t, &k);
+                if g.is_given(w) && !g.is_common(w) && (g.is_surname(fw) || strength == 2) {
+                    end = k.end;
+                    rule = "person-last-first";
+                }
+            }
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Person, span.0, end, score, rule),
+        );
+    }
+
+    /// HL7 `LAST^FIRST^M`: the family and given name components.
+    fn try_hl7(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) -> bool {
+        let t = ctx.text;
+        if t.as_bytes().get(hit.end) != Some(&b'^') {
+            return false;
+        }
+        if t.as_bytes().get(hit.start.wrapping_sub(1)) != Some(&b'|') {
+            return true;
+        }
+        let Some(k) = read_tok(t, hit.end + 1) else {
+            return true;
+        };
+        if !k.cap {
+            return true;
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Person, hit.start, k.end, 0.8, "person-hl7"),
+        );
+        true
+    }
+
+    /// Lower-case names after `my name is` / `name:`.
+    fn lower_after(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        let mut pos = hit.end;
+        while matches!(t.as_bytes().get(pos), Some(b' ' | b':' | b'"')) {
+            pos += 1;
+        }
+        let Some(a) = read_tok(t, pos) else { return };
+        if a.cap {
+            return; // the capitalised path handles it
+        }
+        let aw = Self::word(t, &a);
+        if !self.g.is_given(aw) || self.g.is_common(aw) {
+            return;
+        }
+        let mut end = a.end;
+        if t.as_bytes().get(a.end) == Some(&b' ')
+            && let Some(b) = read_tok(t, a.end + 1)
+            && !b.cap
+        {
+            let bw = Self::word(t, &b);
+            if self.g.is_surname(bw) && !self.g.is_common(bw) {
+                end = b.end;
+            }
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Person, a.start, end, 0.7, "person-lower"),
+        );
+    }
+}
+
+impl Module for Names {
+    fn name(&self) -> &'static str {
+        "names"
+    }
+
+    fn types(&self) -> &'static [EntityType] {
+        &[EntityType::Person, EntityType::Location]
+    }
+
+    fn shapes(&self) -> Vec<Shape> {
+        vec![
+            Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern()),
+            Shape::new(SH_EU_ADDR, prio::ADDRESS, address::eu_pattern()),
+            Shape::new(SH_FR_ADDR, prio::ADDRESS, address::fr_pattern()),
+            Shape::new(SH_WORD, prio::WORDS, r"\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*"),
+        ]
+    }
+
+    fn anchors(&self) -> Vec<Anchor> {
+        vec![
+            Anchor::new(AN_NAME_IS, "my name is"),
+            Anchor::new(AN_NAME_IS, "name:"),
+            Anchor::new(AN_NAME_IS, "patient"),
+            Anchor::new(AN_NAME_IS, "i am"),
+            Anchor::new(AN_NAME_IS, "i'm"),
+            Anchor::new(AN_NAME_IS, "this is"),
+        ]
+    }
+
+    fn on_anchor(&self, _anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if !out.wants(&EntityType::Person) {
+            return;
+        }
+        if text::char_before(ctx.text, hit.start).is_some_and(text::is_word_char) {
+            return;
+        }
+        self.lower_after(hit, ctx, out);
+    }
+
+    fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        match shape {
+            SH_US_ADDR | SH_EU_ADDR | SH_FR_ADDR => {
+                if !text::is_word_bounded(t, hit.start, hit.end) {
+                    return;
+                }
+                let mut end = hit.end;
+                // `…Road, London` without a postcode: take a known city.
+                if let Some(rest) = t.get(end..)
+                    && let Some(r) = rest.strip_prefix(", ")
+                {
+                    let wend = r
+                        .char_indices()
+                        .find(|&(_, c)| !(c.is_alphabetic() || c == ' ' || c == '-'))
+                        .map_or(r.len(), |(i, _)| i);
+                    let cand = r.get(..wend).unwrap_or("").trim_end();
+                    if !cand.is_empty() && self.g.city(cand) > 0 {
+                        end += 2 + cand.len();
+                    }
+                }
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")
+                        .subtype("street_address"),
+                );
+            }
+            SH_WORD => {
+                if self.try_hl7(hit, ctx, out) {
+                    return;
+                }
+                self.handle_run(hit, ctx, out);
+            }
+            _ => {}
+        }
+    }
+}
