@@ -160,7 +160,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
 /// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
 fn dot_continues(t: &str, tok: &Tok) -> bool {
     let s = t.get(tok.start..tok.end).unwrap_or("");
-    s.chars().count() == 1 || in_list(TITLES, s)
+    tok.cap && (s.chars().count() == 1 || in_list(TITLES, s))
 }
 
 /// Up to this many tokens per run.
@@ -242,7 +242,7 @@ impl Names {
             return false;
         }
         if dotted {
-            return w.chars().count() == 1 || in_list(TITLES, w);
+            return c0.is_uppercase() && (w.chars().count() == 1 || in_list(TITLES, w));
         }
         if c0.is_uppercase() {
             return true;
@@ -357,19 +357,19 @@ impl Names {
                 i += 1;
                 continue;
             }
-            if run.get(i + 1).is_some() && (self.g.is_common(w) || in_list(PERSON_CTX, w)) {
+            let is_ctx = in_list(PERSON_CTX, w);
+            if run.get(i + 1).is_some()
+                && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
+            {
                 // A context word inside the run ("Customer Pietro Baracca").
-                if self.g.is_common(w) && !(self.g.is_given(w) && i == 0 && false) {
-                    if in_list(PERSON_CTX, w) {
-                        strength = if in_list(WEAK_CTX, w) { strength.max(1) } else { 2 };
-                        place = in_list(PLACE_CTX, w);
-                    } else {
-                        strength = 0;
-                        place = in_list(PLACE_CTX, w);
-                    }
-                    i += 1;
-                    continue;
+                if is_ctx {
+                    strength = if in_list(WEAK_CTX, w) { strength.max(1) } else { 2 };
+                } else {
+                    strength = 0;
                 }
+                place = in_list(PLACE_CTX, w);
+                i += 1;
+                continue;
             }
             break;
         }
@@ -385,15 +385,25 @@ impl Names {
                 m += 1;
                 continue;
             }
-            if !k.cap && m > 0 {
+            if !k.cap && (m > 0 || core.len() > 1) {
                 m += 1; // particle
                 continue;
             }
-            if !self.name_shaped(t, k) || self.g.is_common(w) && !(m == 0 && core.len() > 1) {
+            let stop = self.g.is_common(w) && !self.g.is_given(w) && !self.g.is_surname(w);
+            if !self.name_shaped(t, k) || stop {
                 break;
             }
             m += 1;
         }
+        // Drop leading particles unless a title or strong context precedes.
+        let mut lead = 0usize;
+        if !(titled || strength == 2) {
+            while core.get(lead).is_some_and(|k| !k.cap) {
+                lead += 1;
+            }
+        }
+        let core = core.get(lead..).unwrap_or(&[]);
+        let m = m.saturating_sub(lead);
         let Some(core) = core.get(..m) else { return };
         // Drop trailing particles / initials.
         let mut m = core.len();
@@ -566,13 +576,16 @@ impl Names {
         let any_known = core
             .iter()
             .any(|k| k.cap && (g.is_given(Self::word(t, k)) || g.is_surname(Self::word(t, k))));
+        let no_place = core
+            .iter()
+            .all(|k| g.city(Self::word(t, k)) == 0 && g.region(Self::word(t, k)) == 0);
         // All-caps runs need list support (headings are often all caps).
         if core.iter().any(|k| k.upper) && !(f_given || l_sur) && strength < 2 {
             return;
         }
         let score = if strength == 2 || titled {
             0.85
-        } else if caps >= 2 && f_given && !f_common && !l_common {
+        } else if caps >= 2 && f_given && !f_common && (!l_common || l_sur) {
             0.8
         } else if caps >= 2 && f_given && f_common && l_sur && !l_common {
             0.7
@@ -580,6 +593,10 @@ impl Names {
             0.75
         } else if caps >= 2 && !f_common && !l_common && g.is_surname(fw) && l_sur {
             0.65
+        } else if caps >= 2 && caps <= 3 && strength == 1 && !f_common && !l_common && no_place {
+            0.6
+        } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
+            0.55
         } else if caps == 1 && f_given && !f_common && !g.is_surname(fw) && strength == 1 {
             0.65
         } else if caps == 1 && f_given && !f_common && strength == 1 {
