@@ -72,7 +72,7 @@ const WEAK_CTX: &[&str] = &[
 const TITLES: &[&str] = &[
     "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "fr", "capt",
     "col", "gen", "lt", "sgt", "herr", "frau", "mme", "mlle", "m", "sig", "sra", "dott", "pan",
-    "pani", "shri", "smt", "dhr", "mevr", "doctor", "nurse", "judge", "hon", "st",
+    "pani", "shri", "smt", "dhr", "mevr", "doctor", "nurse", "judge", "hon",
 ];
 
 /// Name particles allowed in lower case between capitalised parts.
@@ -83,7 +83,7 @@ const PARTICLES: &[&str] = &[
 
 /// Words right before a place that make a city a LOCATION.
 const PLACE_CTX: &[&str] = &[
-    "in", "at", "from", "near", "to", "city", "town", "place of birth", "birthplace", "born",
+    "in", "at", "from", "near", "to", "city", "town", "birth", "birthplace", "born",
     "lives", "located", "visiting", "traveling", "travelling", "moved", "based", "office",
     "headquarters", "hq", "location", "destination", "origin", "via", "around", "outside",
     "downtown", "of",
@@ -144,10 +144,10 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
             _ => break,
         }
     }
-    if t.get(end..).is_some_and(|r| r.starts_with('’')) {
-        // fine: stop before it
-    }
-    let dot = t.as_bytes().get(end) == Some(&b'.');
+    let word = t.get(pos..end).unwrap_or("");
+    let dot = t.as_bytes().get(end) == Some(&b'.')
+        && first.is_uppercase()
+        && (word.chars().count() == 1 || in_list(TITLES, word));
     Some(Tok {
         start: pos,
         end,
@@ -161,6 +161,24 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
 fn dot_continues(t: &str, tok: &Tok) -> bool {
     let s = t.get(tok.start..tok.end).unwrap_or("");
     tok.cap && (s.chars().count() == 1 || in_list(TITLES, s))
+}
+
+/// `OpenAI`, `PayPal`: an upper-case letter after three lower-case ones.
+fn camel(w: &str) -> bool {
+    let mut lower_run = 0;
+    for c in w.chars() {
+        if c.is_uppercase() {
+            if lower_run >= 3 {
+                return true;
+            }
+            lower_run = 0;
+        } else if c.is_lowercase() {
+            lower_run += 1;
+        } else {
+            lower_run = 0;
+        }
+    }
+    false
 }
 
 /// Up to this many tokens per run.
@@ -182,10 +200,24 @@ impl Names {
                 if n == 0 || !in_list(PARTICLES, s) {
                     break;
                 }
-                let after = tok.end + 1;
-                if t.as_bytes().get(tok.end) != Some(&b' ')
-                    || !read_tok(t, after).is_some_and(|x| x.cap)
-                {
+                // Followed (through at most two more particles) by a capital.
+                let mut after = tok.end;
+                let mut ok = false;
+                for _ in 0..3 {
+                    if t.as_bytes().get(after) != Some(&b' ') {
+                        break;
+                    }
+                    let Some(x) = read_tok(t, after + 1) else { break };
+                    if x.cap {
+                        ok = true;
+                        break;
+                    }
+                    if !in_list(PARTICLES, t.get(x.start..x.end).unwrap_or("")) {
+                        break;
+                    }
+                    after = x.end;
+                }
+                if !ok {
                     break;
                 }
             }
@@ -346,6 +378,9 @@ impl Names {
             return;
         }
         let (mut strength, mut place) = self.context(t, hit.start);
+        if self.whole_run_place(t, run, strength, place, out) {
+            return;
+        }
         // Strip leading titles / context / common words.
         let mut i = 0usize;
         let mut titled = false;
@@ -420,7 +455,7 @@ impl Names {
         };
 
         // --- places ---
-        if let Some(done) = self.try_place(t, span, span_text, strength, place, titled, ctx, out)
+        if let Some(done) = self.try_place(t, span, span_text, strength, place, titled, out)
             && done
         {
             return;
@@ -428,6 +463,50 @@ impl Names {
 
         // --- persons ---
         self.try_person(t, core, span, strength, titled, out);
+    }
+
+    /// A place name that spans the run from its start (`New Orleans`,
+    /// `St. Louis`, `Salt Lake City`), possibly after leading common words.
+    fn whole_run_place(
+        &self,
+        t: &str,
+        run: &[Tok],
+        strength: u8,
+        place: bool,
+        out: &mut Out<'_>,
+    ) -> bool {
+        if run.len() < 2 {
+            return false;
+        }
+        for j in 0..run.len().min(3) {
+            let Some(a) = run.get(j) else { break };
+            if j > 0 {
+                // Only skip leading common / context words.
+                let Some(p) = run.get(j - 1) else { break };
+                let w = Self::word(t, p);
+                if !(self.g.is_common(w) || in_list(PERSON_CTX, w) || in_list(PLACE_CTX, w)) {
+                    break;
+                }
+            }
+            let mut e = run.len();
+            while e > j + 1 {
+                let Some(b) = run.get(e - 1) else { break };
+                let Some(s) = t.get(a.start..b.end) else { break };
+                if self.g.city(s) > 0 || self.g.region(s) > 0 {
+                    let pl = place
+                        || (j > 0
+                            && run
+                                .get(j - 1)
+                                .is_some_and(|p| in_list(PLACE_CTX, Self::word(t, p))));
+                    let st = if j > 0 { 0 } else { strength };
+                    return self
+                        .try_place(t, (a.start, b.end), s, st, pl, false, out)
+                        .unwrap_or(false);
+                }
+                e -= 1;
+            }
+        }
+        false
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -439,11 +518,14 @@ impl Names {
         strength: u8,
         place: bool,
         titled: bool,
-        _ctx: &Ctx<'_>,
         out: &mut Out<'_>,
     ) -> Option<bool> {
         if titled {
             return Some(false);
+        }
+        // Short all-caps tokens (`EA`, `MAC`) are codes, not places.
+        if s.len() <= 3 && !s.chars().any(char::is_lowercase) {
+            return None;
         }
         let city = self.g.city(s);
         let region = self.g.region(s);
@@ -524,7 +606,7 @@ impl Names {
             let mut words = s.split(' ');
             let one = words.next().unwrap_or("");
             words.next().is_none()
-                && (self.g.is_common(one) || self.g.is_given(one) || self.g.is_surname(one))
+                && (self.g.is_common(one) || self.g.is_given(one))
         };
         if region == REGION_COUNTRY && (place || !ambiguous()) {
             out.push(
@@ -579,6 +661,18 @@ impl Names {
         let no_place = core
             .iter()
             .all(|k| g.city(Self::word(t, k)) == 0 && g.region(Self::word(t, k)) == 0);
+        if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
+            return;
+        }
+        if caps == 1 && fw.chars().count() < 3 && strength < 2 {
+            return;
+        }
+        if core.iter().any(|k| camel(Self::word(t, k))) {
+            return;
+        }
+        if t.as_bytes().get(span.1) == Some(&b'(') {
+            return;
+        }
         // All-caps runs need list support (headings are often all caps).
         if core.iter().any(|k| k.upper) && !(f_given || l_sur) && strength < 2 {
             return;
@@ -716,7 +810,7 @@ impl Module for Names {
     }
 
     fn on_anchor(&self, _anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
-        if !out.wants(&EntityType::Person) {
+        if !out.wants(&EntityType::Person) || ctx.depth > 0 {
             return;
         }
         if text::char_before(ctx.text, hit.start).is_some_and(text::is_word_char) {
@@ -726,6 +820,11 @@ impl Module for Names {
     }
 
     fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        // Names inside decoded views (base64 JWT payloads, …) would be
+        // mapped back onto the whole encoded token: not a name span.
+        if ctx.depth > 0 {
+            return;
+        }
         let t = ctx.text;
         match shape {
             SH_US_ADDR | SH_EU_ADDR | SH_FR_ADDR => {
