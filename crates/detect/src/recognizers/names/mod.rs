@@ -75,6 +75,9 @@ const TITLES: &[&str] = &[
     "pani", "shri", "smt", "dhr", "mevr", "doctor", "nurse", "judge", "hon",
 ];
 
+/// Abbreviations that keep a run going after their dot (`St. Louis`).
+const DOT_ABBREV: &[&str] = &["st", "ste", "mt", "ft", "pt", "jr", "sr"];
+
 /// Name particles allowed in lower case between capitalised parts.
 const PARTICLES: &[&str] = &[
     "van", "von", "de", "der", "den", "da", "di", "del", "della", "dos", "das", "do", "du", "la",
@@ -147,7 +150,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
     let word = t.get(pos..end).unwrap_or("");
     let dot = t.as_bytes().get(end) == Some(&b'.')
         && first.is_uppercase()
-        && (word.chars().count() == 1 || in_list(TITLES, word));
+        && (word.chars().count() == 1 || in_list(TITLES, word) || in_list(DOT_ABBREV, word));
     Some(Tok {
         start: pos,
         end,
@@ -160,7 +163,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
 /// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
 fn dot_continues(t: &str, tok: &Tok) -> bool {
     let s = t.get(tok.start..tok.end).unwrap_or("");
-    tok.cap && (s.chars().count() == 1 || in_list(TITLES, s))
+    tok.cap && (s.chars().count() == 1 || in_list(TITLES, s) || in_list(DOT_ABBREV, s))
 }
 
 /// `OpenAI`, `PayPal`: an upper-case letter after three lower-case ones.
@@ -274,7 +277,8 @@ impl Names {
             return false;
         }
         if dotted {
-            return c0.is_uppercase() && (w.chars().count() == 1 || in_list(TITLES, w));
+            return c0.is_uppercase()
+                && (w.chars().count() == 1 || in_list(TITLES, w) || in_list(DOT_ABBREV, w));
         }
         if c0.is_uppercase() {
             return true;
@@ -424,7 +428,15 @@ impl Names {
                 m += 1; // particle
                 continue;
             }
-            let stop = self.g.is_common(w) && !self.g.is_given(w) && !self.g.is_surname(w);
+            // Common words end the name, unless a surname after a given
+            // name (`James White`).
+            let after_given = m > 0
+                && core
+                    .get(m - 1)
+                    .is_some_and(|p| self.g.is_given(Self::word(t, p)));
+            let stop = self.g.is_common(w)
+                && !self.g.is_given(w)
+                && !(self.g.is_surname(w) && after_given);
             if !self.name_shaped(t, k) || stop {
                 break;
             }
@@ -522,6 +534,11 @@ impl Names {
     ) -> Option<bool> {
         if titled {
             return Some(false);
+        }
+        // `March 8, 1961`: a word followed by a number is not a place.
+        let nb = t.as_bytes();
+        if nb.get(span.1) == Some(&b' ') && nb.get(span.1 + 1).is_some_and(u8::is_ascii_digit) {
+            return None;
         }
         // Short all-caps tokens (`EA`, `MAC`) are codes, not places.
         if s.len() <= 3 && !s.chars().any(char::is_lowercase) {
@@ -660,7 +677,7 @@ impl Names {
             .any(|k| k.cap && (g.is_given(Self::word(t, k)) || g.is_surname(Self::word(t, k))));
         let no_place = core
             .iter()
-            .all(|k| g.city(Self::word(t, k)) == 0 && g.region(Self::word(t, k)) == 0);
+            .all(|k| g.city(Self::word(t, k)) < CITY_LARGE && g.region(Self::word(t, k)) == 0);
         if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
             return;
         }
@@ -671,6 +688,13 @@ impl Names {
             return;
         }
         if t.as_bytes().get(span.1) == Some(&b'(') {
+            return;
+        }
+        if strength < 2
+            && core
+                .iter()
+                .any(|k| k.upper && Self::word(t, k).chars().count() < 3)
+        {
             return;
         }
         // All-caps runs need list support (headings are often all caps).
