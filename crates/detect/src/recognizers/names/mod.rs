@@ -43,23 +43,155 @@ const AN_NAME_IS: u32 = 0;
 
 /// Words right before a run that make it a person (lower-case).
 const PERSON_CTX: &[&str] = &[
-    "name", "names", "full_name", "fullname", "first_name", "last_name", "firstname", "lastname",
-    "patient", "pt", "patient_name", "customer", "customer_name", "client", "dear", "hi", "hello",
-    "hey", "thanks", "thank you", "regards", "sincerely", "cheers", "best", "signed", "from",
-    "attending", "applicant", "payee", "beneficiary", "employee", "member", "driver", "provider",
-    "spouse", "landlord", "tenant", "contact", "contractor", "traveler", "traveller", "passenger",
-    "guest", "user", "author", "owner", "cardholder", "holder", "manager", "physician", "nurse",
-    "doctor", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "madam", "witness", "by", "cc",
-    "attn", "recipient", "sender", "insured", "subscriber", "guarantor", "parent", "guardian",
-    "mother", "father", "son", "daughter", "wife", "husband", "partner", "colleague", "friend",
-    "boss", "neighbor", "neighbour", "roommate", "student", "candidate", "agent", "rep",
-    "representative", "technician", "caller", "is", "am", "i'm", "for", "to", "with", "welcome",
-    "onboarding", "enrollment", "details", "referred", "consultant", "assignee", "reporter",
-    "approver", "requester", "requestor", "emp", "staff", "teacher", "coach", "counsel",
-    "attorney", "lawyer", "pcp", "gp", "surgeon", "therapist", "pharmacist", "dentist",
-    "worker", "vendor", "seller", "buyer", "borrower", "lender", "debtor", "creditor",
-    "herr", "frau", "mme", "mlle", "sig", "sra", "dott", "pan", "pani", "shri", "smt", "dhr",
-    "mevr", "señor", "señora", "signora", "signor", "monsieur", "madame",
+    "name",
+    "names",
+    "full_name",
+    "fullname",
+    "first_name",
+    "last_name",
+    "firstname",
+    "lastname",
+    "patient",
+    "pt",
+    "patient_name",
+    "customer",
+    "customer_name",
+    "client",
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank you",
+    "regards",
+    "sincerely",
+    "cheers",
+    "best",
+    "signed",
+    "from",
+    "attending",
+    "applicant",
+    "payee",
+    "beneficiary",
+    "employee",
+    "member",
+    "driver",
+    "provider",
+    "spouse",
+    "landlord",
+    "tenant",
+    "contact",
+    "contractor",
+    "traveler",
+    "traveller",
+    "passenger",
+    "guest",
+    "user",
+    "author",
+    "owner",
+    "cardholder",
+    "holder",
+    "manager",
+    "physician",
+    "nurse",
+    "doctor",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "sir",
+    "madam",
+    "witness",
+    "by",
+    "cc",
+    "attn",
+    "recipient",
+    "sender",
+    "insured",
+    "subscriber",
+    "guarantor",
+    "parent",
+    "guardian",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "partner",
+    "colleague",
+    "friend",
+    "boss",
+    "neighbor",
+    "neighbour",
+    "roommate",
+    "student",
+    "candidate",
+    "agent",
+    "rep",
+    "representative",
+    "technician",
+    "caller",
+    "is",
+    "am",
+    "i'm",
+    "for",
+    "to",
+    "with",
+    "welcome",
+    "onboarding",
+    "enrollment",
+    "details",
+    "referred",
+    "consultant",
+    "assignee",
+    "reporter",
+    "approver",
+    "requester",
+    "requestor",
+    "emp",
+    "staff",
+    "teacher",
+    "coach",
+    "counsel",
+    "attorney",
+    "lawyer",
+    "pcp",
+    "gp",
+    "surgeon",
+    "therapist",
+    "pharmacist",
+    "dentist",
+    "worker",
+    "vendor",
+    "seller",
+    "buyer",
+    "borrower",
+    "lender",
+    "debtor",
+    "creditor",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "sig",
+    "sra",
+    "dott",
+    "pan",
+    "pani",
+    "shri",
+    "smt",
+    "dhr",
+    "mevr",
+    "señor",
+    "señora",
+    "signora",
+    "signor",
+    "monsieur",
+    "madame",
 ];
 
 /// Context words that are weak alone (a run after them must look like a
@@ -70,9 +202,41 @@ const WEAK_CTX: &[&str] = &[
 
 /// Titles stripped from a run (lower-case, without the dot).
 const TITLES: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "fr", "capt",
-    "col", "gen", "lt", "sgt", "herr", "frau", "mme", "mlle", "m", "sig", "sra", "dott", "pan",
-    "pani", "shri", "smt", "dhr", "mevr", "doctor", "nurse", "judge", "hon",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "rev",
+    "fr",
+    "capt",
+    "col",
+    "gen",
+    "lt",
+    "sgt",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "m",
+    "sig",
+    "sra",
+    "dott",
+    "pan",
+    "pani",
+    "shri",
+    "smt",
+    "dhr",
+    "mevr",
+    "doctor",
+    "nurse",
+    "judge",
+    "hon",
 ];
 
 /// Abbreviations that keep a run going after their dot (`St. Louis`).
@@ -86,10 +250,34 @@ const PARTICLES: &[&str] = &[
 
 /// Words right before a place that make a city a LOCATION.
 const PLACE_CTX: &[&str] = &[
-    "in", "at", "from", "near", "to", "city", "town", "birth", "birthplace", "born",
-    "lives", "located", "visiting", "traveling", "travelling", "moved", "based", "office",
-    "headquarters", "hq", "location", "destination", "origin", "via", "around", "outside",
-    "downtown", "of",
+    "in",
+    "at",
+    "from",
+    "near",
+    "to",
+    "city",
+    "town",
+    "birth",
+    "birthplace",
+    "born",
+    "lives",
+    "located",
+    "visiting",
+    "traveling",
+    "travelling",
+    "moved",
+    "based",
+    "office",
+    "headquarters",
+    "hq",
+    "location",
+    "destination",
+    "origin",
+    "via",
+    "around",
+    "outside",
+    "downtown",
+    "of",
 ];
 
 fn in_list(list: &[&str], s: &str) -> bool {
@@ -184,6 +372,126 @@ fn camel(w: &str) -> bool {
     false
 }
 
+/// Column headers that hold person names.
+const NAME_COLUMNS: &[&str] = &[
+    "name",
+    "full_name",
+    "fullname",
+    "full name",
+    "first_name",
+    "last_name",
+    "first name",
+    "last name",
+    "firstname",
+    "lastname",
+    "given_name",
+    "family_name",
+    "surname",
+    "forename",
+    "display_name",
+    "display name",
+    "patient",
+    "patient_name",
+    "patient name",
+    "customer",
+    "customer_name",
+    "customer name",
+    "employee",
+    "employee_name",
+    "employee name",
+    "contact",
+    "contact_name",
+    "contact name",
+    "person",
+    "owner",
+    "member",
+    "holder",
+    "cardholder",
+    "card_holder",
+    "beneficiary",
+    "payee",
+    "applicant",
+    "driver",
+    "provider",
+    "physician",
+    "doctor",
+    "author",
+    "client",
+    "client_name",
+    "tenant",
+    "guest",
+    "traveler",
+    "passenger",
+    "student",
+    "candidate",
+    "recipient",
+    "sender",
+    "spouse",
+    "emergency_contact",
+    "nombre",
+    "nom",
+    "vorname",
+    "nachname",
+    "nome",
+    "cognome",
+    "naam",
+    "imię",
+    "nazwisko",
+    "jméno",
+];
+
+/// Whether `pos` starts a cell of a delimited table (CSV, TSV, Markdown)
+/// whose header names that column as a person-name column.
+fn table_name_column(t: &str, pos: usize) -> bool {
+    let (ls, le) = text::line_bounds(t, pos);
+    let Some(line) = t.get(ls..le) else {
+        return false;
+    };
+    let Some(delim) = [',', '\t', '|', ';']
+        .into_iter()
+        .find(|&d| line.contains(d))
+    else {
+        return false;
+    };
+    let Some(prefix) = t.get(ls..pos) else {
+        return false;
+    };
+    let p = prefix.trim_end_matches([' ', '"']);
+    if !(p.is_empty() || p.ends_with(delim)) {
+        return false;
+    }
+    let col = p.matches(delim).count();
+    let ncells = line.matches(delim).count();
+    // Walk up to the first line of the block of lines with the same shape.
+    let mut header: Option<&str> = None;
+    let mut end = ls;
+    for _ in 0..64 {
+        if end == 0 {
+            break;
+        }
+        let (ps, pe) = text::line_bounds(t, end - 1);
+        let Some(prev) = t.get(ps..pe) else { break };
+        let n = prev.matches(delim).count();
+        if n == 0 || n.abs_diff(ncells) > 1 {
+            break;
+        }
+        header = Some(prev);
+        end = ps;
+    }
+    let Some(h) = header else { return false };
+    let Some(cell) = h.trim_start_matches(['|', ' ']).split(delim).nth(
+        if delim == '|' && line.trim_start().starts_with('|') {
+            col.saturating_sub(1)
+        } else {
+            col
+        },
+    ) else {
+        return false;
+    };
+    let cell = cell.trim().trim_matches(['"', '*', '`']);
+    in_list(NAME_COLUMNS, cell)
+}
+
 /// Up to this many tokens per run.
 const MAX_RUN: usize = 8;
 
@@ -210,7 +518,9 @@ impl Names {
                     if t.as_bytes().get(after) != Some(&b' ') {
                         break;
                     }
-                    let Some(x) = read_tok(t, after + 1) else { break };
+                    let Some(x) = read_tok(t, after + 1) else {
+                        break;
+                    };
                     if x.cap {
                         ok = true;
                         break;
@@ -334,7 +644,12 @@ impl Names {
         let Some((s, e)) = Self::prev_word(t, pos) else {
             return (0, false);
         };
-        let w = t.get(s..e).unwrap_or("").trim_end_matches('.');
+        let raw = t.get(s..e).unwrap_or("");
+        let w = raw.trim_end_matches('.');
+        if w.len() != raw.len() && !(in_list(TITLES, w) || in_list(DOT_ABBREV, w)) {
+            // `… the client. Mark the box`: a sentence boundary.
+            return (0, false);
+        }
         let place = in_list(PLACE_CTX, w);
         if in_list(PERSON_CTX, w) {
             let strength = if in_list(WEAK_CTX, w) { 1 } else { 2 };
@@ -382,6 +697,10 @@ impl Names {
             return;
         }
         let (mut strength, mut place) = self.context(t, hit.start);
+        if strength < 2 && table_name_column(t, hit.start) {
+            strength = 2;
+            place = false;
+        }
         if self.whole_run_place(t, run, strength, place, out) {
             return;
         }
@@ -397,12 +716,15 @@ impl Names {
                 continue;
             }
             let is_ctx = in_list(PERSON_CTX, w);
-            if run.get(i + 1).is_some()
-                && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
+            if run.get(i + 1).is_some() && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
             {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
-                    strength = if in_list(WEAK_CTX, w) { strength.max(1) } else { 2 };
+                    strength = if in_list(WEAK_CTX, w) {
+                        strength.max(1)
+                    } else {
+                        2
+                    };
                 } else {
                     strength = 0;
                 }
@@ -430,10 +752,9 @@ impl Names {
             }
             // Common words end the name, unless a surname after a given
             // name (`James White`).
-            let after_given = m > 0
-                && core
-                    .get(m - 1)
-                    .is_some_and(|p| self.g.is_given(Self::word(t, p)));
+            let after_given = core
+                .get(..m)
+                .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p))));
             let stop = self.g.is_common(w)
                 && !self.g.is_given(w)
                 && !(self.g.is_surname(w) && after_given);
@@ -503,7 +824,9 @@ impl Names {
             let mut e = run.len();
             while e > j + 1 {
                 let Some(b) = run.get(e - 1) else { break };
-                let Some(s) = t.get(a.start..b.end) else { break };
+                let Some(s) = t.get(a.start..b.end) else {
+                    break;
+                };
                 if self.g.city(s) > 0 || self.g.region(s) > 0 {
                     let pl = place
                         || (j > 0
@@ -558,12 +881,16 @@ impl Names {
                 let zip = after.get(4..).unwrap_or("");
                 let zb = zip.as_bytes();
                 if zb.first() == Some(&b' ')
-                    && zb.get(1..6).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                    && zb
+                        .get(1..6)
+                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
                     && !zb.get(6).is_some_and(u8::is_ascii_digit)
                 {
                     end += 6;
                     if zb.get(6) == Some(&b'-')
-                        && zb.get(7..11).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                        && zb
+                            .get(7..11)
+                            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
                     {
                         end += 5;
                     }
@@ -622,8 +949,7 @@ impl Names {
         let ambiguous = || {
             let mut words = s.split(' ');
             let one = words.next().unwrap_or("");
-            words.next().is_none()
-                && (self.g.is_common(one) || self.g.is_given(one))
+            words.next().is_none() && (self.g.is_common(one) || self.g.is_given(one))
         };
         if region == REGION_COUNTRY && (place || !ambiguous()) {
             out.push(
@@ -740,6 +1066,14 @@ impl Names {
                 let w = Self::word(t, &k);
                 if g.is_given(w) && !g.is_common(w) && (g.is_surname(fw) || strength == 2) {
                     end = k.end;
+                    // `Smith, Jane A.`
+                    if t.as_bytes().get(end) == Some(&b' ')
+                        && let Some(m) = read_tok(t, end + 1)
+                        && m.dot
+                        && m.end == end + 2
+                    {
+                        end = m.end + 1;
+                    }
                     rule = "person-last-first";
                 }
             }
@@ -818,7 +1152,11 @@ impl Module for Names {
             Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern()),
             Shape::new(SH_EU_ADDR, prio::ADDRESS, address::eu_pattern()),
             Shape::new(SH_FR_ADDR, prio::ADDRESS, address::fr_pattern()),
-            Shape::new(SH_WORD, prio::WORDS, r"\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*"),
+            Shape::new(
+                SH_WORD,
+                prio::WORDS,
+                r"\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*",
+            ),
         ]
     }
 
@@ -864,10 +1202,25 @@ impl Module for Names {
                         .char_indices()
                         .find(|&(_, c)| !(c.is_alphabetic() || c == ' ' || c == '-'))
                         .map_or(r.len(), |(i, _)| i);
-                    let cand = r.get(..wend).unwrap_or("").trim_end();
-                    if !cand.is_empty() && self.g.city(cand) > 0 {
-                        end += 2 + cand.len();
+                    let words = r.get(..wend).unwrap_or("");
+                    // Longest prefix of up to three words that is a city.
+                    let mut best = 0;
+                    let mut seen = 0;
+                    for (i, c) in words
+                        .char_indices()
+                        .chain(std::iter::once((words.len(), ' ')))
+                    {
+                        if c == ' ' && i > 0 {
+                            seen += 1;
+                            if self.g.city(words.get(..i).unwrap_or("")) > 0 {
+                                best = i;
+                            }
+                            if seen >= 3 {
+                                break;
+                            }
+                        }
                     }
+                    end += if best > 0 { 2 + best } else { 0 };
                 }
                 out.push(
                     t,
