@@ -42,7 +42,7 @@ impl Hasher for Fx {
     }
 }
 
-type FxBuild = BuildHasherDefault<Fx>;
+pub(crate) type FxBuild = BuildHasherDefault<Fx>;
 type Set = HashSet<Box<str>, FxBuild>;
 type Map = HashMap<Box<str>, u8, FxBuild>;
 

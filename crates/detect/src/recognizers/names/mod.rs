@@ -280,9 +280,45 @@ const PLACE_CTX: &[&str] = &[
     "of",
 ];
 
-fn in_list(list: &[&str], s: &str) -> bool {
+const F_ABBREV: u8 = 1;
+const F_COLUMN: u8 = 1 << 1;
+const F_PARTICLE: u8 = 1 << 2;
+const F_PERSON: u8 = 1 << 3;
+const F_PLACE: u8 = 1 << 4;
+const F_TITLE: u8 = 1 << 5;
+const F_WEAK: u8 = 1 << 6;
+
+type WordFlags = std::collections::HashMap<&'static str, u8, gazetteer::FxBuild>;
+
+/// The small word lists above as one hash map of flags, built once.
+fn word_flags() -> &'static WordFlags {
+    static M: std::sync::OnceLock<WordFlags> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = WordFlags::default();
+        for (list, f) in [
+            (DOT_ABBREV, F_ABBREV),
+            (NAME_COLUMNS, F_COLUMN),
+            (PARTICLES, F_PARTICLE),
+            (PERSON_CTX, F_PERSON),
+            (PLACE_CTX, F_PLACE),
+            (TITLES, F_TITLE),
+            (WEAK_CTX, F_WEAK),
+        ] {
+            for w in list {
+                *m.entry(*w).or_insert(0) |= f;
+            }
+        }
+        m
+    })
+}
+
+/// Whether `s` (any case) is in the list behind `flag`. No allocation.
+fn in_list(flag: u8, s: &str) -> bool {
+    if s.len() > 24 {
+        return false;
+    }
     let mut buf = [0u8; MAX_KEY];
-    fold(s, &mut buf).is_some_and(|k| list.contains(&k))
+    fold(s, &mut buf).is_some_and(|k| word_flags().get(k).is_some_and(|f| f & flag != 0))
 }
 
 /// A token of a run.
@@ -338,7 +374,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
     let word = t.get(pos..end).unwrap_or("");
     let dot = t.as_bytes().get(end) == Some(&b'.')
         && first.is_uppercase()
-        && (word.chars().count() == 1 || in_list(TITLES, word) || in_list(DOT_ABBREV, word));
+        && (word.chars().count() == 1 || in_list(F_TITLE, word) || in_list(F_ABBREV, word));
     Some(Tok {
         start: pos,
         end,
@@ -351,7 +387,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
 /// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
 fn dot_continues(t: &str, tok: &Tok) -> bool {
     let s = t.get(tok.start..tok.end).unwrap_or("");
-    tok.cap && (s.chars().count() == 1 || in_list(TITLES, s) || in_list(DOT_ABBREV, s))
+    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE, s) || in_list(F_ABBREV, s))
 }
 
 /// `OpenAI`, `PayPal`: an upper-case letter after three lower-case ones.
@@ -440,10 +476,32 @@ const NAME_COLUMNS: &[&str] = &[
     "jméno",
 ];
 
+/// The bounds of the line around `pos` if it is at most 1 KiB long (keeps
+/// the table check linear on huge single-line inputs).
+fn short_line(t: &str, pos: usize) -> Option<(usize, usize)> {
+    const MAX: usize = 1024;
+    let b = t.as_bytes();
+    let lo = pos.saturating_sub(MAX);
+    let hi = (pos + MAX).min(b.len());
+    let start = match memchr::memrchr(b'\n', b.get(lo..pos)?) {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let end = match memchr::memchr(b'\n', b.get(pos..hi)?) {
+        Some(i) => pos + i,
+        None if hi == b.len() => hi,
+        None => return None,
+    };
+    Some((start, end))
+}
+
 /// Whether `pos` starts a cell of a delimited table (CSV, TSV, Markdown)
 /// whose header names that column as a person-name column.
 fn table_name_column(t: &str, pos: usize) -> bool {
-    let (ls, le) = text::line_bounds(t, pos);
+    let Some((ls, le)) = short_line(t, pos) else {
+        return false;
+    };
     let Some(line) = t.get(ls..le) else {
         return false;
     };
@@ -469,7 +527,9 @@ fn table_name_column(t: &str, pos: usize) -> bool {
         if end == 0 {
             break;
         }
-        let (ps, pe) = text::line_bounds(t, end - 1);
+        let Some((ps, pe)) = short_line(t, end - 1) else {
+            break;
+        };
         let Some(prev) = t.get(ps..pe) else { break };
         let n = prev.matches(delim).count();
         if n == 0 || n.abs_diff(ncells) > 1 {
@@ -489,7 +549,7 @@ fn table_name_column(t: &str, pos: usize) -> bool {
         return false;
     };
     let cell = cell.trim().trim_matches(['"', '*', '`']);
-    in_list(NAME_COLUMNS, cell)
+    in_list(F_COLUMN, cell)
 }
 
 /// Up to this many tokens per run.
@@ -508,7 +568,7 @@ impl Names {
             let s = t.get(tok.start..tok.end).unwrap_or("");
             if !tok.cap {
                 // A particle only between capitalised tokens.
-                if n == 0 || !in_list(PARTICLES, s) {
+                if n == 0 || !in_list(F_PARTICLE, s) {
                     break;
                 }
                 // Followed (through at most two more particles) by a capital.
@@ -525,7 +585,7 @@ impl Names {
                         ok = true;
                         break;
                     }
-                    if !in_list(PARTICLES, t.get(x.start..x.end).unwrap_or("")) {
+                    if !in_list(F_PARTICLE, t.get(x.start..x.end).unwrap_or("")) {
                         break;
                     }
                     after = x.end;
@@ -588,13 +648,13 @@ impl Names {
         }
         if dotted {
             return c0.is_uppercase()
-                && (w.chars().count() == 1 || in_list(TITLES, w) || in_list(DOT_ABBREV, w));
+                && (w.chars().count() == 1 || in_list(F_TITLE, w) || in_list(F_ABBREV, w));
         }
         if c0.is_uppercase() {
             return true;
         }
         // A particle continues only if a capitalised token precedes it.
-        in_list(PARTICLES, w) && self.continues_run(t, wstart)
+        in_list(F_PARTICLE, w) && self.continues_run(t, wstart)
     }
 
     /// The word before `pos`, skipping separators (`: " = , -` and at most
@@ -646,13 +706,13 @@ impl Names {
         };
         let raw = t.get(s..e).unwrap_or("");
         let w = raw.trim_end_matches('.');
-        if w.len() != raw.len() && !(in_list(TITLES, w) || in_list(DOT_ABBREV, w)) {
+        if w.len() != raw.len() && !(in_list(F_TITLE, w) || in_list(F_ABBREV, w)) {
             // `… the client. Mark the box`: a sentence boundary.
             return (0, false);
         }
-        let place = in_list(PLACE_CTX, w);
-        if in_list(PERSON_CTX, w) {
-            let strength = if in_list(WEAK_CTX, w) { 1 } else { 2 };
+        let place = in_list(F_PLACE, w);
+        if in_list(F_PERSON, w) {
+            let strength = if in_list(F_WEAK, w) { 1 } else { 2 };
             // "thank you", "my name is": look one further for "name is".
             if (w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am"))
                 && let Some((s2, e2)) = Self::prev_word(t, s)
@@ -709,18 +769,18 @@ impl Names {
         let mut titled = false;
         while let Some(k) = run.get(i) {
             let w = Self::word(t, k);
-            if in_list(TITLES, w) && (k.dot || run.get(i + 1).is_some()) {
+            if in_list(F_TITLE, w) && (k.dot || run.get(i + 1).is_some()) {
                 titled = true;
                 strength = 2;
                 i += 1;
                 continue;
             }
-            let is_ctx = in_list(PERSON_CTX, w);
+            let is_ctx = in_list(F_PERSON, w);
             if run.get(i + 1).is_some() && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
             {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
-                    strength = if in_list(WEAK_CTX, w) {
+                    strength = if in_list(F_WEAK, w) {
                         strength.max(1)
                     } else {
                         2
@@ -728,7 +788,7 @@ impl Names {
                 } else {
                     strength = 0;
                 }
-                place = in_list(PLACE_CTX, w);
+                place = in_list(F_PLACE, w);
                 i += 1;
                 continue;
             }
@@ -817,7 +877,7 @@ impl Names {
                 // Only skip leading common / context words.
                 let Some(p) = run.get(j - 1) else { break };
                 let w = Self::word(t, p);
-                if !(self.g.is_common(w) || in_list(PERSON_CTX, w) || in_list(PLACE_CTX, w)) {
+                if !(self.g.is_common(w) || in_list(F_PERSON, w) || in_list(F_PLACE, w)) {
                     break;
                 }
             }
@@ -832,7 +892,7 @@ impl Names {
                         || (j > 0
                             && run
                                 .get(j - 1)
-                                .is_some_and(|p| in_list(PLACE_CTX, Self::word(t, p))));
+                                .is_some_and(|p| in_list(F_PLACE, Self::word(t, p))));
                     let st = if j > 0 { 0 } else { strength };
                     return self
                         .try_place(t, (a.start, b.end), s, st, pl, false, out)
@@ -913,19 +973,20 @@ impl Names {
                     .char_indices()
                     .find(|&(_, c)| !(c.is_alphabetic() || c == ' '))
                     .map_or(rest.len(), |(i, _)| i);
+                // Longest prefix of up to four words that is a country.
                 let mut best = 0;
-                let mut j = 0;
-                for (i, c) in rest.get(..wend).unwrap_or("").char_indices() {
-                    if c == ' ' {
+                let mut words = 0;
+                let cand = rest.get(..wend).unwrap_or("");
+                for (i, c) in cand.char_indices().chain(std::iter::once((wend, ' '))) {
+                    if c == ' ' && i > 0 {
                         if self.g.region(rest.get(..i).unwrap_or("")) == REGION_COUNTRY {
                             best = i;
                         }
-                        j = i;
+                        words += 1;
+                        if words >= 4 {
+                            break;
+                        }
                     }
-                }
-                let _ = j;
-                if self.g.region(rest.get(..wend).unwrap_or("")) == REGION_COUNTRY {
-                    best = wend;
                 }
                 if best > 0 {
                     out.push(
@@ -970,7 +1031,7 @@ impl Names {
         }
         if city > 0 || region > 0 {
             // A known place with no context: neither place nor person.
-            return Some(!(strength == 2 && !place));
+            return Some(strength != 2 || place);
         }
         None
     }
@@ -1037,7 +1098,7 @@ impl Names {
             0.75
         } else if caps >= 2 && !f_common && !l_common && g.is_surname(fw) && l_sur {
             0.65
-        } else if caps >= 2 && caps <= 3 && strength == 1 && !f_common && !l_common && no_place {
+        } else if (2..=3).contains(&caps) && strength == 1 && !f_common && !l_common && no_place {
             0.6
         } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
             0.55
