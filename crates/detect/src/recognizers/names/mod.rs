@@ -1299,3 +1299,112 @@ impl Module for Names {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scanner;
+    use proptest::prelude::*;
+
+    fn values(s: &Scanner, text: &str, ty: EntityType) -> Vec<String> {
+        s.scan(text)
+            .iter()
+            .filter(|f| *f.entity_type() == ty)
+            .map(|f| {
+                let sp = f.span();
+                text.get(sp.start()..sp.end()).unwrap_or("").to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn camel_case() {
+        assert!(camel("OpenAI"));
+        assert!(!camel("McDonald"));
+        assert!(!camel("DeShawn"));
+        assert!(!camel("MacArthur"));
+    }
+
+    #[test]
+    fn word_lists() {
+        assert!(in_list(F_TITLE, "Dr"));
+        assert!(in_list(F_PERSON, "PATIENT"));
+        assert!(in_list(F_PARTICLE, "van"));
+        assert!(!in_list(F_TITLE, "Prague"));
+        assert!(!in_list(F_TITLE, &"x".repeat(200)));
+    }
+
+    #[test]
+    fn runs_and_context() {
+        let s = Scanner::new();
+        assert_eq!(
+            values(&s, "Customer Pietro Baracca called.", EntityType::Person),
+            vec!["Pietro Baracca"]
+        );
+        assert_eq!(
+            values(&s, "Grant Thompson approved it.", EntityType::Person),
+            vec!["Grant Thompson"]
+        );
+        assert!(values(&s, "Grant access to the repo.", EntityType::Person).is_empty());
+        assert_eq!(
+            values(&s, "in Salt Lake City, UT 84101", EntityType::Location),
+            vec!["Salt Lake City, UT 84101"]
+        );
+    }
+
+    #[test]
+    fn table_columns() {
+        let t = "id,name\n1,Ana Souza";
+        let pos = t.find("Ana").unwrap_or(0);
+        assert!(table_name_column(t, pos));
+        let t = "id,city\n1,Ana Souza";
+        assert!(!table_name_column(t, pos));
+        assert!(!table_name_column("no table here Ana", 14));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let s = Scanner::new();
+        for t in [
+            "",
+            "A",
+            "A.",
+            " Dr.",
+            "Dr. ",
+            "van",
+            "Mr. van",
+            "^",
+            "|X^",
+            "Smith, ",
+            "Smith, J",
+            "12 Oak St,",
+            "12 Oak St, ",
+            "Name:",
+            "my name is",
+            "my name is é",
+            "İstanbul İ̇ ΣΑΣ ß ẞ ǅ",
+            "Thanks,\n\n",
+            "\u{2014} Élodie",
+            "a,b\n,\n,Ana",
+        ] {
+            let _ = s.scan(t);
+        }
+        let long = "Ab ".repeat(5000);
+        let _ = s.scan(&long);
+        let line = "x,".repeat(3000) + "Ana Souza";
+        let _ = s.scan(&line);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics(t in "[A-Za-zÉéłŁ .,:'’^|\\-\n0-9]{0,80}") {
+            static S: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+            let s = S.get_or_init(Scanner::new);
+            for f in s.scan(&t) {
+                let sp = f.span();
+                prop_assert!(t.get(sp.start()..sp.end()).is_some());
+            }
+        }
+    }
+}
