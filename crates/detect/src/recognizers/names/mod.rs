@@ -35,11 +35,10 @@ impl Names {
 }
 
 const SH_US_ADDR: u32 = 0;
-const SH_EU_ADDR: u32 = 1;
-const SH_FR_ADDR: u32 = 2;
 const SH_WORD: u32 = 3;
 
 const AN_NAME_IS: u32 = 0;
+const AN_STREET_PREFIX: u32 = 1;
 
 /// Words right before a run that make it a person (lower-case).
 const PERSON_CTX: &[&str] = &[
@@ -756,6 +755,16 @@ impl Names {
         if text::char_at(t, run_end).is_some_and(|c| c == '@' || c == '_' || c.is_ascii_digit()) {
             return;
         }
+        if let Some(last) = run.last()
+            && let Some(e) = address::compound_street(t, last.start, last.end)
+        {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Location, last.start, e, 0.85, "address")
+                    .subtype("street_address"),
+            );
+            return;
+        }
         let (mut strength, mut place) = self.context(t, hit.start);
         if strength < 2 && table_name_column(t, hit.start) {
             strength = 2;
@@ -1211,8 +1220,6 @@ impl Module for Names {
     fn shapes(&self) -> Vec<Shape> {
         vec![
             Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern()),
-            Shape::new(SH_EU_ADDR, prio::ADDRESS, address::eu_pattern()),
-            Shape::new(SH_FR_ADDR, prio::ADDRESS, address::fr_pattern()),
             Shape::new(
                 SH_WORD,
                 prio::WORDS,
@@ -1222,18 +1229,35 @@ impl Module for Names {
     }
 
     fn anchors(&self) -> Vec<Anchor> {
-        vec![
+        let mut v = vec![
             Anchor::new(AN_NAME_IS, "my name is"),
             Anchor::new(AN_NAME_IS, "name:"),
             Anchor::new(AN_NAME_IS, "patient"),
             Anchor::new(AN_NAME_IS, "i am"),
             Anchor::new(AN_NAME_IS, "i'm"),
             Anchor::new(AN_NAME_IS, "this is"),
-        ]
+        ];
+        for p in address::PREFIXES {
+            v.push(Anchor::new(AN_STREET_PREFIX, *p));
+        }
+        v
     }
 
-    fn on_anchor(&self, _anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
-        if !out.wants(&EntityType::Person) || ctx.depth > 0 {
+    fn on_anchor(&self, anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if ctx.depth > 0 {
+            return;
+        }
+        if anchor == AN_STREET_PREFIX {
+            if let Some((s, e)) = address::prefixed_street(ctx.text, hit.start, hit.end) {
+                out.push(
+                    ctx.text,
+                    PendingFinding::new(EntityType::Location, s, e, 0.85, "address")
+                        .subtype("street_address"),
+                );
+            }
+            return;
+        }
+        if !out.wants(&EntityType::Person) {
             return;
         }
         if text::char_before(ctx.text, hit.start).is_some_and(text::is_word_char) {
@@ -1250,39 +1274,14 @@ impl Module for Names {
         }
         let t = ctx.text;
         match shape {
-            SH_US_ADDR | SH_EU_ADDR | SH_FR_ADDR => {
-                if !text::is_word_bounded(t, hit.start, hit.end) {
+            SH_US_ADDR => {
+                if text::char_before(t, hit.start).is_some_and(text::is_word_char)
+                    || text::char_at(t, hit.end).is_some_and(char::is_alphanumeric)
+                {
                     return;
                 }
-                let mut end = hit.end;
-                // `…Road, London` without a postcode: take a known city.
-                if let Some(rest) = t.get(end..)
-                    && let Some(r) = rest.strip_prefix(", ")
-                {
-                    let wend = r
-                        .char_indices()
-                        .find(|&(_, c)| !(c.is_alphabetic() || c == ' ' || c == '-'))
-                        .map_or(r.len(), |(i, _)| i);
-                    let words = r.get(..wend).unwrap_or("");
-                    // Longest prefix of up to three words that is a city.
-                    let mut best = 0;
-                    let mut seen = 0;
-                    for (i, c) in words
-                        .char_indices()
-                        .chain(std::iter::once((words.len(), ' ')))
-                    {
-                        if c == ' ' && i > 0 {
-                            seen += 1;
-                            if self.g.city(words.get(..i).unwrap_or("")) > 0 {
-                                best = i;
-                            }
-                            if seen >= 3 {
-                                break;
-                            }
-                        }
-                    }
-                    end += if best > 0 { 2 + best } else { 0 };
-                }
+                let g = self.g;
+                let end = address::english_tail(t, hit.end, &|c| g.city(c) > 0);
                 out.push(
                     t,
                     PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")
