@@ -89,6 +89,12 @@ def main():
         n = c["name"].strip()
         if latin_word(n):
             pop[n] = max(pop.get(n, 0), p)
+            # The same name typed without diacritics (Zürich -> Zurich).
+            plain = "".join(
+                ch for ch in unicodedata.normalize("NFKD", n) if not unicodedata.combining(ch)
+            )
+            if plain != n and latin_word(plain):
+                pop[plain] = max(pop.get(plain, 0), p)
         if p >= 250000:
             for a in c.get("alternatenames", []):
                 a = a.strip()
