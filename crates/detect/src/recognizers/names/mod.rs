@@ -405,8 +405,9 @@ fn glued_right(t: &str, end: usize) -> bool {
     {
         return true;
     }
-    // `.!?:;` glued to a following alphanumeric (`Harbor.com`, `x!9`).
-    if matches!(c, '.' | '!' | '?' | ':' | ';') {
+    // `.!?:` glued to a following alphanumeric (`Harbor.com`, `x!9`);
+    // `,` and `;` are table delimiters.
+    if matches!(c, '.' | '!' | '?' | ':') {
         return text::char_at(t, end + 1).is_some_and(char::is_alphanumeric);
     }
     false
