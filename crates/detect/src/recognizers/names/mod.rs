@@ -874,6 +874,12 @@ impl Names {
             }
             m += 1;
         }
+        // `Washington Post`, `Hope Springs Hotel`: a name or place followed
+        // by more capitalised words is part of a longer proper name; without
+        // context it is neither a person nor a place.
+        if strength == 0 && !place && core.get(m).is_some_and(|k| k.cap && !k.dot) {
+            return;
+        }
         // Drop leading particles unless a title or strong context precedes.
         let mut lead = 0usize;
         if !(titled || strength == 2) {
