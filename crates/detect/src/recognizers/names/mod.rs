@@ -363,7 +363,15 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
         end = pos + i + c.len_utf8();
     }
     let first = first?;
-    // Trailing apostrophes / hyphens are not part of the word.
+    // Trailing apostrophes / hyphens and a possessive `'s` are not part
+    // of the name.
+    if let Some(w) = t.get(pos..end) {
+        if let Some(x) = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
+            if x.chars().count() >= 2 {
+                end = pos + x.len();
+            }
+        }
+    }
     while end > pos {
         match t.as_bytes().get(end - 1) {
             Some(b'\'') | Some(b'-') => end -= 1,
