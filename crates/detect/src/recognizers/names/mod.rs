@@ -988,8 +988,17 @@ impl Names {
         if nb.get(span.1) == Some(&b' ') && nb.get(span.1 + 1).is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        // Short all-caps tokens (`EA`, `MAC`) are codes, not places.
+        // Short all-caps tokens (`EA`, `MAC`) are codes, not places, except
+        // a few country abbreviations.
         if s.len() <= 3 && !s.chars().any(char::is_lowercase) {
+            if matches!(s, "USA" | "UK" | "UAE") {
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Location, span.0, span.1, 0.7, "country")
+                        .subtype("country"),
+                );
+                return Some(true);
+            }
             return None;
         }
         let city = self.g.city(s);
@@ -1292,6 +1301,9 @@ impl Module for Names {
             Anchor::new(AN_NAME_IS, "i am"),
             Anchor::new(AN_NAME_IS, "i'm"),
             Anchor::new(AN_NAME_IS, "this is"),
+            Anchor::new(AN_NAME_IS, "name\": \""),
+            Anchor::new(AN_NAME_IS, "name\":\""),
+            Anchor::new(AN_NAME_IS, "name="),
         ];
         for p in address::PREFIXES {
             v.push(Anchor::new(AN_STREET_PREFIX, *p));
@@ -1316,7 +1328,7 @@ impl Module for Names {
         if !out.wants(&EntityType::Person) {
             return;
         }
-        if text::char_before(ctx.text, hit.start).is_some_and(text::is_word_char) {
+        if text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric) {
             return;
         }
         self.lower_after(hit, ctx, out);
