@@ -43,8 +43,9 @@ impl Hasher for Fx {
 }
 
 pub(crate) type FxBuild = BuildHasherDefault<Fx>;
-type Set = HashSet<Box<str>, FxBuild>;
-type Map = HashMap<Box<str>, u8, FxBuild>;
+type Key = std::borrow::Cow<'static, str>;
+type Set = HashSet<Key, FxBuild>;
+type Map = HashMap<Key, u8, FxBuild>;
 
 /// City tiers in `cities.tsv`.
 pub(crate) const CITY_LARGE: u8 = 2;
@@ -100,14 +101,20 @@ pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; MAX_KEY]) -> Option<&'b str> {
     std::str::from_utf8(buf.get(..n)?).ok()
 }
 
-fn lines(src: &str) -> impl Iterator<Item = &str> {
+fn lines(src: &'static str) -> impl Iterator<Item = &'static str> {
     src.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn lower(s: &str) -> Box<str> {
-    s.replace('’', "'").to_lowercase().into_boxed_str()
+/// The lookup key of a list entry: borrowed when it is already folded
+/// (the name files are stored lower-case), else an owned folded copy.
+fn lower(s: &'static str) -> Key {
+    if s.chars().any(|c| c.is_uppercase() || c == '’') {
+        Key::Owned(s.replace('’', "'").to_lowercase())
+    } else {
+        Key::Borrowed(s)
+    }
 }
 
 impl Gazetteer {
