@@ -4,6 +4,7 @@
 use crate::engine::Module;
 
 mod email;
+mod names;
 mod numeric;
 mod secrets;
 
@@ -13,5 +14,6 @@ pub(crate) fn all() -> Vec<Box<dyn Module>> {
         Box::new(secrets::Secrets::new()),
         Box::new(email::Email),
         Box::new(numeric::Numeric),
+        Box::new(names::Names::new()),
     ]
 }

@@ -1,0 +1,457 @@
+//! Street-address grammar (LOCATION as one span): US/UK `12 Oak St Apt 4,
+//! Denver, CO 80211`, `228 Victoria Road, Sheffield S1 2HE`, and continental
+//! `Hauptstraße 5, 10115 Berlin` / `Via Roma 12, 00184 Roma` /
+//! `ul. Długa 5, 00-238 Warszawa` / `12 rue de Rivoli, 75001 Paris`.
+//!
+//! Only the start of an English-style address is a regex shape (ASCII
+//! classes, so the lazy DFA stays small); the unit / city / state / postcode
+//! tail and the continental forms are parsed here by hand.
+
+use crate::text;
+
+/// Street suffixes (English).
+const SUFFIX: &str = "Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Place|Pl|Court|Ct|Circle|Cir|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Plz|Crescent|Cres|Close|Grove|Gardens|Row|Mews|Alley|Loop|Pike|Path|Walk|Crossing|Hill|Green|Parade|Embankment";
+
+/// US state / territory codes.
+pub(crate) const US_STATES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP",
+];
+
+pub(crate) fn is_state_code(s: &str) -> bool {
+    US_STATES.contains(&s)
+}
+
+/// English style, house number first, up to the street suffix.
+pub(crate) fn us_pattern() -> String {
+    format!(
+        r"\d{{1,6}}(?:-\d{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|\d{{1,3}}(?:st|nd|rd|th))[ ]+){{1,4}}(?:{SUFFIX})\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)\.?)?"
+    )
+}
+
+/// Street-type words written before the street name (continental forms),
+/// matched as anchors (ASCII case-insensitive) and checked here.
+pub(crate) const PREFIXES: &[&str] = &[
+    "via ",
+    "viale ",
+    "piazza ",
+    "corso ",
+    "calle ",
+    "avenida ",
+    "paseo ",
+    "rua ",
+    "travessa ",
+    "rue ",
+    "avenue ",
+    "boulevard ",
+    "chemin ",
+    "quai ",
+    "impasse ",
+    "ul. ",
+    "al. ",
+    "ulica ",
+];
+
+/// Suffixes of compound street names (German, Dutch, Scandinavian).
+const COMPOUND: &[&str] = &[
+    "straße", "strasse", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "laan",
+    "gracht", "plein", "kade", "dijk", "steeg", "gatan", "vägen", "gade", "vej",
+];
+
+const PARTICLES: &[&str] = &[
+    "de", "del", "della", "di", "da", "do", "dos", "das", "la", "le", "les", "du", "des", "d'",
+    "l'",
+];
+
+fn byte(t: &str, i: usize) -> Option<u8> {
+    t.as_bytes().get(i).copied()
+}
+
+/// A capitalised word (Unicode letters, `'`, `-`, `.`) at `pos`: its end.
+fn cap_word(t: &str, pos: usize) -> Option<usize> {
+    let rest = t.get(pos..)?;
+    let mut chars = rest.char_indices();
+    let (_, c0) = chars.next()?;
+    if !c0.is_uppercase() {
+        return None;
+    }
+    let mut end = pos + c0.len_utf8();
+    for (i, c) in chars {
+        if c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.') {
+            end = pos + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    Some(end)
+}
+
+/// `n` ASCII digits at `pos`, not followed by another digit.
+fn digits(t: &str, pos: usize, n: usize) -> Option<usize> {
+    let b = t.as_bytes().get(pos..pos + n)?;
+    if b.iter().all(u8::is_ascii_digit) && !byte(t, pos + n).is_some_and(|c| c.is_ascii_digit()) {
+        Some(pos + n)
+    } else {
+        None
+    }
+}
+
+/// 1-4 capitalised words separated by single spaces; returns the end of
+/// each prefix (so a caller can choose the longest acceptable one).
+fn cap_words(t: &str, pos: usize, ends: &mut [usize; 4]) -> usize {
+    let mut n = 0;
+    let mut p = pos;
+    while n < 4 {
+        let Some(e) = cap_word(t, p) else { break };
+        if let Some(slot) = ends.get_mut(n) {
+            *slot = e;
+        }
+        n += 1;
+        if byte(t, e) != Some(b' ') {
+            break;
+        }
+        p = e + 1;
+    }
+    n
+}
+
+/// US ZIP (`80211`, `80211-1234`) at `pos`.
+fn zip(t: &str, pos: usize) -> Option<usize> {
+    let e = digits(t, pos, 5)?;
+    if byte(t, e) == Some(b'-')
+        && let Some(e4) = digits(t, e + 1, 4)
+    {
+        return Some(e4);
+    }
+    Some(e)
+}
+
+/// UK postcode (`S1 2HE`, `SW1A 1AA`) at `pos`.
+fn uk_postcode(t: &str, pos: usize) -> Option<usize> {
+    let b = t.as_bytes().get(pos..)?;
+    let mut i = 0;
+    while i < 2 && b.get(i).is_some_and(u8::is_ascii_uppercase) {
+        i += 1;
+    }
+    if i == 0 || !b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    i += 1;
+    if b.get(i)
+        .is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    {
+        i += 1;
+    }
+    if b.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    let ok = b.get(i).is_some_and(u8::is_ascii_digit)
+        && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+        && b.get(i + 2).is_some_and(u8::is_ascii_uppercase)
+        && !b.get(i + 3).is_some_and(u8::is_ascii_alphanumeric);
+    ok.then_some(pos + i + 3)
+}
+
+/// Continental postcode at `pos` (`10115`, `00-238`, `1017 GB`, `110 00`).
+fn eu_postcode(t: &str, pos: usize) -> Option<usize> {
+    if let Some(e) = digits(t, pos, 2)
+        && byte(t, e) == Some(b'-')
+        && let Some(e) = digits(t, e + 1, 3)
+    {
+        return Some(e);
+    }
+    if let Some(e) = digits(t, pos, 4) {
+        let b = t.as_bytes();
+        if b.get(e) == Some(&b' ')
+            && b.get(e + 1).is_some_and(u8::is_ascii_uppercase)
+            && b.get(e + 2).is_some_and(u8::is_ascii_uppercase)
+            && !b.get(e + 3).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return Some(e + 3);
+        }
+        return Some(e);
+    }
+    if let Some(e) = digits(t, pos, 3)
+        && byte(t, e) == Some(b' ')
+        && let Some(e2) = digits(t, e + 1, 2)
+    {
+        return Some(e2);
+    }
+    digits(t, pos, 5)
+}
+
+/// After an English street (`… Oak St`): unit, then `, City, ST ZIP`,
+/// `, City ZIP`, `, City POSTCODE` or `, City` when `is_city` says so.
+pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) -> usize {
+    let mut end = pos;
+    // Unit: `Apt 4`, `, Suite 573`, `#12`.
+    {
+        let mut p = end;
+        if byte(t, p) == Some(b',') {
+            p += 1;
+        }
+        if byte(t, p) == Some(b' ') {
+            p += 1;
+            let rest = t.get(p..).unwrap_or("");
+            let units = [
+                "Apartment",
+                "Apt",
+                "Suite",
+                "Ste",
+                "Unit",
+                "Floor",
+                "Fl",
+                "Room",
+                "Rm",
+                "Building",
+                "Bldg",
+                "Flat",
+                "#",
+            ];
+            if let Some(u) = units.iter().find(|u| rest.starts_with(**u)) {
+                let mut q = p + u.len();
+                if byte(t, q) == Some(b'.') {
+                    q += 1;
+                }
+                if byte(t, q) == Some(b' ') {
+                    q += 1;
+                }
+                if byte(t, q) == Some(b'#') {
+                    q += 1;
+                }
+                let s = q;
+                while q < s + 6
+                    && byte(t, q).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'-')
+                {
+                    q += 1;
+                }
+                if q > s
+                    && byte(t, q - 1).is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !byte(t, q).is_some_and(|c| c.is_ascii_alphanumeric())
+                    && t.get(s..q)
+                        .is_some_and(|v| v.bytes().any(|c| c.is_ascii_digit()) || v.len() <= 2)
+                {
+                    end = q;
+                }
+            }
+        }
+    }
+    // City and what follows.
+    if byte(t, end) != Some(b',') {
+        return end;
+    }
+    let mut p = end + 1;
+    if byte(t, p) == Some(b' ') {
+        p += 1;
+    }
+    let mut ends = [0usize; 4];
+    let n = cap_words(t, p, &mut ends);
+    let mut best_city = None;
+    for k in (0..n).rev() {
+        let Some(&ce) = ends.get(k) else { continue };
+        // `, ST` / `, ST ZIP`
+        if byte(t, ce) == Some(b',') && byte(t, ce + 1) == Some(b' ') {
+            if let Some(code) = t.get(ce + 2..ce + 4)
+                && is_state_code(code)
+                && !byte(t, ce + 4).is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                let mut e = ce + 4;
+                if byte(t, e) == Some(b' ')
+                    && let Some(z) = zip(t, e + 1)
+                {
+                    e = z;
+                }
+                return e;
+            }
+            if let Some(z) = zip(t, ce + 2) {
+                return z;
+            }
+        }
+        if byte(t, ce) == Some(b' ') {
+            if let Some(z) = zip(t, ce + 1) {
+                return z;
+            }
+            if let Some(z) = uk_postcode(t, ce + 1) {
+                return z;
+            }
+        }
+        if best_city.is_none() && t.get(p..ce).is_some_and(is_city) {
+            best_city = Some(ce);
+        }
+    }
+    best_city.unwrap_or(end)
+}
+
+/// After a continental house number: `, 10115 Berlin` / `, 00-238 Warszawa`.
+fn eu_tail(t: &str, pos: usize) -> usize {
+    let mut p = pos;
+    if byte(t, p) != Some(b',') {
+        return pos;
+    }
+    p += 1;
+    if byte(t, p) == Some(b' ') {
+        p += 1;
+    }
+    let Some(pc) = eu_postcode(t, p) else {
+        return pos;
+    };
+    if byte(t, pc) != Some(b' ') {
+        return pos;
+    }
+    let mut ends = [0usize; 4];
+    let n = cap_words(t, pc + 1, &mut ends);
+    match n {
+        0 => pos,
+        _ => ends.get(n.min(3) - 1).copied().unwrap_or(pos),
+    }
+}
+
+/// A house number `12`, `12a`, `12/3` at `pos` (after a street name).
+fn house_number(t: &str, pos: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut i = pos;
+    while i < pos + 4 && b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if i == pos || b.get(i).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    if b.get(i).is_some_and(u8::is_ascii_lowercase)
+        && !b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'/') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    if b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    Some(i)
+}
+
+/// A compound street word ending at `word_end` (`Hauptstraße`) followed
+/// by a house number: the end of the address.
+pub(crate) fn compound_street(t: &str, word_start: usize, word_end: usize) -> Option<usize> {
+    let w = t.get(word_start..word_end)?;
+    let mut buf = [0u8; 64];
+    let lw = super::gazetteer::fold(w, &mut buf)?;
+    let mut end = word_end;
+    let abbreviated = lw.ends_with("str") && byte(t, end) == Some(b'.');
+    if abbreviated {
+        end += 1;
+    } else if !COMPOUND
+        .iter()
+        .any(|s| lw.ends_with(*s) && lw.len() > s.len() + 2)
+    {
+        return None;
+    }
+    if byte(t, end) != Some(b' ') {
+        return None;
+    }
+    let h = house_number(t, end + 1)?;
+    Some(eu_tail(t, h))
+}
+
+/// A street-type prefix at `start..pre_end` (`Via `, `ul. `): the end of
+/// `Via Roma 12, 00184 Roma` or, for number-first forms, `(number start,
+/// end)` of `12 rue de Rivoli, 75001 Paris`.
+pub(crate) fn prefixed_street(t: &str, start: usize, pre_end: usize) -> Option<(usize, usize)> {
+    if text::char_before(t, start).is_some_and(text::is_word_char) {
+        return None;
+    }
+    // Name: particles and 1-4 capitalised words.
+    let mut p = pre_end;
+    loop {
+        let rest = t.get(p..)?;
+        let Some(part) = PARTICLES.iter().find(|pa| {
+            rest.len() > pa.len()
+                && rest
+                    .get(..pa.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(pa))
+                && (pa.ends_with('\'') || rest.as_bytes().get(pa.len()) == Some(&b' '))
+        }) else {
+            break;
+        };
+        p += part.len();
+        if byte(t, p) == Some(b' ') {
+            p += 1;
+        }
+    }
+    let mut ends = [0usize; 4];
+    let n = cap_words(t, p, &mut ends);
+    if n == 0 {
+        return None;
+    }
+    let name_end = *ends.get(n - 1)?;
+    // Number first (`12 rue de Rivoli`, `12, rue …`).
+    let before = t.get(..start)?.trim_end_matches([' ', ',']);
+    let nb = before.len();
+    let mut ds = nb;
+    while ds > 0
+        && before
+            .as_bytes()
+            .get(ds - 1)
+            .is_some_and(u8::is_ascii_digit)
+    {
+        ds -= 1;
+    }
+    if ds < nb
+        && nb - ds <= 4
+        && nb < start
+        && !text::char_before(t, ds).is_some_and(text::is_word_char)
+    {
+        return Some((ds, eu_tail(t, name_end)));
+    }
+    // Number after the name (`Via Roma 12`).
+    if byte(t, name_end) == Some(b' ')
+        && let Some(h) = house_number(t, name_end + 1)
+    {
+        return Some((start, eu_tail(t, h)));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tails() {
+        let never = |_: &str| false;
+        let t = "12 Oak St Apt 4, Denver, CO 80211 x";
+        assert_eq!(english_tail(t, 9, &never), t.len() - 2);
+        let t = "3 Elm Rd, Sheffield S1 2HE";
+        assert_eq!(english_tail(t, 8, &never), t.len());
+        let t = "3 Elm Rd, London please";
+        assert_eq!(english_tail(t, 8, &|c| c == "London"), 16);
+        assert_eq!(english_tail("3 Elm Rd. Then", 8, &never), 8);
+    }
+
+    #[test]
+    fn continental() {
+        let t = "Hauptstraße 5, 10115 Berlin";
+        assert_eq!(compound_street(t, 0, "Hauptstraße".len()), Some(t.len()));
+        let t = "Via Roma 12, 00184 Roma";
+        assert_eq!(prefixed_street(t, 0, 4), Some((0, t.len())));
+        let t = "12 rue de Rivoli, 75001 Paris";
+        assert_eq!(prefixed_street(t, 3, 7), Some((0, t.len())));
+        assert_eq!(prefixed_street("via email", 0, 4), None);
+    }
+
+    #[test]
+    fn postcodes() {
+        assert_eq!(uk_postcode("SW1A 1AA", 0), Some(8));
+        assert_eq!(uk_postcode("S1 2HE.", 0), Some(6));
+        assert_eq!(uk_postcode("ABC 123", 0), None);
+        assert_eq!(eu_postcode("00-238 W", 0), Some(6));
+        assert_eq!(eu_postcode("1017 GB A", 0), Some(7));
+        assert_eq!(zip("80211-1234", 0), Some(10));
+    }
+}

@@ -1,0 +1,1477 @@
+//! PERSON and LOCATION: gazetteers (US Census names, GeoNames places) plus
+//! capitalisation, titles and context, and a street-address grammar.
+//!
+//! Shapes:
+//! * street addresses (`prio::ADDRESS`): one LOCATION span for the whole
+//!   address, see [`address`];
+//! * one capitalised token (`prio::WORDS`): the handler only acts on the
+//!   first token of a *run* (capitalised words, initials, titles and
+//!   particles separated by single spaces) and classifies the whole run.
+//!   One-token shapes keep the global regex from hiding other modules'
+//!   matches (dates like `March 3, 2024`) behind a long word sequence.
+//!
+//! Anchors: `name is`, `name:`… for lower-case names in a clear context.
+
+mod address;
+mod gazetteer;
+
+use deepsentinel_core::EntityType;
+
+use crate::engine::{Anchor, Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
+use crate::text;
+
+use gazetteer::{CITY_LARGE, Gazetteer, MAX_KEY, REGION_COUNTRY, fold};
+
+pub(crate) struct Names {
+    g: &'static Gazetteer,
+}
+
+impl Names {
+    pub(crate) fn new() -> Names {
+        Names {
+            g: Gazetteer::get(),
+        }
+    }
+}
+
+const SH_US_ADDR: u32 = 0;
+const SH_WORD: u32 = 3;
+
+const AN_NAME_IS: u32 = 0;
+const AN_STREET_PREFIX: u32 = 1;
+
+/// Words right before a run that make it a person (lower-case).
+const PERSON_CTX: &[&str] = &[
+    "name",
+    "names",
+    "full_name",
+    "fullname",
+    "first_name",
+    "last_name",
+    "firstname",
+    "lastname",
+    "patient",
+    "pt",
+    "patient_name",
+    "customer",
+    "customer_name",
+    "client",
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "thanks",
+    "thank you",
+    "regards",
+    "sincerely",
+    "cheers",
+    "best",
+    "signed",
+    "from",
+    "attending",
+    "applicant",
+    "payee",
+    "beneficiary",
+    "employee",
+    "member",
+    "driver",
+    "provider",
+    "spouse",
+    "landlord",
+    "tenant",
+    "contact",
+    "contractor",
+    "traveler",
+    "traveller",
+    "passenger",
+    "guest",
+    "user",
+    "author",
+    "owner",
+    "cardholder",
+    "holder",
+    "manager",
+    "physician",
+    "nurse",
+    "doctor",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "sir",
+    "madam",
+    "witness",
+    "by",
+    "cc",
+    "attn",
+    "recipient",
+    "sender",
+    "insured",
+    "subscriber",
+    "guarantor",
+    "parent",
+    "guardian",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "partner",
+    "colleague",
+    "friend",
+    "boss",
+    "neighbor",
+    "neighbour",
+    "roommate",
+    "student",
+    "candidate",
+    "agent",
+    "rep",
+    "representative",
+    "technician",
+    "caller",
+    "is",
+    "am",
+    "i'm",
+    "for",
+    "to",
+    "with",
+    "welcome",
+    "onboarding",
+    "enrollment",
+    "details",
+    "referred",
+    "consultant",
+    "assignee",
+    "reporter",
+    "approver",
+    "requester",
+    "requestor",
+    "emp",
+    "staff",
+    "teacher",
+    "coach",
+    "counsel",
+    "attorney",
+    "lawyer",
+    "pcp",
+    "gp",
+    "surgeon",
+    "therapist",
+    "pharmacist",
+    "dentist",
+    "worker",
+    "vendor",
+    "seller",
+    "buyer",
+    "borrower",
+    "lender",
+    "debtor",
+    "creditor",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "sig",
+    "sra",
+    "dott",
+    "pan",
+    "pani",
+    "shri",
+    "smt",
+    "dhr",
+    "mevr",
+    "señor",
+    "señora",
+    "signora",
+    "signor",
+    "monsieur",
+    "madame",
+];
+
+/// Context words that are weak alone (a run after them must look like a
+/// name by itself: a gazetteer hit in it).
+const WEAK_CTX: &[&str] = &[
+    "is", "am", "for", "to", "with", "by", "from", "best", "details", "welcome", "cc",
+];
+
+/// Titles stripped from a run (lower-case, without the dot).
+const TITLES: &[&str] = &[
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "rev",
+    "fr",
+    "capt",
+    "col",
+    "gen",
+    "lt",
+    "sgt",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "m",
+    "sig",
+    "sra",
+    "dott",
+    "pan",
+    "pani",
+    "shri",
+    "smt",
+    "dhr",
+    "mevr",
+    "doctor",
+    "nurse",
+    "judge",
+    "hon",
+];
+
+/// Abbreviations that keep a run going after their dot (`St. Louis`).
+const DOT_ABBREV: &[&str] = &["st", "ste", "mt", "ft", "pt", "jr", "sr"];
+
+/// Name particles allowed in lower case between capitalised parts.
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "di", "del", "della", "dos", "das", "do", "du", "la",
+    "le", "ten", "ter", "bin", "ben", "al", "el", "y", "zu", "vom", "af",
+];
+
+/// Words right before a place that make a city a LOCATION.
+const PLACE_CTX: &[&str] = &[
+    "in",
+    "at",
+    "from",
+    "near",
+    "to",
+    "city",
+    "town",
+    "birth",
+    "birthplace",
+    "born",
+    "lives",
+    "located",
+    "visiting",
+    "traveling",
+    "travelling",
+    "moved",
+    "based",
+    "office",
+    "headquarters",
+    "hq",
+    "location",
+    "destination",
+    "origin",
+    "via",
+    "around",
+    "outside",
+    "downtown",
+    "of",
+];
+
+const F_ABBREV: u8 = 1;
+const F_COLUMN: u8 = 1 << 1;
+const F_PARTICLE: u8 = 1 << 2;
+const F_PERSON: u8 = 1 << 3;
+const F_PLACE: u8 = 1 << 4;
+const F_TITLE: u8 = 1 << 5;
+const F_WEAK: u8 = 1 << 6;
+
+type WordFlags = std::collections::HashMap<&'static str, u8, gazetteer::FxBuild>;
+
+/// The small word lists above as one hash map of flags, built once.
+fn word_flags() -> &'static WordFlags {
+    static M: std::sync::OnceLock<WordFlags> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = WordFlags::default();
+        for (list, f) in [
+            (DOT_ABBREV, F_ABBREV),
+            (NAME_COLUMNS, F_COLUMN),
+            (PARTICLES, F_PARTICLE),
+            (PERSON_CTX, F_PERSON),
+            (PLACE_CTX, F_PLACE),
+            (TITLES, F_TITLE),
+            (WEAK_CTX, F_WEAK),
+        ] {
+            for w in list {
+                *m.entry(*w).or_insert(0) |= f;
+            }
+        }
+        m
+    })
+}
+
+/// Whether `s` (any case) is in the list behind `flag`. No allocation.
+fn in_list(flag: u8, s: &str) -> bool {
+    if s.len() > 24 {
+        return false;
+    }
+    let mut buf = [0u8; MAX_KEY];
+    fold(s, &mut buf).is_some_and(|k| word_flags().get(k).is_some_and(|f| f & flag != 0))
+}
+
+/// A token of a run.
+#[derive(Clone, Copy, Default)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// Starts with an upper-case letter.
+    cap: bool,
+    /// All letters upper-case (and more than one).
+    upper: bool,
+    /// Ends with a dot that belongs to it (initial / abbreviation).
+    dot: bool,
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphabetic() || matches!(c, '\'' | '’' | '-') || (!c.is_ascii() && text::is_word_char(c))
+}
+
+/// Reads a word token starting at `pos` (letters, apostrophes, hyphens).
+fn read_tok(t: &str, pos: usize) -> Option<Tok> {
+    let rest = t.get(pos..)?;
+    let mut end = pos;
+    let mut first: Option<char> = None;
+    let mut upper = true;
+    let mut letters = 0usize;
+    for (i, c) in rest.char_indices() {
+        if !is_name_char(c) {
+            break;
+        }
+        if first.is_none() {
+            if !c.is_alphabetic() {
+                return None;
+            }
+            first = Some(c);
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            if c.is_lowercase() {
+                upper = false;
+            }
+        }
+        end = pos + i + c.len_utf8();
+    }
+    let first = first?;
+    // Trailing apostrophes / hyphens and a possessive `'s` are not part
+    // of the name.
+    if let Some(w) = t.get(pos..end) {
+        if let Some(x) = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
+            if x.chars().count() >= 2 {
+                end = pos + x.len();
+            }
+        }
+    }
+    while end > pos {
+        match t.as_bytes().get(end - 1) {
+            Some(b'\'') | Some(b'-') => end -= 1,
+            _ => break,
+        }
+    }
+    let word = t.get(pos..end).unwrap_or("");
+    let dot = t.as_bytes().get(end) == Some(&b'.')
+        && first.is_uppercase()
+        && (word.chars().count() == 1 || in_list(F_TITLE, word) || in_list(F_ABBREV, word));
+    Some(Tok {
+        start: pos,
+        end,
+        cap: first.is_uppercase(),
+        upper: upper && letters > 1,
+        dot,
+    })
+}
+
+/// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
+fn dot_continues(t: &str, tok: &Tok) -> bool {
+    let s = t.get(tok.start..tok.end).unwrap_or("");
+    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE, s) || in_list(F_ABBREV, s))
+}
+
+/// Whether the text at `end` glues the run to code or a token
+/// (`PASSWORD=`, `Willow!8887`, `Harbor&9`, `x_y`, `Client(`).
+fn glued_right(t: &str, end: usize) -> bool {
+    let Some(c) = text::char_at(t, end) else {
+        return false;
+    };
+    if c.is_whitespace() {
+        return false;
+    }
+    if matches!(
+        c,
+        '@' | '_' | '=' | '(' | '&' | '$' | '%' | '#' | '+' | '/' | '\\' | '[' | '{' | '~'
+    ) || c.is_ascii_digit()
+    {
+        return true;
+    }
+    // `.!?:` glued to a following alphanumeric (`Harbor.com`, `x!9`);
+    // `,` and `;` are table delimiters.
+    if matches!(c, '.' | '!' | '?' | ':') {
+        return text::char_at(t, end + 1).is_some_and(char::is_alphanumeric);
+    }
+    false
+}
+
+/// `OpenAI`, `PayPal`: an upper-case letter after three lower-case ones.
+fn camel(w: &str) -> bool {
+    let mut lower_run = 0;
+    for c in w.chars() {
+        if c.is_uppercase() {
+            if lower_run >= 3 {
+                return true;
+            }
+            lower_run = 0;
+        } else if c.is_lowercase() {
+            lower_run += 1;
+        } else {
+            lower_run = 0;
+        }
+    }
+    false
+}
+
+/// Column headers that hold person names.
+const NAME_COLUMNS: &[&str] = &[
+    "name",
+    "full_name",
+    "fullname",
+    "full name",
+    "first_name",
+    "last_name",
+    "first name",
+    "last name",
+    "firstname",
+    "lastname",
+    "given_name",
+    "family_name",
+    "surname",
+    "forename",
+    "display_name",
+    "display name",
+    "patient",
+    "patient_name",
+    "patient name",
+    "customer",
+    "customer_name",
+    "customer name",
+    "employee",
+    "employee_name",
+    "employee name",
+    "contact",
+    "contact_name",
+    "contact name",
+    "person",
+    "owner",
+    "member",
+    "holder",
+    "cardholder",
+    "card_holder",
+    "beneficiary",
+    "payee",
+    "applicant",
+    "driver",
+    "provider",
+    "physician",
+    "doctor",
+    "author",
+    "client",
+    "client_name",
+    "tenant",
+    "guest",
+    "traveler",
+    "passenger",
+    "student",
+    "candidate",
+    "recipient",
+    "sender",
+    "spouse",
+    "emergency_contact",
+    "nombre",
+    "nom",
+    "vorname",
+    "nachname",
+    "nome",
+    "cognome",
+    "naam",
+    "imię",
+    "nazwisko",
+    "jméno",
+];
+
+/// The bounds of the line around `pos` if it is at most 1 KiB long (keeps
+/// the table check linear on huge single-line inputs).
+fn short_line(t: &str, pos: usize) -> Option<(usize, usize)> {
+    const MAX: usize = 1024;
+    let b = t.as_bytes();
+    let lo = pos.saturating_sub(MAX);
+    let hi = (pos + MAX).min(b.len());
+    let start = match memchr::memrchr(b'\n', b.get(lo..pos)?) {
+        Some(i) => lo + i + 1,
+        None if lo == 0 => 0,
+        None => return None,
+    };
+    let end = match memchr::memchr(b'\n', b.get(pos..hi)?) {
+        Some(i) => pos + i,
+        None if hi == b.len() => hi,
+        None => return None,
+    };
+    Some((start, end))
+}
+
+/// Whether `pos` starts a cell of a delimited table (CSV, TSV, Markdown)
+/// whose header names that column as a person-name column.
+fn table_name_column(t: &str, pos: usize) -> bool {
+    // Cheap pre-check: the run must start a cell (line start or right
+    // after a delimiter, allowing spaces and a quote).
+    let before = t.get(..pos).unwrap_or("").trim_end_matches([' ', '"']);
+    if !(before.is_empty() || before.ends_with([',', '\t', '|', ';', '\n'])) {
+        return false;
+    }
+    let Some((ls, le)) = short_line(t, pos) else {
+        return false;
+    };
+    let Some(line) = t.get(ls..le) else {
+        return false;
+    };
+    let Some(delim) = [',', '\t', '|', ';']
+        .into_iter()
+        .find(|&d| line.contains(d))
+    else {
+        return false;
+    };
+    let Some(prefix) = t.get(ls..pos) else {
+        return false;
+    };
+    let p = prefix.trim_end_matches([' ', '"']);
+    if !(p.is_empty() || p.ends_with(delim)) {
+        return false;
+    }
+    let col = p.matches(delim).count();
+    let ncells = line.matches(delim).count();
+    // Walk up to the first line of the block of lines with the same shape.
+    let mut header: Option<&str> = None;
+    let mut end = ls;
+    for _ in 0..64 {
+        if end == 0 {
+            break;
+        }
+        let Some((ps, pe)) = short_line(t, end - 1) else {
+            break;
+        };
+        let Some(prev) = t.get(ps..pe) else { break };
+        let n = prev.matches(delim).count();
+        if n == 0 || n.abs_diff(ncells) > 1 {
+            break;
+        }
+        header = Some(prev);
+        end = ps;
+    }
+    let Some(h) = header else { return false };
+    let Some(cell) = h.trim_start_matches(['|', ' ']).split(delim).nth(
+        if delim == '|' && line.trim_start().starts_with('|') {
+            col.saturating_sub(1)
+        } else {
+            col
+        },
+    ) else {
+        return false;
+    };
+    let cell = cell.trim().trim_matches(['"', '*', '`']);
+    in_list(F_COLUMN, cell)
+}
+
+/// Up to this many tokens per run.
+const MAX_RUN: usize = 8;
+
+impl Names {
+    /// Collects the run starting at `start` into `toks`; returns its length.
+    fn collect_run(&self, t: &str, start: usize, toks: &mut [Tok; MAX_RUN]) -> usize {
+        let mut n = 0usize;
+        let mut pos = start;
+        while n < MAX_RUN {
+            let Some(tok) = read_tok(t, pos) else { break };
+            if tok.end == tok.start {
+                break;
+            }
+            let s = t.get(tok.start..tok.end).unwrap_or("");
+            if !tok.cap {
+                // A particle only between capitalised tokens.
+                if n == 0 || !in_list(F_PARTICLE, s) {
+                    break;
+                }
+                // Followed (through at most two more particles) by a capital.
+                let mut after = tok.end;
+                let mut ok = false;
+                for _ in 0..3 {
+                    if t.as_bytes().get(after) != Some(&b' ') {
+                        break;
+                    }
+                    let Some(x) = read_tok(t, after + 1) else {
+                        break;
+                    };
+                    if x.cap {
+                        ok = true;
+                        break;
+                    }
+                    if !in_list(F_PARTICLE, t.get(x.start..x.end).unwrap_or("")) {
+                        break;
+                    }
+                    after = x.end;
+                }
+                if !ok {
+                    break;
+                }
+            }
+            if let Some(slot) = toks.get_mut(n) {
+                *slot = tok;
+            }
+            n += 1;
+            let mut next = tok.end;
+            if tok.dot {
+                if !dot_continues(t, &tok) {
+                    break;
+                }
+                next += 1;
+            }
+            if t.as_bytes().get(next) != Some(&b' ') {
+                break;
+            }
+            next += 1;
+            if !text::char_at(t, next).is_some_and(|c| c.is_alphabetic()) {
+                break;
+            }
+            pos = next;
+        }
+        n
+    }
+
+    /// Whether the token ending right before `start` (one space away) is
+    /// part of the same run (so an earlier call handled this token).
+    fn continues_run(&self, t: &str, start: usize) -> bool {
+        if start < 2 || t.as_bytes().get(start - 1) != Some(&b' ') {
+            return false;
+        }
+        let mut end = start - 1;
+        let dotted = t.as_bytes().get(end - 1) == Some(&b'.');
+        if dotted {
+            end -= 1;
+        }
+        let Some(prev) = t.get(..end) else {
+            return false;
+        };
+        let wstart = prev
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_name_char(c))
+            .last()
+            .map_or(end, |(i, _)| i);
+        let Some(w) = t.get(wstart..end) else {
+            return false;
+        };
+        let Some(c0) = w.chars().next() else {
+            return false;
+        };
+        if !c0.is_alphabetic() {
+            return false;
+        }
+        if dotted {
+            return c0.is_uppercase()
+                && (w.chars().count() == 1 || in_list(F_TITLE, w) || in_list(F_ABBREV, w));
+        }
+        if c0.is_uppercase() {
+            return true;
+        }
+        // A particle continues only if a capitalised token precedes it.
+        in_list(F_PARTICLE, w) && self.continues_run(t, wstart)
+    }
+
+    /// The word before `pos`, skipping separators (`: " = , -` and at most
+    /// one line break). Returns its range.
+    fn prev_word(t: &str, pos: usize) -> Option<(usize, usize)> {
+        let b = t.as_bytes();
+        let mut i = pos;
+        let mut newlines = 0;
+        while i > 0 {
+            let c = *b.get(i - 1)?;
+            match c {
+                b' ' | b'\t' | b':' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{' | b'|'
+                | b'-' | b'>' | b'*' => i -= 1,
+                b'\r' => i -= 1,
+                b'\n' => {
+                    newlines += 1;
+                    if newlines > 1 {
+                        return None;
+                    }
+                    i -= 1;
+                }
+                _ => break,
+            }
+            if pos - i > 8 {
+                return None;
+            }
+        }
+        // skip an en/em dash
+        let head = t.get(..i)?;
+        let head = head.trim_end_matches(['–', '—', ' ']);
+        let end = head.len();
+        let start = head
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.')
+            .last()
+            .map_or(end, |(i, _)| i);
+        if start == end {
+            return None;
+        }
+        Some((start, end))
+    }
+
+    /// The context class of the word before `pos`: 2 strong person, 1 weak
+    /// person, 0 none. Also reports whether it is a place preposition.
+    fn context(&self, t: &str, pos: usize) -> (u8, bool) {
+        let Some((s, e)) = Self::prev_word(t, pos) else {
+            return (0, false);
+        };
+        let raw = t.get(s..e).unwrap_or("");
+        let w = raw.trim_end_matches('.');
+        if w.len() != raw.len() && !(in_list(F_TITLE, w) || in_list(F_ABBREV, w)) {
+            // `… the client. Mark the box`: a sentence boundary.
+            return (0, false);
+        }
+        let place = in_list(F_PLACE, w);
+        if in_list(F_PERSON, w) {
+            let strength = if in_list(F_WEAK, w) { 1 } else { 2 };
+            // "thank you", "my name is": look one further for "name is".
+            if (w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am"))
+                && let Some((s2, e2)) = Self::prev_word(t, s)
+            {
+                let w2 = t.get(s2..e2).unwrap_or("");
+                if w2.eq_ignore_ascii_case("name") || w2.eq_ignore_ascii_case("i") {
+                    return (2, false);
+                }
+            }
+            return (strength, place);
+        }
+        (0, place)
+    }
+
+    fn word<'t>(t: &'t str, k: &Tok) -> &'t str {
+        t.get(k.start..k.end).unwrap_or("")
+    }
+
+    /// Name-shaped: a capitalised word (or all caps), letters only, >= 2.
+    fn name_shaped(&self, t: &str, k: &Tok) -> bool {
+        let w = Self::word(t, k);
+        k.cap && !k.dot && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+    }
+
+    fn handle_run(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        if self.continues_run(t, hit.start) {
+            return;
+        }
+        if text::char_before(t, hit.start).is_some_and(|c| {
+            text::is_word_char(c)
+                || matches!(c, '@' | '-' | '/' | '\\' | '.' | '=' | '+' | '$' | '%')
+        }) {
+            return;
+        }
+        let mut toks = [Tok::default(); MAX_RUN];
+        let n = self.collect_run(t, hit.start, &mut toks);
+        let Some(run) = toks.get(..n) else { return };
+        if run.is_empty() {
+            return;
+        }
+        // Glued to a path/identifier/email on the right: not prose.
+        let run_end = run.last().map_or(hit.end, |k| k.end);
+        if glued_right(t, run_end) {
+            return;
+        }
+        // Fast path: a lone common word (`The`, `However`) is nothing.
+        if let [only] = run
+            && !only.dot
+            && self.g.is_common(Self::word(t, only))
+            && !self.g.is_given(Self::word(t, only))
+            && t.as_bytes().get(only.end) != Some(&b',')
+        {
+            return;
+        }
+        if let Some(last) = run.last()
+            && let Some(e) = address::compound_street(t, last.start, last.end)
+        {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Location, last.start, e, 0.85, "address")
+                    .subtype("street_address"),
+            );
+            return;
+        }
+        let (mut strength, mut place) = self.context(t, hit.start);
+        if strength < 2 && table_name_column(t, hit.start) {
+            strength = 2;
+            place = false;
+        }
+        if self.whole_run_place(t, run, strength, place, out) {
+            return;
+        }
+        // Strip leading titles / context / common words.
+        let mut i = 0usize;
+        let mut titled = false;
+        while let Some(k) = run.get(i) {
+            let w = Self::word(t, k);
+            if in_list(F_TITLE, w) && (k.dot || run.get(i + 1).is_some()) {
+                titled = true;
+                strength = 2;
+                i += 1;
+                continue;
+            }
+            let is_ctx = in_list(F_PERSON, w);
+            if run.get(i + 1).is_some() && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
+            {
+                // A context word inside the run ("Customer Pietro Baracca").
+                if is_ctx {
+                    strength = if in_list(F_WEAK, w) {
+                        strength.max(1)
+                    } else {
+                        2
+                    };
+                } else {
+                    strength = 0;
+                }
+                place = in_list(F_PLACE, w);
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let Some(core) = run.get(i..) else { return };
+        if core.is_empty() {
+            return;
+        }
+        // Cut the core at the first common / non-name token.
+        let mut m = 0usize;
+        while let Some(k) = core.get(m) {
+            let w = Self::word(t, k);
+            if k.dot && w.chars().count() == 1 && m > 0 {
+                m += 1;
+                continue;
+            }
+            if !k.cap && (m > 0 || core.len() > 1) {
+                m += 1; // particle
+                continue;
+            }
+            // Common words end the name, unless a surname after a given
+            // name (`James White`).
+            let after_given = core
+                .get(..m)
+                .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p))));
+            let stop = self.g.is_common(w)
+                && !self.g.is_given(w)
+                && !(self.g.is_surname(w) && after_given);
+            if !self.name_shaped(t, k) || stop {
+                break;
+            }
+            m += 1;
+        }
+        // `Washington Post`, `Hope Springs Hotel`: a name or place followed
+        // by more capitalised words is part of a longer proper name; without
+        // context it is neither a person nor a place.
+        if strength == 0 && !place && core.get(m).is_some_and(|k| k.cap && !k.dot) {
+            return;
+        }
+        // Drop leading particles unless a title or strong context precedes.
+        let mut lead = 0usize;
+        if !(titled || strength == 2) {
+            while core.get(lead).is_some_and(|k| !k.cap) {
+                lead += 1;
+            }
+        }
+        let core = core.get(lead..).unwrap_or(&[]);
+        let m = m.saturating_sub(lead);
+        let Some(core) = core.get(..m) else { return };
+        // Drop trailing particles / initials.
+        let mut m = core.len();
+        while m > 0 && core.get(m - 1).is_some_and(|k| !k.cap || k.dot) {
+            m -= 1;
+        }
+        let Some(core) = core.get(..m) else { return };
+        let (Some(first), Some(last)) = (core.first(), core.last()) else {
+            return;
+        };
+        let span = (first.start, last.end);
+        let Some(span_text) = t.get(span.0..span.1) else {
+            return;
+        };
+
+        // --- places ---
+        if let Some(done) = self.try_place(t, span, span_text, strength, place, titled, out)
+            && done
+        {
+            return;
+        }
+
+        // --- persons ---
+        self.try_person(t, core, span, strength, titled, out);
+    }
+
+    /// A place name that spans the run from its start (`New Orleans`,
+    /// `St. Louis`, `Salt Lake City`), possibly after leading common words.
+    fn whole_run_place(
+        &self,
+        t: &str,
+        run: &[Tok],
+        strength: u8,
+        place: bool,
+        out: &mut Out<'_>,
+    ) -> bool {
+        if run.len() < 2 {
+            return false;
+        }
+        for j in 0..run.len().min(3) {
+            let Some(a) = run.get(j) else { break };
+            if j > 0 {
+                // Only skip leading common / context words.
+                let Some(p) = run.get(j - 1) else { break };
+                let w = Self::word(t, p);
+                if !(self.g.is_common(w) || in_list(F_PERSON, w) || in_list(F_PLACE, w)) {
+                    break;
+                }
+            }
+            let mut e = run.len();
+            while e > j + 1 {
+                let Some(b) = run.get(e - 1) else { break };
+                let Some(s) = t.get(a.start..b.end) else {
+                    break;
+                };
+                if self.g.city(s) > 0 || self.g.region(s) > 0 {
+                    let pl = place
+                        || (j > 0
+                            && run
+                                .get(j - 1)
+                                .is_some_and(|p| in_list(F_PLACE, Self::word(t, p))));
+                    let st = if j > 0 { 0 } else { strength };
+                    return self
+                        .try_place(t, (a.start, b.end), s, st, pl, false, out)
+                        .unwrap_or(false);
+                }
+                e -= 1;
+            }
+        }
+        false
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn try_place(
+        &self,
+        t: &str,
+        span: (usize, usize),
+        s: &str,
+        strength: u8,
+        place: bool,
+        titled: bool,
+        out: &mut Out<'_>,
+    ) -> Option<bool> {
+        if titled {
+            return Some(false);
+        }
+        // `March 8, 1961`: a word followed by a number is not a place.
+        let nb = t.as_bytes();
+        if nb.get(span.1) == Some(&b' ') && nb.get(span.1 + 1).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        // Short all-caps tokens (`EA`, `MAC`) are codes, not places, except
+        // a few country abbreviations.
+        if s.len() <= 3 && !s.chars().any(char::is_lowercase) {
+            if matches!(s, "USA" | "UK" | "UAE") {
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Location, span.0, span.1, 0.7, "country")
+                        .subtype("country"),
+                );
+                return Some(true);
+            }
+            return None;
+        }
+        let city = self.g.city(s);
+        let region = self.g.region(s);
+        // `City, ST` / `City, ST 12345`.
+        let after = t.get(span.1..).unwrap_or("");
+        let ab = after.as_bytes();
+        if ab.len() >= 4 && ab.first() == Some(&b',') && ab.get(1) == Some(&b' ') {
+            if let Some(code) = after.get(2..4)
+                && address::is_state_code(code)
+                && !ab.get(4).is_some_and(|b| b.is_ascii_alphanumeric())
+            {
+                let mut end = span.1 + 4;
+                let zip = after.get(4..).unwrap_or("");
+                let zb = zip.as_bytes();
+                if zb.first() == Some(&b' ')
+                    && zb
+                        .get(1..6)
+                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                    && !zb.get(6).is_some_and(u8::is_ascii_digit)
+                {
+                    end += 6;
+                    if zb.get(6) == Some(&b'-')
+                        && zb
+                            .get(7..11)
+                            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                    {
+                        end += 5;
+                    }
+                }
+                let with_zip = end > span.1 + 4;
+                // MD / PA / DO after a name are degrees, not states.
+                if city > 0 || with_zip || (place && strength < 2) {
+                    out.push(
+                        t,
+                        PendingFinding::new(EntityType::Location, span.0, end, 0.85, "city-state")
+                            .subtype("city"),
+                    );
+                    return Some(true);
+                }
+            }
+            // `City, Country`.
+            if city > 0 {
+                let rest = after.get(2..).unwrap_or("");
+                let wend = rest
+                    .char_indices()
+                    .find(|&(_, c)| !(c.is_alphabetic() || c == ' '))
+                    .map_or(rest.len(), |(i, _)| i);
+                // Longest prefix of up to four words that is a country.
+                let mut best = 0;
+                let mut words = 0;
+                let cand = rest.get(..wend).unwrap_or("");
+                for (i, c) in cand.char_indices().chain(std::iter::once((wend, ' '))) {
+                    if c == ' ' && i > 0 {
+                        if self.g.region(rest.get(..i).unwrap_or("")) == REGION_COUNTRY {
+                            best = i;
+                        }
+                        words += 1;
+                        if words >= 4 {
+                            break;
+                        }
+                    }
+                }
+                if best > 0 {
+                    out.push(
+                        t,
+                        PendingFinding::new(
+                            EntityType::Location,
+                            span.0,
+                            span.1 + 2 + best,
+                            0.85,
+                            "city-country",
+                        )
+                        .subtype("city"),
+                    );
+                    return Some(true);
+                }
+            }
+        }
+        if strength == 2 && !place {
+            return Some(false);
+        }
+        let ambiguous = || {
+            let mut words = s.split(' ');
+            let one = words.next().unwrap_or("");
+            words.next().is_none() && (self.g.is_common(one) || self.g.is_given(one))
+        };
+        if region == REGION_COUNTRY && (place || !ambiguous()) {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Location, span.0, span.1, 0.8, "country")
+                    .subtype("country"),
+            );
+            return Some(true);
+        }
+        if city > 0 && (place || (city == CITY_LARGE && s.len() >= 4 && !ambiguous())) {
+            let score = if place { 0.8 } else { 0.7 };
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Location, span.0, span.1, score, "city")
+                    .subtype("city"),
+            );
+            return Some(true);
+        }
+        if city > 0 || region > 0 {
+            // A known place with no context: neither place nor person.
+            return Some(strength != 2 || place);
+        }
+        None
+    }
+
+    fn try_person(
+        &self,
+        t: &str,
+        core: &[Tok],
+        span: (usize, usize),
+        strength: u8,
+        titled: bool,
+        out: &mut Out<'_>,
+    ) {
+        let caps: usize = core.iter().filter(|k| k.cap && !k.dot).count();
+        if caps == 0 || caps > 4 {
+            return;
+        }
+        let (Some(first), Some(last)) = (core.first(), core.last()) else {
+            return;
+        };
+        let fw = Self::word(t, first);
+        let lw = Self::word(t, last);
+        let g = self.g;
+        let f_given = g.is_given(fw);
+        let f_common = g.is_common(fw);
+        let l_sur = g.is_surname(lw);
+        let l_common = g.is_common(lw);
+        let any_known = core
+            .iter()
+            .any(|k| k.cap && (g.is_given(Self::word(t, k)) || g.is_surname(Self::word(t, k))));
+        let no_place = core
+            .iter()
+            .all(|k| g.city(Self::word(t, k)) < CITY_LARGE && g.region(Self::word(t, k)) == 0);
+        if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
+            return;
+        }
+        if caps == 1 && fw.chars().count() < 3 && strength < 2 {
+            return;
+        }
+        if core.iter().any(|k| camel(Self::word(t, k))) {
+            return;
+        }
+        if t.as_bytes().get(span.1) == Some(&b'(') {
+            return;
+        }
+        if strength < 2
+            && core
+                .iter()
+                .any(|k| k.upper && Self::word(t, k).chars().count() < 3)
+        {
+            return;
+        }
+        // All-caps runs need list support (headings are often all caps).
+        if core.iter().any(|k| k.upper) && !(f_given && l_sur) && strength < 2 {
+            return;
+        }
+        let score = if strength == 2 || titled {
+            0.85
+        } else if caps >= 2 && f_given && !f_common && (!l_common || l_sur) {
+            0.8
+        } else if caps >= 2 && f_given && f_common && l_sur && !l_common {
+            0.7
+        } else if caps >= 2 && !f_common && !l_common && any_known && strength == 1 {
+            0.75
+        } else if caps >= 2 && !f_common && !l_common && g.is_surname(fw) && l_sur {
+            0.65
+        } else if (2..=3).contains(&caps) && strength == 1 && !f_common && !l_common && no_place {
+            0.6
+        } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
+            0.55
+        } else if caps == 1 && f_given && !f_common && !g.is_surname(fw) && strength == 1 {
+            0.65
+        } else if caps == 1 && f_given && !f_common && strength == 1 {
+            0.6
+        } else if caps == 1 && f_given && !f_common && g.city(fw) == 0 {
+            0.55
+        } else {
+            return;
+        };
+        if caps == 1 && f_common && strength < 2 {
+            return;
+        }
+        let mut end = span.1;
+        let mut rule = "person";
+        // `Last, First` / `LAST, FIRST`.
+        if caps == 1 {
+            let after = t.get(span.1..).unwrap_or("");
+            if after.starts_with(", ")
+                && let Some(k) = read_tok(t, span.1 + 2)
+                && k.cap
+                && (k.upper == first.upper)
+            {
+                let w = Self::word(t, &k);
+                if g.is_given(w) && !g.is_common(w) && (g.is_surname(fw) || strength == 2) {
+                    end = k.end;
+                    // `Smith, Jane A.`
+                    if t.as_bytes().get(end) == Some(&b' ')
+                        && let Some(m) = read_tok(t, end + 1)
+                        && m.dot
+                        && m.end == end + 2
+                    {
+                        end = m.end + 1;
+                    }
+                    rule = "person-last-first";
+                }
+            }
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Person, span.0, end, score, rule),
+        );
+    }
+
+    /// HL7 `LAST^FIRST^M`: the family and given name components.
+    fn try_hl7(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) -> bool {
+        let t = ctx.text;
+        if t.as_bytes().get(hit.end) != Some(&b'^') {
+            return false;
+        }
+        if t.as_bytes().get(hit.start.wrapping_sub(1)) != Some(&b'|') {
+            return true;
+        }
+        let Some(k) = read_tok(t, hit.end + 1) else {
+            return true;
+        };
+        if !k.cap {
+            return true;
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Person, hit.start, k.end, 0.8, "person-hl7"),
+        );
+        true
+    }
+
+    /// Lower-case names after `my name is` / `name:`.
+    fn lower_after(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        let mut pos = hit.end;
+        while matches!(t.as_bytes().get(pos), Some(b' ' | b':' | b'"')) {
+            pos += 1;
+        }
+        let Some(a) = read_tok(t, pos) else { return };
+        if a.cap {
+            return; // the capitalised path handles it
+        }
+        let aw = Self::word(t, &a);
+        if !self.g.is_given(aw) || self.g.is_common(aw) {
+            return;
+        }
+        let mut end = a.end;
+        if t.as_bytes().get(a.end) == Some(&b' ')
+            && let Some(b) = read_tok(t, a.end + 1)
+            && !b.cap
+        {
+            let bw = Self::word(t, &b);
+            if self.g.is_surname(bw) && !self.g.is_common(bw) {
+                end = b.end;
+            }
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Person, a.start, end, 0.7, "person-lower"),
+        );
+    }
+}
+
+impl Module for Names {
+    fn name(&self) -> &'static str {
+        "names"
+    }
+
+    fn types(&self) -> &'static [EntityType] {
+        &[EntityType::Person, EntityType::Location]
+    }
+
+    fn shapes(&self) -> Vec<Shape> {
+        vec![
+            Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern()),
+            Shape::new(
+                SH_WORD,
+                prio::WORDS,
+                r"\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*",
+            ),
+        ]
+    }
+
+    fn anchors(&self) -> Vec<Anchor> {
+        let mut v = vec![
+            Anchor::new(AN_NAME_IS, "my name is"),
+            Anchor::new(AN_NAME_IS, "name:"),
+            Anchor::new(AN_NAME_IS, "patient"),
+            Anchor::new(AN_NAME_IS, "i am"),
+            Anchor::new(AN_NAME_IS, "i'm"),
+            Anchor::new(AN_NAME_IS, "this is"),
+            Anchor::new(AN_NAME_IS, "name\": \""),
+            Anchor::new(AN_NAME_IS, "name\":\""),
+            Anchor::new(AN_NAME_IS, "name="),
+        ];
+        for p in address::PREFIXES {
+            v.push(Anchor::new(AN_STREET_PREFIX, *p));
+        }
+        v
+    }
+
+    fn on_anchor(&self, anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if ctx.depth > 0 {
+            return;
+        }
+        if anchor == AN_STREET_PREFIX {
+            if let Some((s, e)) = address::prefixed_street(ctx.text, hit.start, hit.end) {
+                out.push(
+                    ctx.text,
+                    PendingFinding::new(EntityType::Location, s, e, 0.85, "address")
+                        .subtype("street_address"),
+                );
+            }
+            return;
+        }
+        if !out.wants(&EntityType::Person) {
+            return;
+        }
+        if text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric) {
+            return;
+        }
+        self.lower_after(hit, ctx, out);
+    }
+
+    fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        // Names inside decoded views (base64 JWT payloads, …) would be
+        // mapped back onto the whole encoded token: not a name span.
+        if ctx.depth > 0 {
+            return;
+        }
+        let t = ctx.text;
+        match shape {
+            SH_US_ADDR => {
+                if text::char_before(t, hit.start).is_some_and(text::is_word_char)
+                    || text::char_at(t, hit.end).is_some_and(char::is_alphanumeric)
+                {
+                    return;
+                }
+                let g = self.g;
+                let end = address::english_tail(t, hit.end, &|c| g.city(c) > 0);
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")
+                        .subtype("street_address"),
+                );
+            }
+            SH_WORD => {
+                if self.try_hl7(hit, ctx, out) {
+                    return;
+                }
+                self.handle_run(hit, ctx, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scanner;
+    use proptest::prelude::*;
+
+    fn values(s: &Scanner, text: &str, ty: EntityType) -> Vec<String> {
+        s.scan(text)
+            .iter()
+            .filter(|f| *f.entity_type() == ty)
+            .map(|f| {
+                let sp = f.span();
+                text.get(sp.start()..sp.end()).unwrap_or("").to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn camel_case() {
+        assert!(camel("OpenAI"));
+        assert!(!camel("McDonald"));
+        assert!(!camel("DeShawn"));
+        assert!(!camel("MacArthur"));
+    }
+
+    #[test]
+    fn word_lists() {
+        assert!(in_list(F_TITLE, "Dr"));
+        assert!(in_list(F_PERSON, "PATIENT"));
+        assert!(in_list(F_PARTICLE, "van"));
+        assert!(!in_list(F_TITLE, "Prague"));
+        assert!(!in_list(F_TITLE, &"x".repeat(200)));
+    }
+
+    #[test]
+    fn runs_and_context() {
+        let s = Scanner::new();
+        assert_eq!(
+            values(&s, "Customer Pietro Baracca called.", EntityType::Person),
+            vec!["Pietro Baracca"]
+        );
+        assert_eq!(
+            values(&s, "Grant Thompson approved it.", EntityType::Person),
+            vec!["Grant Thompson"]
+        );
+        assert!(values(&s, "Grant access to the repo.", EntityType::Person).is_empty());
+        assert_eq!(
+            values(&s, "in Salt Lake City, UT 84101", EntityType::Location),
+            vec!["Salt Lake City, UT 84101"]
+        );
+    }
+
+    #[test]
+    fn table_columns() {
+        let t = "id,name\n1,Ana Souza";
+        let pos = t.find("Ana").unwrap_or(0);
+        assert!(table_name_column(t, pos));
+        let t = "id,city\n1,Ana Souza";
+        assert!(!table_name_column(t, pos));
+        assert!(!table_name_column("no table here Ana", 14));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let s = Scanner::new();
+        for t in [
+            "",
+            "A",
+            "A.",
+            " Dr.",
+            "Dr. ",
+            "van",
+            "Mr. van",
+            "^",
+            "|X^",
+            "Smith, ",
+            "Smith, J",
+            "12 Oak St,",
+            "12 Oak St, ",
+            "Name:",
+            "my name is",
+            "my name is é",
+            "İstanbul İ̇ ΣΑΣ ß ẞ ǅ",
+            "Thanks,\n\n",
+            "\u{2014} Élodie",
+            "a,b\n,\n,Ana",
+        ] {
+            let _ = s.scan(t);
+        }
+        let long = "Ab ".repeat(5000);
+        let _ = s.scan(&long);
+        let line = "x,".repeat(3000) + "Ana Souza";
+        let _ = s.scan(&line);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics(t in "[A-Za-zÉéłŁ .,:'’^|\\-\n0-9]{0,80}") {
+            static S: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+            let s = S.get_or_init(Scanner::new);
+            for f in s.scan(&t) {
+                let sp = f.span();
+                prop_assert!(t.get(sp.start()..sp.end()).is_some());
+            }
+        }
+    }
+}
