@@ -686,20 +686,31 @@ impl<'a> Keywords<'a> {
                 );
                 insert_at += 1;
             }
-            st.covered.insert(i, (gs, ge));
-        }
-        // Merge adjacent covered ranges to keep the list short.
-        let mut w = 0;
-        for r in 0..st.covered.len() {
-            let cur = st.covered[r];
-            if w > 0 && st.covered[w - 1].1 >= cur.0 {
-                st.covered[w - 1].1 = st.covered[w - 1].1.max(cur.1);
-            } else {
-                st.covered[w] = cur;
-                w += 1;
+            // Record the gap as covered, merging with touching neighbours
+            // (only they can touch: the list is disjoint and sorted).
+            let touches_prev = i > 0 && st.covered.get(i - 1).is_some_and(|&(_, e)| e >= gs);
+            let touches_next = st.covered.get(i).is_some_and(|&(s, _)| s <= ge);
+            match (touches_prev, touches_next) {
+                (true, true) => {
+                    let next_end = st.covered.get(i).map_or(ge, |&(_, e)| e);
+                    if let Some(prev) = st.covered.get_mut(i - 1) {
+                        prev.1 = next_end;
+                    }
+                    st.covered.remove(i);
+                }
+                (true, false) => {
+                    if let Some(prev) = st.covered.get_mut(i - 1) {
+                        prev.1 = ge;
+                    }
+                }
+                (false, true) => {
+                    if let Some(next) = st.covered.get_mut(i) {
+                        next.0 = gs;
+                    }
+                }
+                (false, false) => st.covered.insert(i, (gs, ge)),
             }
         }
-        st.covered.truncate(w);
     }
 
     /// The nearest hit of a class in `set` that ends at or before `pos` and
