@@ -3,9 +3,21 @@
 
 use crate::engine::Module;
 
+mod crypto;
+mod datetime;
 mod email;
+mod iban;
+mod network;
+mod url;
 
 /// Every built-in module, in dispatch order.
 pub(crate) fn all() -> Vec<Box<dyn Module>> {
-    vec![Box::new(email::Email)]
+    vec![
+        Box::new(email::Email),
+        Box::new(url::Url),
+        Box::new(network::Network),
+        Box::new(datetime::DateTime),
+        Box::new(iban::Iban),
+        Box::new(crypto::Crypto),
+    ]
 }
