@@ -89,6 +89,20 @@ fn continued_from(t: &str, pos: usize, sep: u8, hex: bool) -> bool {
         })
 }
 
+/// Whether a full eight-group IPv6 address at `start..end` is followed by
+/// a `:port` (`db8:…:7334:443`), which stays outside the span.
+fn port_follows(t: &str, start: usize, end: usize) -> bool {
+    let Some(s) = t.get(start..end) else {
+        return false;
+    };
+    if s.contains("::") || s.split(':').count() != 8 {
+        return false;
+    }
+    let rest = t.as_bytes().get(end + 1..).unwrap_or(&[]);
+    let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    (1..=5).contains(&n) && !rest.get(n).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b':')
+}
+
 fn ipv4(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let t = ctx.text;
     if !text::is_alnum_bounded(t, hit.start, hit.end)
@@ -125,7 +139,7 @@ fn hex_colon(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     }
     if text::char_before(t, hit.start).is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
         || text::char_at(t, end).is_some_and(|c| c.is_alphanumeric() || c == '_')
-        || (end == hit.end && continues(t, end, b':', true))
+        || (end == hit.end && continues(t, end, b':', true) && !port_follows(t, hit.start, end))
         || continues(t, end, b'.', false)
     {
         return;
@@ -136,12 +150,15 @@ fn hex_colon(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let groups = s.split(':').count();
     let all_pairs = groups == 6 && s.split(':').all(|g| g.len() == 2);
     if all_pairs {
+        // Six colon-separated pairs are a MAC even when all digits (time
+        // codes have at most four groups).
         let digits_only = s.bytes().all(|b| b.is_ascii_digit() || b == b':');
         let near_mac = ctx.keywords.near(hit.start, end, 40, KwSet::of(&[Kw::Mac]));
-        if digits_only && !near_mac {
-            return;
-        }
-        let score = if near_mac { 0.95 } else { 0.85 };
+        let score = match (near_mac, digits_only) {
+            (true, _) => 0.95,
+            (false, false) => 0.85,
+            (false, true) => 0.6,
+        };
         out.push(
             t,
             PendingFinding::new(EntityType::MacAddress, hit.start, end, score, "mac")
