@@ -63,7 +63,10 @@ impl Module for Crypto {
                 }
             }
         };
-        let score = if ctx.keywords.near(hit.start, hit.end, 48, KwSet::of(&[Kw::Crypto])) {
+        let score = if ctx
+            .keywords
+            .near(hit.start, hit.end, 48, KwSet::of(&[Kw::Crypto]))
+        {
             0.99
         } else {
             0.95

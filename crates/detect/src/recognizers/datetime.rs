@@ -37,21 +37,113 @@ const DATE_KW: KwSet = KwSet::of(&[Kw::Date, Kw::Dob]);
 /// Month names for the shapes (the handler maps them with
 /// [`date::month_from_name`]).
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "febr", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", // en
-    "januar", "jänner", "februar", "märz", "marz", "mai", "juni", "juli", "oktober", "dezember",
-    "okt", "dez", // de
-    "janvier", "janv", "février", "fevrier", "févr", "fevr", "mars", "avril", "avr", "juin",
-    "juillet", "juil", "août", "aout", "septembre", "octobre", "novembre", "décembre",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "febr",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec", // en
+    "januar",
+    "jänner",
+    "februar",
+    "märz",
+    "marz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "okt",
+    "dez", // de
+    "janvier",
+    "janv",
+    "février",
+    "fevrier",
+    "févr",
+    "fevr",
+    "mars",
+    "avril",
+    "avr",
+    "juin",
+    "juillet",
+    "juil",
+    "août",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
     "decembre", // fr
-    "enero", "ene", "febrero", "marzo", "abril", "abr", "mayo", "junio", "julio", "agosto", "ago",
-    "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "dic", // es
-    "gennaio", "gen", "febbraio", "aprile", "maggio", "mag", "giugno", "giu", "luglio", "lug",
-    "settembre", "set", "ottobre", "ott", "dicembre", // it
-    "janeiro", "fevereiro", "fev", "março", "marco", "maio", "junho", "julho", "setembro",
-    "outubro", "out", "novembro", "dezembro", // pt
-    "januari", "februari", "maart", "mrt", "mei", "augustus", // nl
+    "enero",
+    "ene",
+    "febrero",
+    "marzo",
+    "abril",
+    "abr",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "ago",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "dic", // es
+    "gennaio",
+    "gen",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "mag",
+    "giugno",
+    "giu",
+    "luglio",
+    "lug",
+    "settembre",
+    "set",
+    "ottobre",
+    "ott",
+    "dicembre", // it
+    "janeiro",
+    "fevereiro",
+    "fev",
+    "março",
+    "marco",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "out",
+    "novembro",
+    "dezembro", // pt
+    "januari",
+    "februari",
+    "maart",
+    "mrt",
+    "mei",
+    "augustus", // nl
 ];
 
 const WEEKDAY: &str = r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)";
@@ -72,9 +164,7 @@ impl Module for DateTime {
         months.sort_by_key(|m| std::cmp::Reverse(m.chars().count()));
         let mon = format!("(?i:{})", months.join("|"));
         let tsep = r"(?:,?\s+(?:(?i:at|um|à|a las|alle|às|om|@)\s+)?|T)";
-        let iso = format!(
-            r"[0-9]{{4}}(?:-[0-9]{{2}}-[0-9]{{2}}|/[0-9]{{1,2}}/[0-9]{{1,2}})(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:[.,][0-9]{{1,9}})?)?(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}}| ?UTC)?)?"
-        );
+        let iso = r"[0-9]{4}(?:-[0-9]{2}-[0-9]{2}|/[0-9]{1,2}/[0-9]{1,2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2}| ?UTC)?)?".to_string();
         let numeric = format!(
             r"[0-9]{{1,2}}(?:[.\-][0-9]{{1,2}}[.\-][0-9]{{4}}|/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?"
         );
@@ -115,7 +205,8 @@ impl Module for DateTime {
         // Not glued to a word or a longer dotted / dashed number run.
         if text::char_before(t, hit.start).is_some_and(|c| c.is_alphanumeric())
             || (hit.start >= 2
-                && b.get(hit.start - 1).is_some_and(|c| matches!(c, b'.' | b'/' | b'-' | b':'))
+                && b.get(hit.start - 1)
+                    .is_some_and(|c| matches!(c, b'.' | b'/' | b'-' | b':'))
                 && b.get(hit.start - 2).is_some_and(u8::is_ascii_digit))
         {
             return;
@@ -128,7 +219,9 @@ impl Module for DateTime {
         };
         let Some(end) = end else { return };
         if text::char_at(t, end).is_some_and(|c| c.is_alphanumeric())
-            || (b.get(end).is_some_and(|c| matches!(c, b'.' | b'/' | b'-' | b':'))
+            || (b
+                .get(end)
+                .is_some_and(|c| matches!(c, b'.' | b'/' | b'-' | b':'))
                 && b.get(end + 1).is_some_and(u8::is_ascii_digit))
         {
             return;
@@ -212,7 +305,11 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
         // or card keyword, and never with dashes (phone / part numbers).
         if s1 == b'-'
             || !ctx.kw_before(hit.start, 24, DATE_KW)
-            || ctx.kw_before(hit.start, 24, KwSet::of(&[Kw::CardNegative, Kw::Card, Kw::Version]))
+            || ctx.kw_before(
+                hit.start,
+                24,
+                KwSet::of(&[Kw::CardNegative, Kw::Card, Kw::Version]),
+            )
         {
             return None;
         }
@@ -226,7 +323,10 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
     // `1.2.2020` style dotted runs are often versions; demand a two-digit
     // day or month for dots.
     let date_end = hit.end - rest.len();
-    let time = rest.iter().position(u8::is_ascii_digit).and_then(|i| rest.get(i..));
+    let time = rest
+        .iter()
+        .position(u8::is_ascii_digit)
+        .and_then(|i| rest.get(i..));
     match time {
         Some(tm) => {
             let twelve = tm.iter().any(|b| matches!(b, b'a' | b'A' | b'p' | b'P'));
@@ -312,8 +412,7 @@ fn named(hit: Hit, t: &str) -> Option<usize> {
         let tm = bytes.get(ti..)?;
         let twelve = tm
             .iter()
-            .skip_while(|b| b.is_ascii_digit() || **b == b':' || **b == b' ')
-            .next()
+            .find(|b| !(b.is_ascii_digit() || **b == b':' || **b == b' '))
             .is_some_and(|b| matches!(b, b'a' | b'A' | b'p' | b'P'));
         if !time_ok(tm, twelve) {
             // Keep the date, drop the invalid time: cut before the
@@ -323,9 +422,7 @@ fn named(hit: Hit, t: &str) -> Option<usize> {
                 .trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '@' || c == 'T')
                 .trim_end_matches(|c: char| c.is_alphabetic())
                 .trim_end_matches(|c: char| c.is_whitespace() || c == ',');
-            if year.is_none() {
-                return None;
-            }
+            year?;
             return Some(hit.start + cut.len());
         }
     }

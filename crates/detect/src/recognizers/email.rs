@@ -23,13 +23,34 @@ fn bracketed(word: &str) -> String {
 /// Top-level domains accepted after a spelled-out ` dot ` (the unbracketed
 /// form is only reported for these, to keep prose like "meet at noon dot"
 /// out).
-const SPELLED_TLDS: &str = "com|org|net|edu|gov|io|co|de|uk|fr|es|it|nl|be|ch|at|ca|au|in|jp|us|eu|info|biz|me|dev|ai|app";
+const SPELLED_TLDS: &str =
+    "com|org|net|edu|gov|io|co|de|uk|fr|es|it|nl|be|ch|at|ca|au|in|jp|us|eu|info|biz|me|dev|ai|app";
 
 /// Words that end a sentence fragment before ` at ` rather than name a
 /// mailbox.
 const STOPWORDS: &[&str] = &[
-    "me", "us", "him", "her", "them", "you", "it", "is", "was", "are", "be", "here", "there",
-    "online", "home", "work", "look", "looking", "available", "site", "website", "visit",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "you",
+    "it",
+    "is",
+    "was",
+    "are",
+    "be",
+    "here",
+    "there",
+    "online",
+    "home",
+    "work",
+    "look",
+    "looking",
+    "available",
+    "site",
+    "website",
+    "visit",
 ];
 
 impl Module for Email {
@@ -63,7 +84,7 @@ impl Module for Email {
                 SPELLED,
                 prio::EMAIL,
                 format!(
-                    r"[A-Za-z0-9_%+-]+(?:\s+(?i:dot)\s+[A-Za-z0-9_%+-]+)*\s+(?i:at)\s+[A-Za-z0-9-]+(?:\s+(?i:dot)\s+[A-Za-z0-9-]+)*\s+(?i:dot)\s+(?i:{SPELLED_TLDS})"
+                    r"[A-Za-z0-9_%+-]+(?:(?:\.|\s+(?i:dot)\s+)[A-Za-z0-9_%+-]+)*\s+(?i:at)\s+[A-Za-z0-9-]+(?:\s+(?i:dot)\s+[A-Za-z0-9-]+)*\s+(?i:dot)\s+(?i:{SPELLED_TLDS})"
                 ),
             ),
         ]
@@ -146,7 +167,8 @@ impl Module for Email {
 /// `1.0.0-beta.tag`): its first two labels are numbers.
 fn is_package_pin(domain: &str) -> bool {
     let mut labels = domain.split('.');
-    let numeric = |l: Option<&str>| l.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    let numeric =
+        |l: Option<&str>| l.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
     numeric(labels.next()) && numeric(labels.next().map(|l| l.split('-').next().unwrap_or(l)))
 }
 

@@ -83,15 +83,23 @@ impl Module for Iban {
         if !iban::is_valid_compact(buf.get(..n).unwrap_or(&[])) {
             return;
         }
-        let score = if ctx.keywords.near(hit.start, end, 48, KwSet::of(&[Kw::Iban, Kw::Account])) {
+        let score = if ctx
+            .keywords
+            .near(hit.start, end, 48, KwSet::of(&[Kw::Iban, Kw::Account]))
+        {
             0.99
         } else {
             0.95
         };
         out.push(
             t,
-            PendingFinding::new(EntityType::IbanCode, hit.start, end, score, "iban")
-                .subtype(if shape == GROUPED { "grouped" } else { "compact" }),
+            PendingFinding::new(EntityType::IbanCode, hit.start, end, score, "iban").subtype(
+                if shape == GROUPED {
+                    "grouped"
+                } else {
+                    "compact"
+                },
+            ),
         );
     }
 }

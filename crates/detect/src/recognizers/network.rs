@@ -100,7 +100,10 @@ fn port_follows(t: &str, start: usize, end: usize) -> bool {
     }
     let rest = t.as_bytes().get(end + 1..).unwrap_or(&[]);
     let n = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    (1..=5).contains(&n) && !rest.get(n).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b':')
+    (1..=5).contains(&n)
+        && !rest
+            .get(n)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b':')
 }
 
 fn ipv4(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
@@ -119,7 +122,9 @@ fn ipv4(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     if ctx.kw_before(hit.start, 12, VERSION) {
         return;
     }
-    let near_ip = ctx.keywords.near(hit.start, hit.end, 40, KwSet::of(&[Kw::Ip]));
+    let near_ip = ctx
+        .keywords
+        .near(hit.start, hit.end, 40, KwSet::of(&[Kw::Ip]));
     let score = if near_ip { 0.95 } else { 0.85 };
     out.push(
         t,
@@ -199,7 +204,9 @@ fn mac_other(shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     }
     let s = hit.as_str(t);
     let has_letter = s.bytes().any(|b| b.is_ascii_alphabetic());
-    let near_mac = ctx.keywords.near(hit.start, hit.end, 40, KwSet::of(&[Kw::Mac]));
+    let near_mac = ctx
+        .keywords
+        .near(hit.start, hit.end, 40, KwSet::of(&[Kw::Mac]));
     if !has_letter && !near_mac {
         return;
     }

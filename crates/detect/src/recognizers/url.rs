@@ -33,11 +33,7 @@ impl Module for Url {
                        redis|rediss|amqps?|mqtts?|kafka|nats|cassandra|couchdb|neo4j|\
                        jdbc:[a-z0-9]+|http\\+unix|git\\+https?|git\\+ssh|svn\\+ssh";
         vec![
-            Shape::new(
-                SCHEME,
-                prio::URL,
-                format!(r"(?i:{schemes})://{URL_CHARS}+"),
-            ),
+            Shape::new(SCHEME, prio::URL, format!(r"(?i:{schemes})://{URL_CHARS}+")),
             Shape::new(
                 WWW,
                 prio::URL,
@@ -50,9 +46,9 @@ impl Module for Url {
         let t = ctx.text;
         // Not glued to a preceding word (`xhttp://`), nor a `www.` inside a
         // longer host or path.
-        if text::char_before(t, hit.start)
-            .is_some_and(|c| c.is_alphanumeric() || (shape == WWW && matches!(c, '.' | '/' | '@' | '-')))
-        {
+        if text::char_before(t, hit.start).is_some_and(|c| {
+            c.is_alphanumeric() || (shape == WWW && matches!(c, '.' | '/' | '@' | '-'))
+        }) {
             return;
         }
         let s = hit.as_str(t);
@@ -65,8 +61,15 @@ impl Module for Url {
             Some(i) => url.get(i + 3..).unwrap_or(""),
             None => url,
         };
-        let host_ok = rest.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric() || b == b'[')
-            || (rest.starts_with('/') && url.len() > 8 && url.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("file:")));
+        let host_ok = rest
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'[')
+            || (rest.starts_with('/')
+                && url.len() > 8
+                && url
+                    .get(..5)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("file:")));
         if !host_ok {
             return;
         }

@@ -7,7 +7,10 @@ use sha2::{Digest, Sha256};
 /// alphabet (`0`, `O`, `I`, `l` and non-alphanumerics).
 fn digit(b: u8) -> Option<u8> {
     const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    ALPHABET.iter().position(|&a| a == b).and_then(|p| u8::try_from(p).ok())
+    ALPHABET
+        .iter()
+        .position(|&a| a == b)
+        .and_then(|p| u8::try_from(p).ok())
 }
 
 /// Decodes `s` into `out` (big-endian, right-aligned) and returns the
@@ -79,6 +82,8 @@ mod tests {
         assert_eq!(btc_version("1A1zP1eP5QGefi2DMPTfTL5SLmv7Divf0a"), None);
         assert_eq!(btc_version(""), None);
         assert!(is_valid_check("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"));
-        assert!(!is_valid_check("11111111111111111111111111111111111111111111111111111111111111111111"));
+        assert!(!is_valid_check(
+            "11111111111111111111111111111111111111111111111111111111111111111111"
+        ));
     }
 }

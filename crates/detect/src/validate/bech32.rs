@@ -25,7 +25,10 @@ fn polymod_step(chk: u32, v: u8) -> u32 {
 
 fn value(b: u8) -> Option<u8> {
     let lower = b.to_ascii_lowercase();
-    CHARSET.iter().position(|&c| c == lower).and_then(|p| u8::try_from(p).ok())
+    CHARSET
+        .iter()
+        .position(|&c| c == lower)
+        .and_then(|p| u8::try_from(p).ok())
 }
 
 /// The checksum constant of `s` (`hrp1data`), or `None` if malformed.
@@ -115,18 +118,28 @@ mod tests {
 
     #[test]
     fn bip_vectors() {
-        assert!(is_segwit_address("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
-        assert!(is_segwit_address("BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4"));
+        assert!(is_segwit_address(
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+        ));
+        assert!(is_segwit_address(
+            "BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4"
+        ));
         assert!(is_segwit_address(
             "bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3"
         ));
         assert!(is_segwit_address(
             "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
         ));
-        assert!(is_segwit_address("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"));
+        assert!(is_segwit_address(
+            "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx"
+        ));
         // Changed character, mixed case, v0 with bech32m checksum.
-        assert!(!is_segwit_address("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
-        assert!(!is_segwit_address("bc1qW508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+        assert!(!is_segwit_address(
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"
+        ));
+        assert!(!is_segwit_address(
+            "bc1qW508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
+        ));
         assert!(!is_segwit_address(
             "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqh2y7hd"
         ));

@@ -181,7 +181,8 @@ pub(crate) fn month_from_name(word: &str) -> Option<u32> {
 pub(crate) fn is_valid_str(s: &str) -> bool {
     let b = s.trim().as_bytes();
     let mut parts = b.split(|c| matches!(c, b'-' | b'/' | b'.'));
-    let (Some(p0), Some(p1), Some(p2), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(p0), Some(p1), Some(p2), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return false;
     };

@@ -4,12 +4,12 @@
 //! format allows (spaces, dashes, dots), so `4111-1111-1111-1111` and
 //! `4111111111111111` validate alike.
 
-pub(crate) mod luhn;
 pub(crate) mod base58;
 pub(crate) mod bech32;
 pub(crate) mod date;
 pub(crate) mod iban;
 pub(crate) mod ip;
+pub(crate) mod luhn;
 
 /// A validator a custom rule can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
