@@ -31,6 +31,7 @@ const ISO: u32 = 0;
 const NUMERIC: u32 = 1;
 const NAMED: u32 = 2;
 const CJK: u32 = 3;
+const BASIC: u32 = 4;
 
 const DATE_KW: KwSet = KwSet::of(&[Kw::Date, Kw::Dob]);
 
@@ -164,7 +165,7 @@ impl Module for DateTime {
         months.sort_by_key(|m| std::cmp::Reverse(m.chars().count()));
         let mon = format!("(?i:{})", months.join("|"));
         let tsep = r"(?:,?\s+(?:(?i:at|um|à|a las|alle|às|om|@)\s+)?|T)";
-        let iso = r"[0-9]{4}(?:-[0-9]{2}-[0-9]{2}|/[0-9]{1,2}/[0-9]{1,2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2}| ?UTC)?)?".to_string();
+        let iso = r"[0-9]{4}(?:-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2}| ?UTC)?|(?-u:\b))".to_string();
         let numeric = format!(
             r"[0-9]{{1,2}}(?:[.\-][0-9]{{1,2}}[.\-][0-9]{{4}}|/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?"
         );
@@ -189,6 +190,12 @@ impl Module for DateTime {
         let mut v = vec![
             Shape::new(ISO, prio::DATE, iso),
             Shape::new(NUMERIC, prio::DATE, numeric),
+            // ISO 8601 basic format date-time: 20230314T154500Z.
+            Shape::new(
+                BASIC,
+                prio::DATE,
+                r"[0-9]{8}T[0-9]{4}(?:[0-9]{2})?(?:Z|[+-][0-9]{4})?",
+            ),
             Shape::new(
                 CJK,
                 prio::DATE,
@@ -215,6 +222,7 @@ impl Module for DateTime {
             ISO => iso(hit, t),
             NUMERIC => numeric(hit, ctx),
             CJK => cjk(hit, t),
+            BASIC => basic(hit, t),
             _ => named(hit, t),
         };
         let Some(end) = end else { return };
@@ -235,6 +243,7 @@ impl Module for DateTime {
             ISO => "iso8601",
             NUMERIC => "numeric",
             CJK => "cjk",
+            BASIC => "iso8601",
             _ => "named",
         };
         out.push(
@@ -338,6 +347,20 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
         }
         None => Some(date_end),
     }
+}
+
+fn basic(hit: Hit, t: &str) -> Option<usize> {
+    let s = t.as_bytes().get(hit.start..hit.end)?;
+    let y = num(s.get(..4)?)?;
+    let m = num(s.get(4..6)?)?;
+    let d = num(s.get(6..8)?)?;
+    let h = num(s.get(9..11)?)?;
+    let mi = num(s.get(11..13)?)?;
+    let sec = match s.get(13..15) {
+        Some(x) if x.iter().all(u8::is_ascii_digit) => num(x)?,
+        _ => 0,
+    };
+    (is_valid_ymd(y, m, d) && is_valid_hms(h, mi, sec)).then_some(hit.end)
 }
 
 fn cjk(hit: Hit, t: &str) -> Option<usize> {

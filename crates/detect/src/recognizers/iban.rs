@@ -33,7 +33,11 @@ impl Module for Iban {
                 prio::IBAN,
                 r"[A-Z]{2}[0-9]{2}[ \-][0-9A-Z]{4}[ \-][0-9A-Z]{4}",
             ),
-            Shape::new(COMPACT, prio::TOKEN, r"[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}"),
+            Shape::new(
+                COMPACT,
+                prio::TOKEN,
+                r"(?-u:\b)[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}(?-u:\b)",
+            ),
         ]
     }
 

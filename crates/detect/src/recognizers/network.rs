@@ -33,7 +33,7 @@ impl Module for Network {
 
     fn shapes(&self) -> Vec<Shape> {
         vec![
-            Shape::new(IPV4, prio::IPV4, r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}"),
+            Shape::new(IPV4, prio::IPV4, r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?-u:\b)"),
             Shape::new(
                 HEX_COLON,
                 prio::HEX_GROUPS,
@@ -42,12 +42,12 @@ impl Module for Network {
             Shape::new(
                 MAC_DASH,
                 prio::HEX_GROUPS,
-                r"[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}",
+                r"[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?-u:\b)",
             ),
             Shape::new(
                 MAC_DOT,
                 prio::HEX_GROUPS,
-                r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}",
+                r"[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?-u:\b)",
             ),
         ]
     }

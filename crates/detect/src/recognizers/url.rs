@@ -15,7 +15,9 @@ const SCHEME: u32 = 0;
 const WWW: u32 = 1;
 
 /// Characters a URL may contain (RFC 3986 unreserved, reserved and `%`).
-const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]";
+/// Braces are not RFC 3986 but appear in templated URLs
+/// (`postgres://u:${DB_PASSWORD}@host`, `/users/{id}`).
+const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%{}]";
 
 impl Module for Url {
     fn name(&self) -> &'static str {
@@ -97,6 +99,7 @@ fn trimmed_len(s: &str) -> usize {
             b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'*' => true,
             b')' => count(body, b'(') < count(body, b')'),
             b']' => count(body, b'[') < count(body, b']'),
+            b'}' => count(body, b'{') < count(body, b'}'),
             _ => false,
         };
         if !drop {
