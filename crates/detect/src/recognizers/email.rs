@@ -65,19 +65,22 @@ impl Module for Email {
     fn shapes(&self) -> Vec<Shape> {
         let at = bracketed("at");
         let dot = bracketed("dot");
-        let local = r"[\p{L}\p{N}_%+-]+";
-        let label = r"[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?";
+        // Non-ASCII is any code point here (checked in the handler):
+        // Unicode letter classes multiply the states of the shared lazy
+        // DFA and make it give up.
+        let local = r"[A-Za-z0-9_%+\-\x{80}-\x{10FFFF}]+";
+        let label = r"[A-Za-z0-9\-\x{80}-\x{10FFFF}]+";
         vec![
             Shape::new(
                 PLAIN,
                 prio::EMAIL,
-                r"[\p{L}\p{N}_%+-]+(?:\.[\p{L}\p{N}_%+-]+)*@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}{2,24}",
+                format!(r"{local}(?:\.{local})*@(?:{label}\.)+[A-Za-z]{{2,24}}"),
             ),
             Shape::new(
                 BRACKETED,
                 prio::EMAIL,
                 format!(
-                    r"{local}(?:(?:\.|{dot}){local})*{at}{label}(?:(?:\.|{dot}){label})*(?:\.|{dot})\p{{L}}{{2,24}}"
+                    r"{local}(?:(?:\.|{dot}){local})*{at}{label}(?:(?:\.|{dot}){label})*(?:\.|{dot})[A-Za-z]{{2,24}}"
                 ),
             ),
             Shape::new(
@@ -98,13 +101,39 @@ impl Module for Email {
         if text::char_at(t, hit.end).is_some_and(text::is_word_char) {
             return;
         }
-        let s = hit.as_str(t);
+        // Non-ASCII code points must be letters or digits; anything else
+        // (curly quotes, CJK punctuation) delimits the address.
+        let mut start = start;
+        let Some(raw) = t.get(start..hit.end) else {
+            return;
+        };
+        if let Some((i, c)) = raw
+            .char_indices()
+            .filter(|&(_, c)| !c.is_ascii() && !c.is_alphanumeric())
+            .last()
+        {
+            let at = raw.find(['@', '[', '(', '{', '<']).unwrap_or(raw.len());
+            if i > at {
+                return;
+            }
+            start += i + c.len_utf8();
+        }
+        let Some(s) = t.get(start..hit.end) else {
+            return;
+        };
+        if s.starts_with(['.', '-']) {
+            return;
+        }
         match shape {
             PLAIN => {
                 let Some((local, domain)) = s.rsplit_once('@') else {
                     return;
                 };
-                if is_package_pin(domain) {
+                if is_package_pin(domain)
+                    || domain.split('.').any(|l| {
+                        l.is_empty() || l.starts_with('-') || l.ends_with('-') || l.len() > 63
+                    })
+                {
                     return;
                 }
                 // `git@github.com:org/repo.git` is an SSH remote.

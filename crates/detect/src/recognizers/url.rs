@@ -14,10 +14,11 @@ pub(crate) struct Url;
 const SCHEME: u32 = 0;
 const WWW: u32 = 1;
 
-/// Characters a URL may contain (RFC 3986 unreserved, reserved and `%`).
-/// Braces are not RFC 3986 but appear in templated URLs
-/// (`postgres://u:${DB_PASSWORD}@host`, `/users/{id}`).
-const URL_CHARS: &str = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%{}]";
+/// Characters a URL shape runs over: anything but whitespace, `<>"` and
+/// backticks. The handler cuts the match at the first character a URL
+/// cannot hold. (A broad negated class keeps the shared lazy DFA small;
+/// an exact RFC 3986 class overlaps every other token shape.)
+const URL_CHARS: &str = r#"[^\s<>"`]"#;
 
 impl Module for Url {
     fn name(&self) -> &'static str {
@@ -54,6 +55,18 @@ impl Module for Url {
             return;
         }
         let s = hit.as_str(t);
+        // Cut at the first character that cannot be part of a URL:
+        // controls, `|\^`, and non-ASCII that is not a letter or digit
+        // (curly quotes, CJK punctuation). Braces stay for templates
+        // (`postgres://u:${DB_PASSWORD}@host`, `/users/{id}`).
+        let s = match s.char_indices().find(|&(_, c)| {
+            c.is_control()
+                || matches!(c, '|' | '\\' | '^')
+                || (!c.is_ascii() && !c.is_alphanumeric())
+        }) {
+            Some((i, _)) => s.get(..i).unwrap_or(""),
+            None => s,
+        };
         let end = hit.start + trimmed_len(s);
         let Some(url) = t.get(hit.start..end) else {
             return;
