@@ -109,8 +109,8 @@ impl Module for Email {
         };
         if let Some((i, c)) = raw
             .char_indices()
-            .filter(|&(_, c)| !c.is_ascii() && !c.is_alphanumeric())
-            .last()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii() && !c.is_alphanumeric())
         {
             let at = raw.find(['@', '[', '(', '{', '<']).unwrap_or(raw.len());
             if i > at {
