@@ -21,15 +21,34 @@
 use deepsentinel_core::EntityType;
 
 use crate::context::{Kw, KwSet};
-use crate::engine::{Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
+use crate::engine::{Anchor, Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
 use crate::text;
 use crate::validate::date::{self, days_in_month, is_valid_hms, is_valid_ymd, num};
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+];
 
 pub(crate) struct DateTime;
 
 const ISO: u32 = 0;
 const NUMERIC: u32 = 1;
-const NAMED: u32 = 2;
 const CJK: u32 = 3;
 const BASIC: u32 = 4;
 
@@ -147,8 +166,6 @@ const MONTHS: &[&str] = &[
     "augustus", // nl
 ];
 
-const WEEKDAY: &str = r"(?:(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)";
-
 const TIME: &str = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:\s?(?i:[ap]\.m\.|[ap]m(?-u:\b)))?(?:\s?(?:[+-][0-9]{2}:?[0-9]{2}|(?:UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST)(?-u:\b)))?";
 
 impl Module for DateTime {
@@ -161,33 +178,11 @@ impl Module for DateTime {
     }
 
     fn shapes(&self) -> Vec<Shape> {
-        let mut months: Vec<&str> = MONTHS.to_vec();
-        months.sort_by_key(|m| std::cmp::Reverse(m.chars().count()));
-        let mon = format!("(?i:{})", months.join("|"));
-        let tsep = r"(?:,?\s+(?:(?i:at|um|à|a las|alle|às|om|@)\s+)?|T)";
         let iso = r"[0-9]{4}(?:-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2}| ?UTC)?|(?-u:\b))".to_string();
         let numeric = format!(
             r"[0-9]{{1,2}}(?:[.\-][0-9]{{1,2}}[.\-][0-9]{{4}}|/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?"
         );
-        let named = [
-            // Month D, YYYY [time]
-            format!(
-                r"{WEEKDAY}?{mon}\.?\s+[0-9]{{1,2}}(?i:st|nd|rd|th)?,?\s+[0-9]{{4}}(?:{tsep}{TIME})?"
-            ),
-            // D Month YYYY [time]
-            format!(
-                r"{WEEKDAY}?[0-9]{{1,2}}(?:(?i:st|nd|rd|th|er)|\.)?\s+(?:(?i:of|de)\s+)?{mon}\.?,?\s+(?:(?i:de)\s+)?[0-9]{{4}}(?:{tsep}{TIME})?"
-            ),
-            // 03-Apr-2023, 3/Apr/23, Apache 02/May/2021:19:17:19 +0000
-            format!(
-                r"[0-9]{{1,2}}[\-/]{mon}[\-/](?:[0-9]{{4}}|[0-9]{{2}})(?::[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(?:\s[+-][0-9]{{4}})?)?"
-            ),
-            // syslog / ctime: [Tue] Jan 12 10:22:01 [2021]
-            format!(
-                r"{WEEKDAY}?{mon}\s+[0-9]{{1,2}}\s+[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(?:\s+[0-9]{{4}})?"
-            ),
-        ];
-        let mut v = vec![
+        let v = vec![
             Shape::new(ISO, prio::DATE, iso),
             Shape::new(NUMERIC, prio::DATE, numeric),
             // ISO 8601 basic format date-time: 20230314T154500Z.
@@ -202,8 +197,31 @@ impl Module for DateTime {
                 r"[0-9]{4}\s?[年년]\s?[0-9]{1,2}\s?[月월]\s?[0-9]{1,2}\s?[日일]",
             ),
         ];
-        v.extend(named.into_iter().map(|p| Shape::new(NAMED, prio::DATE, p)));
         v
+    }
+
+    fn anchors(&self) -> Vec<Anchor> {
+        // Month names are found by the literal automaton, not the shared
+        // regex: a case-insensitive alternation of ~120 names in several
+        // shapes multiplied the lazy DFA's states.
+        MONTHS.iter().map(|m| Anchor::new(0, *m)).collect()
+    }
+
+    fn on_anchor(&self, _anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        let Some((start, end)) = named(hit, t) else {
+            return;
+        };
+        let score = if ctx.kw_before(start, 24, DATE_KW) {
+            0.95
+        } else {
+            0.85
+        };
+        out.push(
+            t,
+            PendingFinding::new(EntityType::DateTime, start, end, score, "datetime")
+                .subtype("named"),
+        );
     }
 
     fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
@@ -222,8 +240,7 @@ impl Module for DateTime {
             ISO => iso(hit, t),
             NUMERIC => numeric(hit, ctx),
             CJK => cjk(hit, t),
-            BASIC => basic(hit, t),
-            _ => named(hit, t),
+            _ => basic(hit, t),
         };
         let Some(end) = end else { return };
         if text::char_at(t, end).is_some_and(|c| c.is_alphanumeric())
@@ -243,8 +260,7 @@ impl Module for DateTime {
             ISO => "iso8601",
             NUMERIC => "numeric",
             CJK => "cjk",
-            BASIC => "iso8601",
-            _ => "named",
+            _ => "iso8601",
         };
         out.push(
             t,
@@ -374,82 +390,336 @@ fn cjk(hit: Hit, t: &str) -> Option<usize> {
     is_valid_ymd(y, m, d).then_some(hit.end)
 }
 
-/// Month-name forms: finds the month word, the day (1-2 digits not
-/// followed by `:`), the year (4 digits, or 2 after a `-`/`/` month) and
-/// the time, and validates them.
-fn named(hit: Hit, t: &str) -> Option<usize> {
-    let s = t.get(hit.start..hit.end)?;
-    let bytes = s.as_bytes();
-    let mut month = None;
-    let mut day = None;
-    let mut year = None;
-    let mut time_at = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = *bytes.get(i)?;
-        if c.is_ascii_digit() {
-            let (d, _) = digits(bytes.get(i..)?);
-            let next = bytes.get(i + d.len()).copied();
-            if next == Some(b':') && d.len() <= 2 && month.is_some() && day.is_some() {
-                time_at = Some(i);
-                break;
-            }
-            if d.len() == 4 && year.is_none() && day.is_some() {
-                year = num(d);
-            } else if d.len() <= 2 && day.is_none() {
-                day = num(d);
-            } else if d.len() == 2 && year.is_none() && month.is_some() && day.is_some() {
-                year = num(d).map(|y| 2000 + y);
-            } else if d.len() == 4 && year.is_none() {
-                year = num(d);
-            }
-            i += d.len();
-        } else if c.is_ascii_alphabetic() || c >= 0x80 {
-            let start = i;
-            while let Some(&b) = bytes.get(i) {
-                if b.is_ascii_alphabetic() || b >= 0x80 {
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            if month.is_none() {
-                if let Some(m) = s.get(start..i).and_then(date::month_from_name) {
-                    month = Some(m);
-                }
-            }
-        } else {
-            i += 1;
-        }
+/// Whether `c` belongs to a word (ASCII letter or any non-ASCII byte).
+fn is_letter(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c >= 0x80
+}
+
+fn is_space(c: u8) -> bool {
+    c == b' ' || c == b'\t'
+}
+
+fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|&c| is_space(c)) {
+        i += 1;
     }
-    let (m, d) = (month?, day?);
-    // Syslog stamps carry no year: accept any day the month can have.
-    let ok = match year {
-        Some(y) => is_valid_ymd(y, m, d),
-        None => time_at.is_some() && d >= 1 && d <= days_in_month(2000, m),
-    };
-    if !ok {
+    i
+}
+
+fn back_spaces(b: &[u8], mut i: usize) -> usize {
+    while i > 0 && b.get(i - 1).is_some_and(|&c| is_space(c)) {
+        i -= 1;
+    }
+    i
+}
+
+/// A run of `min..=max` ASCII digits at `i` (not longer): its value and end.
+fn digits_at(b: &[u8], i: usize, min: usize, max: usize) -> Option<(u32, usize)> {
+    let n = b
+        .get(i..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if n < min || n > max {
         return None;
     }
-    if let Some(ti) = time_at {
-        let tm = bytes.get(ti..)?;
-        let twelve = tm
-            .iter()
-            .find(|b| !(b.is_ascii_digit() || **b == b':' || **b == b' '))
-            .is_some_and(|b| matches!(b, b'a' | b'A' | b'p' | b'P'));
-        if !time_ok(tm, twelve) {
-            // Keep the date, drop the invalid time: cut before the
-            // separator that led to it.
-            let head = s.get(..ti)?;
-            let cut = head
-                .trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '@' || c == 'T')
-                .trim_end_matches(|c: char| c.is_alphabetic())
-                .trim_end_matches(|c: char| c.is_whitespace() || c == ',');
-            year?;
-            return Some(hit.start + cut.len());
+    Some((num(b.get(i..i + n)?)?, i + n))
+}
+
+/// One of `words` (ASCII case-insensitive) at `i`, not followed by a
+/// letter: its end.
+fn word_at(b: &[u8], i: usize, words: &[&str]) -> Option<usize> {
+    words.iter().find_map(|w| {
+        let e = i + w.len();
+        (b.get(i..e)
+            .is_some_and(|s| s.eq_ignore_ascii_case(w.as_bytes()))
+            && !b.get(e).is_some_and(|&c| is_letter(c)))
+        .then_some(e)
+    })
+}
+
+/// The start of a weekday name (`Fri, `, `Tuesday `) that ends, with an
+/// optional `.`/`,` and at least one space, just before `i`.
+fn weekday_before(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = back_spaces(b, i);
+    if j == i {
+        return None;
+    }
+    if j > 0 && b.get(j - 1) == Some(&b',') {
+        j -= 1;
+    }
+    if j > 0 && b.get(j - 1) == Some(&b'.') {
+        j -= 1;
+    }
+    let mut k = j;
+    while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_alphabetic) {
+        k -= 1;
+    }
+    if k == j
+        || (k > 0
+            && b.get(k - 1)
+                .is_some_and(|&c| is_letter(c) || c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let w = b.get(k..j)?;
+    WEEKDAYS
+        .iter()
+        .any(|d| w.eq_ignore_ascii_case(d.as_bytes()))
+        .then_some(k)
+}
+
+/// A clock time at `i`: `H:MM[:SS[.frac]]`, an optional am/pm and an
+/// optional zone (`-0500`, `+01:00`, `UTC`, `EST`, …). Its end.
+fn time_at(b: &[u8], i: usize) -> Option<usize> {
+    let (h, e) = digits_at(b, i, 1, 2)?;
+    if b.get(e) != Some(&b':') {
+        return None;
+    }
+    let (m, mut e) = digits_at(b, e + 1, 2, 2)?;
+    let mut sec = 0;
+    if b.get(e) == Some(&b':') {
+        if let Some((s, e3)) = digits_at(b, e + 1, 2, 2) {
+            sec = s;
+            e = e3;
+            if matches!(b.get(e), Some(b'.' | b',')) {
+                if let Some((_, e4)) = digits_at(b, e + 1, 1, 9) {
+                    e = e4;
+                }
+            }
         }
     }
-    Some(hit.end)
+    if b.get(e) == Some(&b':') && b.get(e + 1).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut twelve = false;
+    let p = if b.get(e) == Some(&b' ') { e + 1 } else { e };
+    if let Some(e5) = word_at(b, p, &["a.m.", "p.m.", "am", "pm"]) {
+        twelve = true;
+        e = e5;
+    }
+    if !is_valid_hms(h, m, sec) || (twelve && !(1..=12).contains(&h)) {
+        return None;
+    }
+    let p = if b.get(e) == Some(&b' ') { e + 1 } else { e };
+    if matches!(b.get(p), Some(b'+' | b'-')) {
+        if let Some((_, z)) = digits_at(b, p + 1, 4, 4) {
+            return Some(z);
+        }
+        if let Some((_, z)) = digits_at(b, p + 1, 2, 2) {
+            if b.get(z) == Some(&b':') {
+                if let Some((_, z2)) = digits_at(b, z + 1, 2, 2) {
+                    return Some(z2);
+                }
+            }
+        }
+        return Some(e);
+    }
+    const ZONES: &[&str] = &[
+        "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "CEST", "CET",
+        "BST", "IST",
+    ];
+    for z in ZONES {
+        let ze = p + z.len();
+        if b.get(p..ze) == Some(z.as_bytes()) && !b.get(ze).is_some_and(|&c| is_letter(c)) {
+            return Some(ze);
+        }
+    }
+    Some(e)
+}
+
+/// A time after a date ending at `e`: `T15:21`, `, 10:25`, ` at 10:25 AM`,
+/// ` um 14:30`, … Its end.
+fn time_after(b: &[u8], e: usize) -> Option<usize> {
+    if b.get(e) == Some(&b'T') {
+        return time_at(b, e + 1);
+    }
+    let mut p = e;
+    if b.get(p) == Some(&b',') {
+        p += 1;
+    }
+    let q = skip_spaces(b, p);
+    if q == p {
+        return None;
+    }
+    let joined = if b.get(q) == Some(&b'@') {
+        Some(q + 1)
+    } else {
+        word_at(b, q, &["at", "um", "à", "a las", "alle", "às", "om", "kl."])
+    };
+    if let Some(r) = joined {
+        return time_at(b, skip_spaces(b, r));
+    }
+    time_at(b, q)
+}
+
+/// A date written with a month name, found from the month word at `hit`:
+/// `April 3, 2023`, `3 April 2023`, `3. April 2023`, `3 de abril de 2023`,
+/// `03-Apr-2023`, `02/May/2021:19:17:19 +0000`, syslog `Jan 12 10:22:01`,
+/// with an optional weekday before and time after. Its byte range.
+fn named(hit: Hit, t: &str) -> Option<(usize, usize)> {
+    let b = t.as_bytes();
+    let ms = hit.start;
+    if ms > 0
+        && b.get(ms - 1)
+            .is_some_and(|&c| is_letter(c) || c.is_ascii_digit())
+    {
+        return None;
+    }
+    // Only the anchor that spells the whole word handles it.
+    if b.get(hit.end).is_some_and(|&c| is_letter(c)) {
+        return None;
+    }
+    let month = date::month_from_name(t.get(ms..hit.end)?)?;
+    let we = hit.end;
+    let bounded = |end: usize| {
+        !b.get(end)
+            .is_some_and(|&c| is_letter(c) || c.is_ascii_digit())
+    };
+
+    // 03-Apr-2023, 3/Apr/23, 02/May/2021:19:17:19 +0000
+    if let Some(&sep) = ms.checked_sub(1).and_then(|i| b.get(i)) {
+        if (sep == b'-' || sep == b'/') && b.get(we) == Some(&sep) {
+            let de = ms - 1;
+            let mut ds = de;
+            while ds > 0 && de - ds < 3 && b.get(ds - 1).is_some_and(u8::is_ascii_digit) {
+                ds -= 1;
+            }
+            let (day, _) = digits_at(b, ds, 1, 2)?;
+            if ds > 0 && b.get(ds - 1).is_some_and(|&c| c.is_ascii_alphanumeric()) {
+                return None;
+            }
+            let (year, mut e) = match digits_at(b, we + 1, 4, 4) {
+                Some(v) => v,
+                None => {
+                    let (y, e) = digits_at(b, we + 1, 2, 2)?;
+                    (2000 + y, e)
+                }
+            };
+            if !is_valid_ymd(year, month, day) {
+                return None;
+            }
+            if sep == b'/' && b.get(e) == Some(&b':') {
+                if let Some(te) = time_at(b, e + 1) {
+                    e = te;
+                }
+            } else if let Some(te) = time_after(b, e) {
+                e = te;
+            }
+            return bounded(e).then_some((ds, e));
+        }
+    }
+
+    let mut me = we;
+    if b.get(me) == Some(&b'.') {
+        me += 1;
+    }
+
+    // Day before the month: 3 April 2023, 15 Jul 2025 15:21:03 -0500.
+    let mut j = back_spaces(b, ms);
+    if j < ms {
+        if j >= 2 {
+            let w = b.get(j - 2..j)?;
+            if (w.eq_ignore_ascii_case(b"of") || w.eq_ignore_ascii_case(b"de"))
+                && b.get(j.wrapping_sub(3)).is_some_and(|&c| is_space(c))
+            {
+                j = back_spaces(b, j - 2);
+            }
+        }
+        let mut k = j;
+        if k > 0 && b.get(k - 1) == Some(&b'.') {
+            k -= 1;
+        } else if k >= 3 {
+            let suf = b.get(k - 2..k)?;
+            if [&b"st"[..], b"nd", b"rd", b"th", b"er"]
+                .iter()
+                .any(|s| suf.eq_ignore_ascii_case(s))
+            {
+                k -= 2;
+            }
+        }
+        let mut ds = k;
+        while ds > 0 && k - ds < 3 && b.get(ds - 1).is_some_and(u8::is_ascii_digit) {
+            ds -= 1;
+        }
+        if ds < k
+            && k - ds <= 2
+            && !(ds > 0
+                && b.get(ds - 1)
+                    .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'.'))
+        {
+            if let Some((day, _)) = digits_at(b, ds, 1, 2) {
+                let mut p = me;
+                if b.get(p) == Some(&b',') {
+                    p += 1;
+                }
+                let q = skip_spaces(b, p);
+                let q = match word_at(b, q, &["de"]) {
+                    Some(r) if q > p => skip_spaces(b, r),
+                    _ => q,
+                };
+                if q > p {
+                    if let Some((year, mut e)) = digits_at(b, q, 4, 4) {
+                        if is_valid_ymd(year, month, day) && bounded(e) {
+                            if let Some(te) = time_after(b, e) {
+                                e = te;
+                            }
+                            let start = weekday_before(b, ds).unwrap_or(ds);
+                            return bounded(e).then_some((start, e));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Month first: April 3, 2023 [at 10:25 AM]; syslog Jan 12 10:22:01.
+    let q = skip_spaces(b, me);
+    if q == me {
+        return None;
+    }
+    let (day, mut p) = digits_at(b, q, 1, 2)?;
+    if let Some(e) = word_at(b, p, &["st", "nd", "rd", "th"]) {
+        p = e;
+    }
+    let comma = b.get(p) == Some(&b',');
+    if comma {
+        p += 1;
+    }
+    let q = skip_spaces(b, p);
+    if q == p {
+        return None;
+    }
+    let start = weekday_before(b, ms).unwrap_or(ms);
+    if let Some((year, mut e)) = digits_at(b, q, 4, 4) {
+        if !is_valid_ymd(year, month, day) || !bounded(e) {
+            return None;
+        }
+        if let Some(te) = time_after(b, e) {
+            e = te;
+        }
+        return bounded(e).then_some((start, e));
+    }
+    if comma || day > days_in_month(2000, month) || day == 0 {
+        return None;
+    }
+    // Syslog / ctime: a full hh:mm:ss is required without a year.
+    let te = time_at(b, q)?;
+    if b.get(q..te)
+        .is_none_or(|s| s.iter().filter(|&&c| c == b':').count() < 2)
+    {
+        return None;
+    }
+    let mut e = te;
+    let y = skip_spaces(b, te);
+    if y > te {
+        if let Some((year, ye)) = digits_at(b, y, 4, 4) {
+            if is_valid_ymd(year, month, day) {
+                e = ye;
+            }
+        }
+    }
+    bounded(e).then_some((start, e))
 }
 
 #[cfg(test)]
