@@ -178,7 +178,8 @@ fn hex_colon(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     // least two non-empty groups and five hex digits, or is fully written.
     let non_empty = s.split(':').filter(|g| !g.is_empty()).count();
     let hex_digits = s.bytes().filter(u8::is_ascii_hexdigit).count();
-    if s.contains("::") && (non_empty < 2 || hex_digits < 5) {
+    let long_group = s.split(':').any(|g| g.len() >= 3);
+    if s.contains("::") && (non_empty < 2 || hex_digits < 5 || !long_group) {
         return;
     }
     let near_ip = ctx.keywords.near(hit.start, end, 40, KwSet::of(&[Kw::Ip]));
