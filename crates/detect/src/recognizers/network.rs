@@ -33,7 +33,14 @@ impl Module for Network {
 
     fn shapes(&self) -> Vec<Shape> {
         vec![
-            Shape::new(IPV4, prio::IPV4, r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?-u:\b)"),
+            Shape::new(
+                IPV4,
+                prio::IPV4, // The trailing alternation makes a dotted run that goes on
+                // (`06.76.10.59.57`, `1.3.6.1.4.1`) not match at all, so it
+                // stays visible to other shapes; the handler drops the one
+                // extra character it may consume.
+                r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?:[^.0-9A-Za-z]|\.[^0-9]|\.$|$)",
+            ),
             Shape::new(
                 HEX_COLON,
                 prio::HEX_GROUPS,
@@ -108,6 +115,24 @@ fn port_follows(t: &str, start: usize, end: usize) -> bool {
 
 fn ipv4(hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let t = ctx.text;
+    // The address proper: digits and exactly three dots.
+    let mut dots = 0;
+    let len = t
+        .as_bytes()
+        .get(hit.start..hit.end)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|&&b| {
+            if b == b'.' {
+                dots += 1;
+            }
+            b.is_ascii_digit() || (b == b'.' && dots <= 3)
+        })
+        .count();
+    let hit = Hit {
+        start: hit.start,
+        end: hit.start + len,
+    };
     if !text::is_alnum_bounded(t, hit.start, hit.end)
         || continues(t, hit.end, b'.', false)
         || continued_from(t, hit.start, b'.', false)
