@@ -178,9 +178,17 @@ impl Module for DateTime {
     }
 
     fn shapes(&self) -> Vec<Shape> {
-        let iso = r"[0-9]{4}(?:-[0-9]{1,2}-[0-9]{1,2}|/[0-9]{1,2}/[0-9]{1,2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2}| ?UTC)?|(?-u:\b))".to_string();
+        // Years 1000-2999, months 1-12, days 1-31 already in the shapes, so
+        // number runs that are not dates (`0800-12-34`, `12-34-5678`)
+        // do not match at all and stay visible to other shapes.
+        let y4 = "[12][0-9]{3}";
+        let mo = "(?:0?[1-9]|1[0-2])";
+        let dd = "(?:0?[1-9]|[12][0-9]|3[01])";
+        let iso = format!(
+            r"{y4}(?:-{mo}-{dd}|/{mo}/{dd})(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:[.,][0-9]{{1,9}})?)?(?:Z| ?[+-][0-9]{{2}}:?[0-9]{{2}}| ?UTC)?|(?-u:\b))"
+        );
         let numeric = format!(
-            r"[0-9]{{1,2}}(?:[.\-][0-9]{{1,2}}[.\-][0-9]{{4}}|/[0-9]{{1,2}}/(?:[0-9]{{4}}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?"
+            r"{dd}(?:[.\-]{dd}[.\-]{y4}|/{dd}/(?:{y4}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?"
         );
         let v = vec![
             Shape::new(ISO, prio::DATE, iso),
