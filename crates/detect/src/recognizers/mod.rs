@@ -3,16 +3,26 @@
 
 use crate::engine::Module;
 
+mod crypto;
+mod datetime;
 mod email;
+mod iban;
 mod names;
+mod network;
 mod numeric;
 mod secrets;
+mod url;
 
 /// Every built-in module, in dispatch order.
 pub(crate) fn all() -> Vec<Box<dyn Module>> {
     vec![
         Box::new(secrets::Secrets::new()),
         Box::new(email::Email),
+        Box::new(url::Url),
+        Box::new(network::Network),
+        Box::new(datetime::DateTime),
+        Box::new(iban::Iban),
+        Box::new(crypto::Crypto),
         Box::new(numeric::Numeric),
         Box::new(names::Names::new()),
     ]

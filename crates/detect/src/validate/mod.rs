@@ -5,7 +5,12 @@
 //! `4111111111111111` validate alike.
 
 pub(crate) mod aba;
+pub(crate) mod base58;
+pub(crate) mod bech32;
+pub(crate) mod date;
 pub(crate) mod github;
+pub(crate) mod iban;
+pub(crate) mod ip;
 pub(crate) mod luhn;
 pub(crate) mod nhs;
 pub(crate) mod npi;
@@ -26,11 +31,36 @@ pub(crate) enum Validator {
     Npi,
     /// UK NHS number (mod 11).
     Nhs,
+    /// IBAN: country length table and mod-97.
+    Iban,
+    /// Base58Check (double SHA-256 checksum).
+    Base58Check,
+    /// Bech32 / Bech32m checksum.
+    Bech32,
+    /// Dotted-quad IPv4.
+    Ipv4,
+    /// IPv6.
+    Ipv6,
+    /// A numeric calendar date (ISO, US or European order).
+    Date,
 }
 
 impl Validator {
     /// Every accepted name.
-    pub(crate) const NAMES: &'static [&'static str] = &["luhn", "aba", "ssn", "itin", "npi", "nhs"];
+    pub(crate) const NAMES: &'static [&'static str] = &[
+        "luhn",
+        "aba",
+        "ssn",
+        "itin",
+        "npi",
+        "nhs",
+        "iban",
+        "base58check",
+        "bech32",
+        "ipv4",
+        "ipv6",
+        "date",
+    ];
 
     /// Looks a validator up by name (case-insensitive, `-`/`_` alike).
     pub(crate) fn by_name(name: &str) -> Option<Validator> {
@@ -41,6 +71,12 @@ impl Validator {
             "itin" => Some(Validator::Itin),
             "npi" => Some(Validator::Npi),
             "nhs" => Some(Validator::Nhs),
+            "iban" => Some(Validator::Iban),
+            "base58check" => Some(Validator::Base58Check),
+            "bech32" => Some(Validator::Bech32),
+            "ipv4" => Some(Validator::Ipv4),
+            "ipv6" => Some(Validator::Ipv6),
+            "date" => Some(Validator::Date),
             _ => None,
         }
     }
@@ -54,6 +90,12 @@ impl Validator {
             Validator::Itin => ssn::is_valid_itin_str(value),
             Validator::Npi => npi::is_valid_str(value),
             Validator::Nhs => nhs::is_valid_str(value),
+            Validator::Iban => iban::is_valid_str(value),
+            Validator::Base58Check => base58::is_valid_check(value.trim()),
+            Validator::Bech32 => bech32::is_valid_str(value.trim()),
+            Validator::Ipv4 => ip::is_ipv4(value.trim()),
+            Validator::Ipv6 => ip::is_ipv6(value.trim()),
+            Validator::Date => date::is_valid_str(value),
         }
     }
 }

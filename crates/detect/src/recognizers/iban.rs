@@ -1,0 +1,109 @@
+//! IBAN_CODE: compact (`DE89370400440532013000`) or in groups of four
+//! (`DE89 3704 0044 0532 0130 00`), validated by the per-country length
+//! and the mod-97 check.
+
+use deepsentinel_core::EntityType;
+
+use crate::context::{Kw, KwSet};
+use crate::engine::{Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
+use crate::text;
+use crate::validate::iban;
+
+pub(crate) struct Iban;
+
+const GROUPED: u32 = 0;
+const COMPACT: u32 = 1;
+
+impl Module for Iban {
+    fn name(&self) -> &'static str {
+        "iban"
+    }
+
+    fn types(&self) -> &'static [EntityType] {
+        &[EntityType::IbanCode]
+    }
+
+    fn shapes(&self) -> Vec<Shape> {
+        vec![
+            // Only the head of a grouped IBAN: the handler reads on to the
+            // length the country needs, so the shape never swallows what
+            // follows.
+            Shape::new(
+                GROUPED,
+                prio::IBAN,
+                r"[A-Z]{2}[0-9]{2}[ \-][0-9A-Z]{4}[ \-][0-9A-Z]{4}",
+            ),
+            Shape::new(
+                COMPACT,
+                prio::TOKEN,
+                r"(?-u:\b)[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}(?-u:\b)",
+            ),
+        ]
+    }
+
+    fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        let t = ctx.text;
+        if text::char_before(t, hit.start).is_some_and(|c| c.is_alphanumeric()) {
+            return;
+        }
+        let bytes = t.as_bytes();
+        let (Some(&c0), Some(&c1)) = (bytes.get(hit.start), bytes.get(hit.start + 1)) else {
+            return;
+        };
+        let Some(len) = iban::country_length([c0, c1]) else {
+            return;
+        };
+        let mut buf = [0u8; 34];
+        let mut n = 0;
+        let mut end = hit.start;
+        let mut sep: Option<u8> = None;
+        let mut i = hit.start;
+        while n < len {
+            let Some(&b) = bytes.get(i) else { break };
+            if b.is_ascii_digit() || b.is_ascii_uppercase() {
+                if let Some(slot) = buf.get_mut(n) {
+                    *slot = b;
+                }
+                n += 1;
+                i += 1;
+                end = i;
+            } else if shape == GROUPED && (b == b' ' || b == b'-') && sep.is_none_or(|s| s == b) {
+                // Separators only between groups of four.
+                if n % 4 != 0 {
+                    return;
+                }
+                sep = Some(b);
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if n != len {
+            return;
+        }
+        if text::char_at(t, end).is_some_and(|c| c.is_alphanumeric()) {
+            return;
+        }
+        if !iban::is_valid_compact(buf.get(..n).unwrap_or(&[])) {
+            return;
+        }
+        let score = if ctx
+            .keywords
+            .near(hit.start, end, 48, KwSet::of(&[Kw::Iban, Kw::Account]))
+        {
+            0.99
+        } else {
+            0.95
+        };
+        out.push(
+            t,
+            PendingFinding::new(EntityType::IbanCode, hit.start, end, score, "iban").subtype(
+                if shape == GROUPED {
+                    "grouped"
+                } else {
+                    "compact"
+                },
+            ),
+        );
+    }
+}
