@@ -11,6 +11,7 @@
 //! sides), case-insensitively; multi-word phrases are fine.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -595,7 +596,9 @@ pub(crate) struct Keywords<'a> {
 /// the byte ranges already scanned (sorted, disjoint).
 #[derive(Debug, Default)]
 pub(crate) struct KeywordCache {
-    hits: Vec<KeywordHit>,
+    /// (start, end) -> hit. A tree, because regions are filled in whatever
+    /// order candidates ask for them.
+    hits: BTreeMap<(usize, usize), KeywordHit>,
     covered: Vec<(usize, usize)>,
 }
 
@@ -657,8 +660,6 @@ impl<'a> Keywords<'a> {
             let Some(window) = self.text.get(s..e) else {
                 continue;
             };
-            let at = st.hits.partition_point(|h| h.start < gs);
-            let mut insert_at = at;
             for m in ac.find_overlapping_iter(window) {
                 let (ms, me) = (s + m.start(), s + m.end());
                 if ms < gs || ms >= ge {
@@ -670,21 +671,14 @@ impl<'a> Keywords<'a> {
                 let Some(&classes) = self.matcher.classes.get(m.pattern().as_usize()) else {
                     continue;
                 };
-                // Overlapping search reports by end position; keep the
-                // vector sorted by start with a local insertion.
-                let mut j = insert_at;
-                while j > at && st.hits.get(j - 1).is_some_and(|h| h.start > ms) {
-                    j -= 1;
-                }
                 st.hits.insert(
-                    j,
+                    (ms, me),
                     KeywordHit {
                         classes,
                         start: ms,
                         end: me,
                     },
                 );
-                insert_at += 1;
             }
             // Record the gap as covered, merging with touching neighbours
             // (only they can touch: the list is disjoint and sorted).
@@ -725,12 +719,8 @@ impl<'a> Keywords<'a> {
         let lo = pos.saturating_sub(window + self.matcher.max_len);
         self.ensure(lo, pos);
         let st = self.state.borrow();
-        let first = st.hits.partition_point(|h| h.start < lo);
         let mut best: Option<(KeywordHit, usize)> = None;
-        for h in st.hits.get(first..).unwrap_or(&[]) {
-            if h.start >= pos {
-                break;
-            }
+        for h in st.hits.range((lo, 0)..(pos, 0)).map(|(_, h)| h) {
             if h.end <= pos && pos - h.end <= window && (h.classes.0 & set.0) != 0 {
                 let d = pos - h.end;
                 if best.is_none_or(|(_, bd)| d <= bd) {
@@ -751,8 +741,7 @@ impl<'a> Keywords<'a> {
     ) -> Option<(KeywordHit, usize)> {
         self.ensure(pos, pos.saturating_add(window).saturating_add(1));
         let st = self.state.borrow();
-        let first = st.hits.partition_point(|h| h.start < pos);
-        for h in st.hits.get(first..).unwrap_or(&[]) {
+        for h in st.hits.range((pos, 0)..).map(|(_, h)| h) {
             if h.start - pos > window {
                 break;
             }
@@ -769,13 +758,12 @@ impl<'a> Keywords<'a> {
         &self,
         lo: usize,
         hi: usize,
-        f: impl FnOnce(&[KeywordHit]) -> R,
+        f: impl FnOnce(&mut dyn Iterator<Item = &KeywordHit>) -> R,
     ) -> R {
         self.ensure(lo, hi);
         let st = self.state.borrow();
-        let a = st.hits.partition_point(|h| h.start < lo);
-        let b = st.hits.partition_point(|h| h.start < hi);
-        f(st.hits.get(a..b).unwrap_or(&[]))
+        let mut it = st.hits.range((lo, 0)..(hi.max(lo), 0)).map(|(_, h)| h);
+        f(&mut it)
     }
 
     /// Whether a hit of a class in `set` lies within `window` bytes before
@@ -817,9 +805,9 @@ mod tests {
             Some(8)
         );
         assert!(k.near(26, 28, 5, KwSet::of(&[Kw::Account])));
-        let n = k.with_range(0, text.len(), |hits| hits.len());
+        let n = k.with_range(0, text.len(), |hits| hits.count());
         assert!(n >= 2);
-        assert_eq!(k.with_range(6, 9, |hits| hits.len()), 0);
+        assert_eq!(k.with_range(6, 9, |hits| hits.count()), 0);
         // Whole words only.
         let text = "assn: 1 unaccountable 2";
         let mut cache = KeywordCache::default();

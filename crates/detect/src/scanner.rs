@@ -531,7 +531,7 @@ impl Builder {
                     .configure(
                         meta::Config::new()
                             .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                            .hybrid_cache_capacity(8 << 20)
+                            .hybrid_cache_capacity(32 << 20)
                             .nfa_size_limit(Some(64 << 20)),
                     )
                     .build_many(&patterns)

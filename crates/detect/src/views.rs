@@ -15,6 +15,8 @@ use crate::config::DecodeConfig;
 pub(crate) struct View {
     text: String,
     map: Map,
+    /// Added to every mapped offset (the view's segment start).
+    offset: usize,
 }
 
 enum Map {
@@ -44,24 +46,63 @@ impl View {
                 (s, e)
             }
         };
-        (s < e).then_some((s, e))
+        (s < e).then_some((s + self.offset, e + self.offset))
+    }
+
+    /// The same view, for a segment starting at `by` in the full text.
+    fn shifted(mut self, by: usize) -> View {
+        self.offset += by;
+        self
     }
 }
 
 /// Calls `f` with each decoded view of `text` that differs from it.
+///
+/// Percent and JSON views cover only the lines that contain a `%` or a `\\`
+/// (consecutive such lines together), so a long text with one escaped
+/// string is not scanned twice in full.
 pub(crate) fn for_each_view(text: &str, cfg: &DecodeConfig, f: &mut dyn FnMut(&View)) {
     if cfg.percent {
-        if let Some(v) = percent_view(text) {
-            f(&v);
-        }
+        for_each_segment(text, b'%', &mut |seg_start, seg| {
+            if let Some(v) = percent_view(seg) {
+                f(&v.shifted(seg_start));
+            }
+        });
     }
     if cfg.json {
-        if let Some(v) = json_view(text) {
-            f(&v);
-        }
+        for_each_segment(text, b'\\', &mut |seg_start, seg| {
+            if let Some(v) = json_view(seg) {
+                f(&v.shifted(seg_start));
+            }
+        });
     }
     if cfg.base64 {
         base64_views(text, f);
+    }
+}
+
+/// Calls `f(start, segment)` for each maximal run of consecutive lines that
+/// contain `trigger`.
+fn for_each_segment(text: &str, trigger: u8, f: &mut dyn FnMut(usize, &str)) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(trigger, bytes.get(from..).unwrap_or(&[])) {
+        let at = from + i;
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |j| j + 1);
+        // Extend over following lines that also contain the trigger.
+        let mut end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |j| at + j);
+        while end < bytes.len() {
+            let next_end =
+                memchr::memchr(b'\n', &bytes[end + 1..]).map_or(bytes.len(), |j| end + 1 + j);
+            if memchr::memchr(trigger, &bytes[end + 1..next_end]).is_none() {
+                break;
+            }
+            end = next_end;
+        }
+        if let Some(seg) = text.get(start..end) {
+            f(start, seg);
+        }
+        from = end.max(at + 1);
     }
 }
 
@@ -110,6 +151,7 @@ fn decode_with(
     Some(View {
         text,
         map: Map::Table(map),
+        offset: 0,
     })
 }
 
@@ -310,6 +352,7 @@ fn base64_view(text: &str, start: usize, end: usize) -> Option<View> {
     Some(View {
         text: s,
         map: Map::Base64 { start, end },
+        offset: 0,
     })
 }
 
@@ -350,6 +393,28 @@ mod tests {
         // Doubly escaped: one level at a time.
         let v = json_view(r#"a \\\"b\\\" c"#).expect("escapes");
         assert_eq!(v.text(), r#"a \"b\" c"#);
+    }
+
+    #[test]
+    fn segments_cover_only_lines_with_escapes() {
+        let t = "plain line\nmail jane%40corp.com here\nmore %41 text\nplain again\nlast %42";
+        let mut segs = Vec::new();
+        for_each_segment(t, b'%', &mut |s, seg| segs.push((s, seg.to_owned())));
+        assert_eq!(
+            segs,
+            vec![
+                (11, "mail jane%40corp.com here\nmore %41 text".to_owned()),
+                (63, "last %42".to_owned())
+            ]
+        );
+        let mut got = Vec::new();
+        for_each_view(t, &DecodeConfig::default(), &mut |v| {
+            if let Some(i) = v.text().find("jane@corp.com") {
+                got.push(v.map_back(i, i + 13));
+            }
+        });
+        let (a, b) = got[0].expect("maps");
+        assert_eq!(&t[a..b], "jane%40corp.com");
     }
 
     #[test]

@@ -91,6 +91,16 @@ pub(super) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// All [`PLACEHOLDER_PARTS`] in one automaton: one pass over a value instead
+/// of one per fragment (this check runs for every candidate value).
+static PLACEHOLDER_MATCHER: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(PLACEHOLDER_PARTS)
+            .ok()
+    });
+
 /// Placeholder fragments: a value containing one of these is not a live
 /// secret (templates, env references, masks, doc examples).
 const PLACEHOLDER_PARTS: &[&[u8]] = &[
@@ -174,7 +184,10 @@ pub(super) fn is_placeholder(v: &[u8]) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| v.eq_ignore_ascii_case(w)) {
         return true;
     }
-    if PLACEHOLDER_PARTS.iter().any(|p| contains_ci(v, p)) {
+    if PLACEHOLDER_MATCHER
+        .as_ref()
+        .is_some_and(|ac| ac.is_match(v))
+    {
         return true;
     }
     // One repeated character (`aaaaaaaa`, `00000000`).
