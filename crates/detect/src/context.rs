@@ -43,6 +43,9 @@ pub(crate) enum Kw {
     Order,
     Version,
     Example,
+    /// Trigger words of the prompt-injection recognizer (it analyses a
+    /// text only when one of these, or an obfuscation cue, is present).
+    Injection,
 }
 
 impl Kw {
@@ -77,6 +80,7 @@ impl Kw {
         Kw::Order,
         Kw::Version,
         Kw::Example,
+        Kw::Injection,
     ];
 
     /// The words of this class (lower-case).
@@ -350,6 +354,21 @@ impl Kw {
             ],
             Kw::Version => &["version", "v", "ver", "release", "build", "oid"],
             Kw::Example => &["example", "sample", "test", "dummy", "fake", "placeholder"],
+            Kw::Injection => &[
+                "ignore", "ignoring", "disregard", "forget", "instructions", "instruction", "rules",
+                "directives", "guidelines", "programming", "prompt", "prompts", "system",
+                "jailbreak", "jailbroken", "pretend", "dan", "developer", "grandmother", "grandma",
+                "unrestricted", "uncensored", "unfiltered", "override", "overrides", "base64",
+                "decode", "rot13", "inst", "sys", "im_start", "im_end", "endoftext", "eot_id",
+                "llm", "language model", "assistant", "assistants", "character", "restrictions",
+                "verbatim", "repeat", "reveal", "hidden", "configuration", "told", "above",
+                "end_of_document", "ai", "chatbot", "ignora", "ignoriere", "ignorieren", "ignorez",
+                "ignorer", "oublie", "oubliez", "olvida", "olvide", "vergiss", "dimentica",
+                "esqueça", "esqueca", "negeer", "instrucciones", "anweisungen", "istruzioni",
+                "instruções", "instrucoes", "reglas", "règles", "regeln", "regole", "regras",
+                "consignes", "eres", "bist", "sei", "maintenant", "ahora", "jetzt", "agora",
+                "systemprompt", "sistema", "système", "systeme", "mode", "modus", "modo",
+            ],
         }
     }
 

@@ -4,8 +4,12 @@
 use crate::engine::Module;
 
 mod email;
+mod injection;
 
 /// Every built-in module, in dispatch order.
 pub(crate) fn all() -> Vec<Box<dyn Module>> {
-    vec![Box::new(email::Email)]
+    vec![
+        Box::new(email::Email),
+        Box::new(injection::Injection::new()),
+    ]
 }
