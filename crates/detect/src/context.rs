@@ -367,7 +367,10 @@ impl Kw {
                 "esqueça", "esqueca", "negeer", "instrucciones", "anweisungen", "istruzioni",
                 "instruções", "instrucoes", "reglas", "règles", "regeln", "regole", "regras",
                 "consignes", "eres", "bist", "sei", "maintenant", "ahora", "jetzt", "agora",
-                "systemprompt", "sistema", "système", "systeme", "mode", "modus", "modo",
+                "systemprompt", "sistema", "système", "systeme", "mode", "modus", "modo", "rule",
+                "directive", "policy", "policies", "model", "models", "conversation", "messages",
+                "output", "persona", "roleplay", "role-play", "filters", "guardrails", "obey",
+                "pwned", "admin", "administrator", "dev", "grandpa", "terminal",
             ],
         }
     }

@@ -106,12 +106,32 @@ const META: &[&str] = &[
     "flag",
     "scanner",
     "guardrail",
+    "protect",
+    "prevent",
+    "defend",
+    "guard against",
+    "who say",
+    "who write",
+    "who type",
+    "users who",
+    "if a user",
+    "when a user",
+    "if someone",
+    "how can i",
+    "how do i",
+    "how should",
+    "handle",
+    "robust",
+    "vulnerab",
+    "exploit",
+    "phrase",
 ];
 
 /// Strong discussion words: enough to discount an unquoted phrase in the
 /// same sentence.
 const META_STRONG: &[&str] = &[
-    "attacker",
+    "attackers",
+    "an attacker",
     "phrases like",
     "phrase like",
     "strings like",

@@ -249,7 +249,7 @@ fn join_spaced(out: &mut Folded) {
     while i < n {
         if is_single_letter_at(b, i) {
             let len = run_len(b, i);
-            if len >= 4 {
+            if len >= 3 {
                 // Drop the spacer after each of the first len-1 letters.
                 for k in 0..len - 1 {
                     if let Some(x) = keep.get_mut(i + 2 * k + 1) {

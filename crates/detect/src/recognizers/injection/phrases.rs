@@ -158,6 +158,16 @@ pub(crate) fn all() -> Vec<Phrase> {
     );
     add(
         Indirect,
+        0.8,
+        r"\b(?:chatgpt|gpt|claude|gemini|llm|ai|assistant|copilot|bard|bot|model|agent),? if you(?: can)? (?:read|see|are reading|process|are processing|parse|find) (?:this|these)\b|\bif you(?:'re| are) (?:reading|processing|parsing|summari[sz]ing) this,? (?:dear )?(?:ai|llm|chatgpt|gpt|assistant|model|bot|agent|claude)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.6,
+        r"\bif you (?:had|were without|didn't have|did not have|weren't bound by|were not bound by) (?:any |your )?(?:rules|restrictions|filters|guidelines|limits|ethics|content polic(?:y|ies)|safety (?:filters|guidelines)|programming)\b".into(),
+    );
+    add(
+        Indirect,
         0.7,
         r"\bstop (?:what|everything) you(?:'re| are) doing\b".into(),
     );
@@ -226,6 +236,11 @@ pub(crate) fn all() -> Vec<Phrase> {
     );
     add(
         Override,
+        0.6,
+        format!(r"\b(?:{EN_VERBS})\s+(?:the|this|that) (?:system prompt|system message|system instructions|initial prompt|original prompt|developer (?:message|instructions)|content policy|safety guidelines|guardrails)\b"),
+    );
+    add(
+        Override,
         0.7,
         format!(
             r"\b(?:{EN_VERBS})\s+(?:all |everything in |anything in )?(?:the |this |your )?(?:above|preceding|foregoing|previous|prior|earlier) (?:text|content|context|conversation|input|lines|paragraphs?|prompt|dialogue|chat)\b"
@@ -244,7 +259,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Override,
         0.75,
-        r"\bnew (?:instructions|rules|directives|system prompt|orders|policy|guidelines) (?:from|by) (?:the |your )?(?:administrator|admin|developers?|system|operator|openai|anthropic|creators?|owner|management|security team|it department)".into(),
+        r"\bnew (?:instructions|rules|directives|system prompt|orders|policy|guidelines) (?:from|by) (?:the |your )?(?:administrator|admin|developers?|system|operator|openai|anthropic|creators?|owner|management|security team|it department)\s*[:\-]".into(),
     );
     add(
         Override,
@@ -268,7 +283,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     );
     add(
         Override,
-        0.6,
+        0.45,
         r"\b(?:the )?(?:assistant|ai|model|chatbot|bot) (?:must|shall|will) (?:now|from now on|henceforth|hereafter)\b".into(),
     );
     add(Override, 0.45, r"\bpolicy update\s*:".into());
@@ -362,7 +377,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         RoleHijack,
         0.8,
-        r"\b(?:developer|god|jailbreak|dan|unrestricted|unfiltered|evil) mode (?:is )?(?:enabled|activated|engaged|unlocked|on)\b".into(),
+        r"\b(?:god|jailbreak|dan|unrestricted|unfiltered|evil) mode (?:is )?(?:enabled|activated|engaged|unlocked|on)\b".into(),
     );
     add(
         RoleHijack,
@@ -402,6 +417,16 @@ pub(crate) fn all() -> Vec<Phrase> {
     );
     add(
         RoleHijack,
+        0.8,
+        r"\b(?:enter|activate|enable|switch to|go into|turn on) (?:the )?(?:developer|dev|debug|admin|god) mode\b[^.\n]{0,40}?\b(?:without (?:any )?(?:restrictions|filters|rules|limits|censorship|limitations|guidelines)|no (?:restrictions|filters|rules|limits|censorship|limitations))".into(),
+    );
+    add(
+        RoleHijack,
+        0.55,
+        r"\b(?:respond|answer|reply|write|speak|talk) (?:to me )?(?:freely )?without (?:any )?(?:restrictions|filters|censorship|limitations|content polic(?:y|ies)|safety (?:filters|guidelines)|ethical (?:guidelines|constraints))\b".into(),
+    );
+    add(
+        RoleHijack,
         0.6,
         r"\bmake (?:the|your|its|it|this|that) (?:reply|answer|response|output)s? (?:real|genuine|actual),? not (?:fictional|fiction|hypothetical|pretend)\b".into(),
     );
@@ -433,12 +458,12 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.85,
-        format!(r"\b(?:{everb})\s+(?:me |us |back |out |to me )?(?:(?:all|every|each|of|the|your|its|entire|full|complete|exact|whole|real|actual|original|initial|raw)\s+){{0,4}}(?:{enoun_strong})\b"),
+        format!(r"\b(?:{everb})\s+(?:me |us |back |out |to me )?(?:the (?:full |entire |complete |exact |whole |raw )?(?:text|content|contents|wording) of )?(?:(?:all|every|each|of|the|your|its|entire|full|complete|exact|whole|real|actual|original|initial|raw)\s+){{0,4}}(?:{enoun_strong})\b"),
     );
     add(
         Extraction,
         0.75,
-        format!(r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){{0,3}}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b"),
+        format!(r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){{0,3}}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b"),
     );
     add(
         Extraction,
@@ -464,6 +489,11 @@ pub(crate) fn all() -> Vec<Phrase> {
         Extraction,
         0.75,
         r"\b(?:instructions|rules|prompt|guidelines|directives|text|messages?|directions) (?:that )?(?:you were|you've been|you have been|that were|which were|were) (?:given|told|provided|configured with|programmed with|fed|initiali[sz]ed with|shown)(?: \w+)? (?:before (?:my|this|the|our)|at the (?:start|beginning)|initially|prior to (?:my|this|our)|by (?:your|the) (?:developers?|creators?|operators?|admins?|company))".into(),
+    );
+    add(
+        Extraction,
+        0.75,
+        r"\b(?:instructions|rules|prompt|guidelines|directives|directions|orders) (?:were you|have you been|did you get|did you receive|did they give you|you (?:were|have been|got|received)) (?:given |told |provided |fed |programmed with )?(?:\w+ ){0,2}?(?:before|at the (?:start|beginning)|initially|prior to|by (?:your|the) (?:developers?|creators?|operators?|company))\b".into(),
     );
     add(
         Extraction,
@@ -515,7 +545,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Encoded,
         0.8,
-        r"\b(?:base64|b64|hex|rot13|base-64|encoded|obfuscated|encrypted)[- ]?(?:encoded |encrypted )?(?:instructions?|commands?|payload|message|prompt|directive|order)s?\b[\s\S]{0,100}?\b(?:execute|follow|obey|run|do what|carry out|comply|act on)\b".into(),
+        r"\b(?:base64|b64|hex|rot13|base-64|encoded|obfuscated|encrypted)[- ]?(?:encoded |encrypted )?(?:instructions?|commands?|payload|message|prompt|directive|order)s?\b[\s\S]{0,100}?\b(?:execute|executed|follow|followed|obey|obeyed|run|do what|carry out|carried out|comply|act on)\b".into(),
     );
     add(
         Encoded,
