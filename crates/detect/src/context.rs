@@ -370,7 +370,8 @@ impl Kw {
                 "systemprompt", "sistema", "système", "systeme", "mode", "modus", "modo", "rule",
                 "directive", "policy", "policies", "model", "models", "conversation", "messages",
                 "output", "persona", "roleplay", "role-play", "filters", "guardrails", "obey",
-                "pwned", "admin", "administrator", "dev", "grandpa", "terminal",
+                "pwned", "admin", "administrator", "dev", "grandpa", "terminal", "chatgpt", "gpt",
+                "claude", "gemini", "copilot", "bard", "hypothetically",
             ],
         }
     }

@@ -125,6 +125,32 @@ const META: &[&str] = &[
     "vulnerab",
     "exploit",
     "phrase",
+    "like \"",
+    "like '",
+    "says \"",
+    "say \"",
+    "say '",
+    "prompts",
+    "jailbreak",
+    "tested",
+];
+
+/// Words just before a phrase that make it the topic of a question ("how to
+/// print the system prompt in LangChain").
+const HOW_TO: &[&str] = &[
+    "how to ",
+    "how do i ",
+    "how can i ",
+    "how can we ",
+    "how do we ",
+    "how do you ",
+    "how would i ",
+    "how should i ",
+    "ways to ",
+    "whether to ",
+    "when to ",
+    "why would ",
+    "best way to ",
 ];
 
 /// Strong discussion words: enough to discount an unquoted phrase in the
@@ -238,6 +264,9 @@ impl Module for Injection {
             } else if contains_any(sent, META_STRONG) {
                 score -= 0.35;
             }
+            if contains_any(window_before(f, ms, 24), HOW_TO) {
+                score -= 0.4;
+            }
             if family == Family::Override
                 && contains_any(sent, SELF_CORRECTION)
                 && !contains_any(matched, AIMED_AT_MODEL)
@@ -311,6 +340,15 @@ fn window(f: &str, start: usize, end: usize, w: usize) -> &str {
         b += 1;
     }
     f.get(a..b).unwrap_or("")
+}
+
+/// Up to `w` bytes of `f` before `pos` (clamped to a char boundary).
+fn window_before(f: &str, pos: usize, w: usize) -> &str {
+    let mut a = pos.saturating_sub(w);
+    while a > 0 && !f.is_char_boundary(a) {
+        a -= 1;
+    }
+    f.get(a..pos).unwrap_or("")
 }
 
 /// The sentence (or line) around `start..end`: back to the previous

@@ -164,7 +164,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         RoleHijack,
         0.6,
-        r"\bif you (?:had|were without|didn't have|did not have|weren't bound by|were not bound by) (?:any |your )?(?:rules|restrictions|filters|guidelines|limits|ethics|content polic(?:y|ies)|safety (?:filters|guidelines)|programming)\b".into(),
+        r"\bif you (?:had no|were without|didn't have|did not have|weren't bound by|were not bound by|were free (?:of|from)) (?:any |your )?(?:rules|restrictions|filters|guidelines|limits|ethics|content polic(?:y|ies)|safety (?:filters|guidelines)|programming)\b".into(),
     );
     add(
         Indirect,
@@ -237,7 +237,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Override,
         0.6,
-        format!(r"\b(?:{EN_VERBS})\s+(?:the|this|that) (?:system prompt|system message|system instructions|initial prompt|original prompt|developer (?:message|instructions)|content policy|safety guidelines|guardrails)\b"),
+        format!(r"\b(?:{EN_VERBS})\s+(?:the|this|that) (?:system prompt|system message|system instructions|initial prompt|original prompt|developer (?:message|instructions)|content policy|safety guidelines|guardrails)(?:\s*(?:and|,|;|\.|!|$))"),
     );
     add(
         Override,
@@ -468,7 +468,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.8,
-        r"\brepeat (?:back )?(?:the|all|everything|every word|all of|each word|the words|the text|the content|the message|what is|what was|what's|the lines)(?: \w+){0,3}? (?:above|before this|preceding|prior to this|at the (?:start|beginning|top)|written above|you were given|from the (?:start|beginning|top))\b".into(),
+        r"\brepeat (?:back )?(?:all of the text|the text|the words|every word|each word|everything|all of|all the text|the content|the prompt|what is written|what was written|what's written|the (?:first|initial) (?:message|lines))(?: \w+){0,3}? (?:above|before this|preceding|prior to this|at the (?:start|beginning|top)|written above|you were given|from the (?:start|beginning|top))\b".into(),
     );
     add(
         Extraction,
