@@ -33,7 +33,7 @@ impl Injection {
         let all = phrases::all();
         let pats: Vec<String> = all
             .iter()
-            .map(|p| p.pattern.replace(r"\b", r"(?-u:\b)"))
+            .map(|p| ascii_classes(&p.pattern))
             .collect();
         let re = meta::Regex::builder()
             .configure(
@@ -48,6 +48,17 @@ impl Injection {
             phrases: all.iter().map(|p| (p.family, p.score)).collect(),
         }
     }
+}
+
+/// Makes a phrase pattern cheap for the lazy DFA: the folded text is lower
+/// case and mostly ASCII, so word, space and boundary classes need not be
+/// Unicode-aware (Unicode classes multiply the automaton's states).
+fn ascii_classes(p: &str) -> String {
+    p.replace(r"[\s\S]", r"(?s:.)")
+        .replace(r"\b", r"(?-u:\b)")
+        .replace(r"\w", r"[a-z0-9_]")
+        .replace(r"\s", r"[ \t\r\n]")
+        .replace(r"\d", r"[0-9]")
 }
 
 /// Words that mark a discussion *about* attacks (security writing, tests,
