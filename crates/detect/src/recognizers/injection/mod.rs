@@ -31,10 +31,7 @@ pub(crate) struct Injection {
 impl Injection {
     pub(crate) fn new() -> Injection {
         let all = phrases::all();
-        let pats: Vec<String> = all
-            .iter()
-            .map(|p| ascii_classes(&p.pattern))
-            .collect();
+        let pats: Vec<String> = all.iter().map(|p| ascii_classes(&p.pattern)).collect();
         let re = meta::Regex::builder()
             .configure(
                 meta::Config::new()
@@ -218,8 +215,16 @@ const SELF_CORRECTION: &[&str] = &[
 /// Words that make an override aimed at the model rather than at the user's
 /// own earlier request.
 const AIMED_AT_MODEL: &[&str] = &[
-    "your", "all ", "every", "system", "developer", "above", "programming", "guidelines",
-    "you were", "you've been",
+    "your",
+    "all ",
+    "every",
+    "system",
+    "developer",
+    "above",
+    "programming",
+    "guidelines",
+    "you were",
+    "you've been",
 ];
 
 struct Cand {
@@ -394,7 +399,8 @@ fn sentence(f: &str, start: usize, end: usize) -> (usize, usize) {
             }
             e += 1;
             if matches!(c, b'.' | b'!' | b'?')
-                && b.get(e).is_none_or(|n| n.is_ascii_whitespace() || *n == b'<')
+                && b.get(e)
+                    .is_none_or(|n| n.is_ascii_whitespace() || *n == b'<')
             {
                 // Take a run of "!!!" whole.
                 while b.get(e).is_some_and(|n| matches!(n, b'!' | b'?')) {
@@ -480,6 +486,7 @@ fn is_comment_line(f: &str, pos: usize) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

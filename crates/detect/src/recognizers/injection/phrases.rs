@@ -232,12 +232,16 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Override,
         0.75,
-        format!(r"\b(?:{EN_VERBS})\s+(?:all of |everything |anything )?(?:the|this) (?:above|preceding|foregoing)\b"),
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:all of |everything |anything )?(?:the|this) (?:above|preceding|foregoing)\b"
+        ),
     );
     add(
         Override,
         0.6,
-        format!(r"\b(?:{EN_VERBS})\s+(?:the|this|that) (?:system prompt|system message|system instructions|initial prompt|original prompt|developer (?:message|instructions)|content policy|safety guidelines|guardrails)(?:\s*(?:and|,|;|\.|!|$))"),
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:the|this|that) (?:system prompt|system message|system instructions|initial prompt|original prompt|developer (?:message|instructions)|content policy|safety guidelines|guardrails)(?:\s*(?:and|,|;|\.|!|$))"
+        ),
     );
     add(
         Override,
@@ -371,7 +375,9 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         RoleHijack,
         0.55,
-        format!(r"\b(?:{hijack_intro})\s+(?:now\s+)?my (?:late|dead|deceased|departed|dear departed|dear|sweet|beloved|old)? ?grand(?:mother|ma|father|pa|mom|mum|dad)\b"),
+        format!(
+            r"\b(?:{hijack_intro})\s+(?:now\s+)?my (?:late|dead|deceased|departed|dear departed|dear|sweet|beloved|old)? ?grand(?:mother|ma|father|pa|mom|mum|dad)\b"
+        ),
     );
     add(RoleHijack, 0.9, r"\bdo anything now\b".into());
     add(
@@ -389,7 +395,11 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.85,
         r#"\b(?:confirm|respond|reply|start|begin|answer)(?: \w+){0,3}? (?:by|with) (?:saying|writing|typing|replying|the words?)? ?['"]?(?:jailbreak|jailbroken|dan mode|developer mode|i am free|i'm free|pwned|access granted|i have been pwned)"#.into(),
     );
-    add(RoleHijack, 0.8, r"\bjailbreak (?:successful|succeeded|complete|activated|enabled)\b".into());
+    add(
+        RoleHijack,
+        0.8,
+        r"\bjailbreak (?:successful|succeeded|complete|activated|enabled)\b".into(),
+    );
     add(
         RoleHijack,
         0.75,
@@ -458,12 +468,14 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.85,
-        format!(r"\b(?:{everb})\s+(?:me |us |back |out |to me )?(?:the (?:full |entire |complete |exact |whole |raw )?(?:text|content|contents|wording) of )?(?:(?:all|every|each|of|the|your|its|entire|full|complete|exact|whole|real|actual|original|initial|raw)\s+){{0,4}}(?:{enoun_strong})\b"),
+        format!(
+            r"\b(?:{everb})\s+(?:me |us |back |out |to me )?(?:the (?:full |entire |complete |exact |whole |raw )?(?:text|content|contents|wording) of )?(?:(?:all|every|each|of|the|your|its|entire|full|complete|exact|whole|real|actual|original|initial|raw)\s+){{0,4}}(?:{enoun_strong})\b"
+        ),
     );
     add(
         Extraction,
         0.75,
-        format!(r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){{0,3}}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b"),
+        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
     );
     add(
         Extraction,
