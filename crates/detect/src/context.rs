@@ -472,6 +472,18 @@ impl Kw {
                 "copilot",
                 "bard",
                 "hypothetically",
+                "ia",
+                "ki",
+                "restrizioni",
+                "restricoes",
+                "restrições",
+                "einschränkungen",
+                "beschränkungen",
+                "filtri",
+                "filtros",
+                "filtres",
+                "censura",
+                "censure",
             ],
         }
     }
