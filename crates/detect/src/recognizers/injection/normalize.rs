@@ -333,6 +333,13 @@ fn run_len(b: &[u8], i: usize) -> usize {
 pub(crate) fn has_obfuscation(text: &str) -> bool {
     let b = text.as_bytes();
     if !text.is_ascii() {
+        // Chinese / Japanese override and extraction cues.
+        const CJK: &[&str] = &[
+            "忽略", "无视", "無視", "忘记", "忘掉", "指令", "提示词", "系统提示", "システムプロンプト",
+        ];
+        if CJK.iter().any(|w| text.contains(w)) {
+            return true;
+        }
         for c in text.chars() {
             if !c.is_ascii() && (is_invisible(c) || is_lookalike(c)) {
                 return true;

@@ -77,8 +77,8 @@ impl Lang<'_> {
 
 const EN_VERBS: &str = r"ignore|ignoring|disregard|disregarding|forget|forgetting|skip|drop|discard|abandon|cancel|override|overwrite|overrule|bypass|set aside|put aside|lay aside|cast aside|throw out|throw away|toss out|toss|scrap|ditch|dismiss|neglect|nullify|void|revoke|erase|wipe|purge|pay no (?:attention|heed|mind) to|take no notice of|(?:do not|don't|dont|never) (?:follow|obey|adhere to|comply with|listen to)|stop (?:following|obeying|adhering to|listening to)|no longer (?:follow|obey)|break (?:free )?(?:from|of)|free yourself (?:from|of)|disobey|circumvent|evade|forgo|forego|leave behind|unlearn";
 const EN_NOUNS: &str = r"instructions?|rules?|directives?|guidelines?|guidance|programming|prompts?|system prompt|system message|system instructions|guardrails?|restrictions|constraints|polic(?:y|ies)|training|commands|orders|directions|protocols?|principles|ethics|limitations|safeguards|conditioning|rulebook|briefing";
-const EN_PRE: &str = r"previous|prior|preceding|earlier|above|former|old|older|past|original|initial|existing|default|standard|core|built-in|builtin|hidden|secret|system|developer'?s?|developers'|openai'?s?|anthropic'?s?|safety|security|ethical|moral|content|programmed|given|preset|pre-?existing|foregoing|aforementioned|internal|underlying|above-mentioned|current";
-const EN_POST: &str = r"above|before|so far|up to now|until now|from before|(?:you(?:'ve| have)? (?:were |been )?|that you (?:were |have been )?|that were |which were )(?:given|told|provided|trained|taught|programmed|configured|set up|issued)|given (?:to you|earlier|before|above|previously)|(?:of|from|in) (?:the|your) (?:system|developers?|creators?|admin|administrator|operator|openai|anthropic)|you (?:must|have to|are supposed to) follow|you (?:were|are) (?:configured|programmed|set up) with";
+const EN_PRE: &str = r"(?:operator|creator|admin|administrator|owner|company|deployer|provider)(?:'?s|s')?|previous|prior|preceding|earlier|above|former|old|older|past|original|initial|existing|default|standard|core|built-in|builtin|hidden|secret|system|developer'?s?|developers'|openai'?s?|anthropic'?s?|safety|security|ethical|moral|content|programmed|given|preset|pre-?existing|foregoing|aforementioned|internal|underlying|above-mentioned|current";
+const EN_POST: &str = r"(?:provided|given|listed|written|stated|shown|described|set out|outlined|specified|supplied) (?:above|earlier|before|previously|at the (?:start|beginning|top))|you (?:received|got|were given|have received)(?: earlier| before| previously| at the start)?|above|before|so far|up to now|until now|from before|(?:you(?:'ve| have)? (?:were |been )?|that you (?:were |have been )?|that were |which were )(?:given|told|provided|trained|taught|programmed|configured|set up|issued)|given (?:to you|earlier|before|above|previously)|(?:of|from|in) (?:the|your) (?:system|developers?|creators?|admin|administrator|operator|openai|anthropic)|you (?:must|have to|are supposed to) follow|you (?:were|are) (?:configured|programmed|set up) with";
 
 /// Every phrase, strongest families first.
 pub(crate) fn all() -> Vec<Phrase> {
@@ -235,6 +235,11 @@ pub(crate) fn all() -> Vec<Phrase> {
         format!(
             r"\b(?:{EN_VERBS})\s+(?:all of |everything |anything )?(?:the|this) (?:above|preceding|foregoing)\b"
         ),
+    );
+    add(
+        Override,
+        0.8,
+        format!(r"\b(?:{EN_VERBS})\s+your (?:(?:initial|original|default|current|existing|whole|entire|core|base)\s+)?(?:setup|set-up|configuration|conditioning|persona|alignment|safety training)\b"),
     );
     add(
         Override,
@@ -460,6 +465,50 @@ pub(crate) fn all() -> Vec<Phrase> {
         RoleHijack,
         0.85,
         r"\b(?:eres|seras|ahora eres|actua como|actuaras como|finge ser|finge que eres|comportate como|tu es|vous etes|tu seras|agis comme|agissez comme|fais comme si tu etais|joue le role d|du bist|bist du|sie sind|spiele|agiere als|tu so als waerst|verhalte dich wie|sei ora|ora sei|sei (?:un|una|uno)|sarai|agisci come|comportati come|fingi di essere|voce e|voce agora e|voce sera|seja|aja como|atue como|finja ser|finja que e|je bent|jij bent|doe alsof je)\s[^.\n]{0,60}?(?:sin (?:restricciones|filtros?|reglas|limites|censura|limitaciones)|modo (?:desarrollador|dan|dios|sin restricciones|desenvolvedor|deus)|sans (?:restrictions?|filtres?|regles?|limites?|censure)|mode (?:developpeur|dan|dieu|sans)|ohne (?:einschrankungen|beschrankungen|filter|regeln|grenzen|zensur|limits|richtlinien)|(?:entwickler|developer|jailbreak|dan|gott)-?modus|senza (?:restrizioni|filtri|regole|limiti|censura)|modalita (?:sviluppatore|dan|dio)|sem (?:restricoes|filtros?|regras|limites|censura)|zonder (?:beperkingen|filters?|regels|grenzen|censuur))".into(),
+    );
+
+    // Russian (matched in folded form: Cyrillic look-alikes become Latin,
+    // so the words are folded the same way) and Chinese / Japanese.
+    let ru = |words: &str| super::normalize::fold(words).text;
+    add(
+        Override,
+        0.85,
+        format!(
+            r"(?:{})\s+(?:(?:{})\s+)?(?:(?:{})\s+)?(?:(?:{})\s+)?(?:{})",
+            ru("игнорируй|игнорируйте|проигнорируй|забудь|забудьте|отбрось|отмени|не обращай внимания на|не слушай|не следуй|перестань следовать"),
+            ru("все|всё|любые|всем"),
+            ru("свои|твои|ваши|эти|предыдущие|прежние|предшествующие|изначальные|системные|данные тебе|старые"),
+            ru("предыдущие|прежние|предшествующие|изначальные|системные|старые"),
+            ru("инструкции|инструкциям|правила|правилам|указания|указаниям|команды|директивы|ограничения|установки|промпт"),
+        ),
+    );
+    add(
+        Extraction,
+        0.85,
+        format!(
+            r"(?:{})\s+(?:[^ \n]+\s+){{0,2}}?(?:{})",
+            ru("покажи|выведи|раскрой|напиши|повтори|скажи|распечатай|открой"),
+            ru("системный промпт|системные инструкции|скрытые инструкции|исходные инструкции|свои инструкции|твои инструкции|системное сообщение"),
+        ),
+    );
+    add(
+        RoleHijack,
+        0.85,
+        format!(
+            r"(?:{})[^.\n]{{0,60}}?(?:{})",
+            ru("ты теперь|теперь ты|ты —|ты -|представь, что ты|притворись"),
+            ru("без ограничений|без фильтров|без цензуры|без правил|режиме разработчика|режим разработчика"),
+        ),
+    );
+    add(
+        Override,
+        0.85,
+        r"(?:忽略|无视|無視|忘记|忘掉|不要理会|不要遵守|跳过)(?:掉)?(?:你)?(?:之前|以前|先前|上面|上述|前面|以上|所有|全部|一切)(?:的)?(?:所有|全部|一切)?(?:的)?(?:指令|指示|说明|規則|规则|提示|命令|设定|設定)|(?:以前|前|上記|これまで)の(?:指示|命令|ルール|設定)を(?:すべて|全て)?無視".into(),
+    );
+    add(
+        Extraction,
+        0.85,
+        r"(?:输出|显示|告诉我|打印|重复|透露)(?:你的)?(?:系统提示词?|系统指令|初始指令|隐藏指令)|システムプロンプトを(?:表示|出力|教えて|見せて)".into(),
     );
 
     // ---------------------------------------------------------- extraction
