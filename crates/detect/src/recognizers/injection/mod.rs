@@ -283,6 +283,11 @@ impl Module for Injection {
             } else if contains_any(sent, META_STRONG) {
                 score -= 0.35;
             }
+            // "the old rules engine", "previous instructions file": the
+            // object is a thing, not the model's instructions.
+            if family == Family::Override && continues_as_thing(f, me) {
+                continue;
+            }
             if contains_any(window_before(f, ms, 24), HOW_TO) {
                 score -= 0.4;
             }
@@ -311,7 +316,14 @@ impl Module for Injection {
             return;
         }
         // Several independent cues make each other more credible.
-        let boost = if cands.len() >= 2 { 0.15 } else { 0.0 };
+        // (Only around a cue that is strong on its own: two weak cues, such
+        // as "stay in character" and "from now on", are ordinary role-play.)
+        let strongest = cands.iter().map(|c| c.score).fold(0.0f32, f32::max);
+        let boost = if cands.len() >= 2 && strongest >= 0.6 {
+            0.15
+        } else {
+            0.0
+        };
         let obf = if folded.deobfuscated { 0.05 } else { 0.0 };
         cands.sort_by_key(|c| (c.start, c.end));
         let mut merged: Vec<Cand> = Vec::with_capacity(cands.len());
@@ -359,6 +371,27 @@ fn window(f: &str, start: usize, end: usize, w: usize) -> &str {
         b += 1;
     }
     f.get(a..b).unwrap_or("")
+}
+
+/// Nouns that turn "rules" / "instructions" into a modifier of a thing.
+const THINGS: &[&str] = &[
+    "engine", "file", "files", "folder", "table", "page", "pages", "section", "sheet", "template",
+    "manual", "list", "document", "editor", "parser", "builder", "module", "panel", "tab",
+    "button", "field", "column", "set ", "sets", "checker", "card", "cards", "booklet",
+];
+
+fn continues_as_thing(f: &str, end: usize) -> bool {
+    let rest = f.get(end..).unwrap_or("");
+    let Some(rest) = rest.strip_prefix(' ') else {
+        return false;
+    };
+    THINGS.iter().any(|t| {
+        rest.starts_with(t)
+            && rest
+                .as_bytes()
+                .get(t.len())
+                .is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
 }
 
 /// Up to `w` bytes of `f` before `pos` (clamped to a char boundary).

@@ -335,7 +335,15 @@ pub(crate) fn has_obfuscation(text: &str) -> bool {
     if !text.is_ascii() {
         // Chinese / Japanese override and extraction cues.
         const CJK: &[&str] = &[
-            "忽略", "无视", "無視", "忘记", "忘掉", "指令", "提示词", "系统提示", "システムプロンプト",
+            "忽略",
+            "无视",
+            "無視",
+            "忘记",
+            "忘掉",
+            "指令",
+            "提示词",
+            "系统提示",
+            "システムプロンプト",
         ];
         if CJK.iter().any(|w| text.contains(w)) {
             return true;

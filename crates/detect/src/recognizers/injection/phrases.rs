@@ -77,7 +77,7 @@ impl Lang<'_> {
 
 const EN_VERBS: &str = r"ignore|ignoring|disregard|disregarding|forget|forgetting|skip|drop|discard|abandon|cancel|override|overwrite|overrule|bypass|set aside|put aside|lay aside|cast aside|throw out|throw away|toss out|toss|scrap|ditch|dismiss|neglect|nullify|void|revoke|erase|wipe|purge|pay no (?:attention|heed|mind) to|take no notice of|(?:do not|don't|dont|never) (?:follow|obey|adhere to|comply with|listen to)|stop (?:following|obeying|adhering to|listening to)|no longer (?:follow|obey)|break (?:free )?(?:from|of)|free yourself (?:from|of)|disobey|circumvent|evade|forgo|forego|leave behind|unlearn";
 const EN_NOUNS: &str = r"instructions?|rules?|directives?|guidelines?|guidance|programming|prompts?|system prompt|system message|system instructions|guardrails?|restrictions|constraints|polic(?:y|ies)|training|commands|orders|directions|protocols?|principles|ethics|limitations|safeguards|conditioning|rulebook|briefing";
-const EN_PRE: &str = r"(?:operator|creator|admin|administrator|owner|company|deployer|provider)(?:'?s|s')?|previous|prior|preceding|earlier|above|former|old|older|past|original|initial|existing|default|standard|core|built-in|builtin|hidden|secret|system|developer'?s?|developers'|openai'?s?|anthropic'?s?|safety|security|ethical|moral|content|programmed|given|preset|pre-?existing|foregoing|aforementioned|internal|underlying|above-mentioned|current";
+const EN_PRE: &str = r"(?:operator|creator|admin|administrator|owner|company|deployer|provider)(?:'?s|s')?|previous|prior|preceding|earlier|above|former|original|initial|core|built-in|builtin|hidden|secret|system|developer'?s?|developers'|openai'?s?|anthropic'?s?|safety|security|ethical|moral|content|programmed|given|preset|pre-?existing|foregoing|aforementioned|internal|underlying|above-mentioned|current";
 const EN_POST: &str = r"(?:provided|given|listed|written|stated|shown|described|set out|outlined|specified|supplied) (?:above|earlier|before|previously|at the (?:start|beginning|top))|you (?:received|got|were given|have received)(?: earlier| before| previously| at the start)?|above|before|so far|up to now|until now|from before|(?:you(?:'ve| have)? (?:were |been )?|that you (?:were |have been )?|that were |which were )(?:given|told|provided|trained|taught|programmed|configured|set up|issued)|given (?:to you|earlier|before|above|previously)|(?:of|from|in) (?:the|your) (?:system|developers?|creators?|admin|administrator|operator|openai|anthropic)|you (?:must|have to|are supposed to) follow|you (?:were|are) (?:configured|programmed|set up) with";
 
 /// Every phrase, strongest families first.
@@ -126,12 +126,12 @@ pub(crate) fn all() -> Vec<Phrase> {
     );
     add(
         Delimiter,
-        0.5,
+        0.45,
         r"(?m)^[ \t]*<\s*(?:system|sys|system_prompt|admin|developer)\s*>".into(),
     );
     add(
         Delimiter,
-        0.5,
+        0.4,
         r"(?m)^[ \t]*#{2,4}\s*(?:system|instruction|instructions|new instructions|system prompt|admin)\s*:?\s*$".into(),
     );
 
@@ -239,7 +239,9 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Override,
         0.8,
-        format!(r"\b(?:{EN_VERBS})\s+your (?:(?:initial|original|default|current|existing|whole|entire|core|base)\s+)?(?:setup|set-up|configuration|conditioning|persona|alignment|safety training)\b"),
+        format!(
+            r"\b(?:{EN_VERBS})\s+your (?:(?:initial|original|default|current|existing|whole|entire|core|base)\s+)?(?:setup|set-up|configuration|conditioning|persona|alignment|safety training)\b"
+        ),
     );
     add(
         Override,
@@ -258,7 +260,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Override,
         0.75,
-        r"\b(?:your|the|all|these|those|any) (?:\w+ )?(?:rules|instructions|restrictions|guidelines|filters|policies|programming|guardrails|limitations|ethics|constraints) (?:do not|don't|dont|no longer|did not|didn't|does not|doesn't|never) (?:exist|apply|matter|count|bind you|restrict you|limit you)\b".into(),
+        r"\b(?:your|all your|all of your|any of your|the ai's|the model's|the assistant's) (?:\w+ )?(?:rules|instructions|restrictions|guidelines|filters|policies|programming|guardrails|limitations|ethics|constraints) (?:do not|don't|dont|no longer|did not|didn't|does not|doesn't|never) (?:exist|apply|matter|count|bind you|restrict you|limit you)\b".into(),
     );
     add(
         Override,
@@ -298,7 +300,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(Override, 0.45, r"\bpolicy update\s*:".into());
     add(
         Override,
-        0.5,
+        0.4,
         r"\b(?:they|these|those|which) (?:no longer|don't|do not) apply\b".into(),
     );
 
@@ -452,7 +454,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     );
     add(
         RoleHijack,
-        0.5,
+        0.4,
         r"\b(?:respond|answer|reply) (?:twice|in two ways|with two (?:responses|answers))\b".into(),
     );
     add(
@@ -475,11 +477,17 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.85,
         format!(
             r"(?:{})\s+(?:(?:{})\s+)?(?:(?:{})\s+)?(?:(?:{})\s+)?(?:{})",
-            ru("игнорируй|игнорируйте|проигнорируй|забудь|забудьте|отбрось|отмени|не обращай внимания на|не слушай|не следуй|перестань следовать"),
+            ru(
+                "игнорируй|игнорируйте|проигнорируй|забудь|забудьте|отбрось|отмени|не обращай внимания на|не слушай|не следуй|перестань следовать"
+            ),
             ru("все|всё|любые|всем"),
-            ru("свои|твои|ваши|эти|предыдущие|прежние|предшествующие|изначальные|системные|данные тебе|старые"),
+            ru(
+                "свои|твои|ваши|эти|предыдущие|прежние|предшествующие|изначальные|системные|данные тебе|старые"
+            ),
             ru("предыдущие|прежние|предшествующие|изначальные|системные|старые"),
-            ru("инструкции|инструкциям|правила|правилам|указания|указаниям|команды|директивы|ограничения|установки|промпт"),
+            ru(
+                "инструкции|инструкциям|правила|правилам|указания|указаниям|команды|директивы|ограничения|установки|промпт"
+            ),
         ),
     );
     add(
@@ -488,7 +496,9 @@ pub(crate) fn all() -> Vec<Phrase> {
         format!(
             r"(?:{})\s+(?:[^ \n]+\s+){{0,2}}?(?:{})",
             ru("покажи|выведи|раскрой|напиши|повтори|скажи|распечатай|открой"),
-            ru("системный промпт|системные инструкции|скрытые инструкции|исходные инструкции|свои инструкции|твои инструкции|системное сообщение"),
+            ru(
+                "системный промпт|системные инструкции|скрытые инструкции|исходные инструкции|свои инструкции|твои инструкции|системное сообщение"
+            ),
         ),
     );
     add(
@@ -497,7 +507,9 @@ pub(crate) fn all() -> Vec<Phrase> {
         format!(
             r"(?:{})[^.\n]{{0,60}}?(?:{})",
             ru("ты теперь|теперь ты|ты —|ты -|представь, что ты|притворись"),
-            ru("без ограничений|без фильтров|без цензуры|без правил|режиме разработчика|режим разработчика"),
+            ru(
+                "без ограничений|без фильтров|без цензуры|без правил|режиме разработчика|режим разработчика"
+            ),
         ),
     );
     add(
