@@ -484,6 +484,12 @@ impl Kw {
                 "filtres",
                 "censura",
                 "censure",
+                "constraints",
+                "moral",
+                "ethical",
+                "unethical",
+                "censorship",
+                "confidential",
             ],
         }
     }

@@ -96,9 +96,14 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Delimiter,
         0.9,
-        r"<\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_turn)\s*\|>".into(),
+        r"<\s*im_(?:start|end)\s*>|<\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_turn)\s*\|>".into(),
     );
     add(Delimiter, 0.85, r"\[/?inst\]|<</?sys>>".into());
+    add(
+        Delimiter,
+        0.75,
+        r"\[\s*(?:system|admin|developer|sys|root|operator)\s*\]\s*(?:override|note|message|instructions?|new|update|alert)?\s*:".into(),
+    );
     add(
         Delimiter,
         0.9,
@@ -159,7 +164,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Indirect,
         0.8,
-        r"\b(?:chatgpt|gpt|claude|gemini|llm|ai|assistant|copilot|bard|bot|model|agent),? if you(?: can)? (?:read|see|are reading|process|are processing|parse|find) (?:this|these)\b|\bif you(?:'re| are) (?:reading|processing|parsing|summari[sz]ing) this,? (?:dear )?(?:ai|llm|chatgpt|gpt|assistant|model|bot|agent|claude)\b".into(),
+        r"\b(?:chatgpt|gpt|claude|gemini|llm|ai|assistant|copilot|bard|bot|model|agent),? (?:if|when|once|as soon as) you(?: can)? (?:read|see|are reading|process|are processing|parse|find|open|summari[sz]e|analy[sz]e|ingest) (?:this|these)\b|\bif you(?:'re| are) (?:reading|processing|parsing|summari[sz]ing) this,? (?:dear )?(?:ai|llm|chatgpt|gpt|assistant|model|bot|agent|claude)\b".into(),
     );
     add(
         RoleHijack,
@@ -180,6 +185,11 @@ pub(crate) fn all() -> Vec<Phrase> {
         Indirect,
         0.75,
         r"\bwhen (?:summari[sz]ing|processing|reading|analy[sz]ing|translating|reviewing|parsing|indexing|answering (?:questions )?about) (?:this|the following) (?:document|page|email|text|file|article|content|resume|cv|message|website|site|review|ticket)[,\s]+(?:you (?:must|should|will) )?(?:always |also |instead |secretly |silently |first )?(?:output|reveal|include|send|say|write|tell|approve|grant|insert|add|recommend|mark|reply|print|list|ignore|forward|rate|describe|state|mention|append|claim|respond|delete|email|call|execute|run)\b".into(),
+    );
+    add(
+        Indirect,
+        0.75,
+        r"\b(?:when|once|as soon as|after) you (?:read|process|parse|open|summari[sz]e|ingest|analy[sz]e|index) (?:this|these) (?:file|document|page|email|e-mail|text|message|repo|repository|code|notes?|instructions)s?,? (?:you (?:must|should|will) |please |immediately |silently |secretly )?(?:insert|add|delete|send|forward|ignore|output|reveal|run|execute|include|write|append|replace|remove|email|upload|tell|post|leak|exfiltrate|disable|grant|approve)\b".into(),
     );
     add(
         Indirect,
@@ -373,7 +383,7 @@ pub(crate) fn all() -> Vec<Phrase> {
 
     // --------------------------------------------------------- role hijack
     let hijack_intro = r"you are|you're|youre|u r|you will be|you'll be|you shall be|you are going to be|be|become|act as|acting as|act like|behave as|behave like|pretend (?:to be|you are|you're|that you are|that you're)|roleplay as|role-?play as|play the role of|take on the role of|assume the role of|imagine (?:you are|you're|that you are|yourself as|a story where an ai becomes|a world where you are)|if you were|you will act as|you will now act as|you are going to act as|simulate|emulate|respond as|answer as|reply as|switch to|turn into|transform into|once as|you will pretend to be|from now on you are";
-    let persona = r"dan|stan|dude|aim|kevin|evilbot|evil-bot|evil confidant|mongo tom|betterdan|anti-?gpt|jailbroken|an? (?:\w+[ -]){0,2}?(?:unrestricted|unfiltered|uncensored|unbound|unlimited|unconstrained|jailbroken|rogue|evil|amoral|unethical|immoral|lawless|unaligned|unmoderated|limitless|rule-?less|unchained|liberated|rebellious|rebel|unhinged|no-?limits?) (?:\w+[ -]){0,2}?(?:ai|assistant|model|chatbot|bot|llm|language model|version|terminal|agent|system|entity|gpt|character|persona|intelligence)|an? (?:ai|assistant|model|chatbot|bot|llm|language model|version of (?:yourself|you|chatgpt|gpt))(?: \w+){0,3}? (?:that|which|who) (?:has been jailbroken|has no (?:rules|restrictions|limits|filters|guidelines|ethics|morals|boundaries|content policy)|(?:can|will) (?:do|say|answer) anything|answers everything|answers any|ignores (?:all|every|any|its)|is not bound|isn't bound|doesn't follow|does not follow|never refuses|can't refuse|cannot refuse|breaks? (?:the|all|every|any) rules?|is free from)|(?:the )?system administrator of this|(?:the )?root user|an? (?:\w+ ){0,2}terminal that (?:executes|runs) (?:any|every|all)|(?:a |an |the )?(?:ai|model|assistant|chatbot|version of (?:yourself|you)) (?:in|with) (?:developer|god|jailbreak|dan|unrestricted|unfiltered|debug|sudo|evil) mode|in (?:developer|god|jailbreak|dan|unrestricted|unfiltered|evil|sudo|root|maintenance|debug|admin|unlocked|unsafe|test) mode";
+    let persona = r"[a-z]*(?:evil|free|freedom|dark|unlocked|uncensored|rogue|jailbroken|unfiltered|chaos|anarchy|unchained|based)[a-z]*-?(?:gpt|bot|ai|llm)|an? (?:ai|assistant|model|chatbot|bot|llm|language model|version of (?:yourself|you)) (?:without|with no|free of|free from|lacking|devoid of) (?:any )?(?:ethical |moral |safety |content )?(?:guidelines|rules|restrictions|limits|filters|constraints|ethics|morals|boundaries|censorship|polic(?:y|ies)|limitations)|dan|stan|dude|aim|kevin|evilbot|evil-bot|evil confidant|mongo tom|betterdan|anti-?gpt|jailbroken|an? (?:\w+[ -]){0,2}?(?:unrestricted|unfiltered|uncensored|unbound|unlimited|unconstrained|jailbroken|rogue|evil|amoral|unethical|immoral|lawless|unaligned|unmoderated|limitless|rule-?less|unchained|liberated|rebellious|rebel|unhinged|no-?limits?) (?:\w+[ -]){0,2}?(?:ai|assistant|model|chatbot|bot|llm|language model|version|terminal|agent|system|entity|gpt|character|persona|intelligence)|an? (?:ai|assistant|model|chatbot|bot|llm|language model|version of (?:yourself|you|chatgpt|gpt))(?: \w+){0,3}? (?:that|which|who) (?:has been jailbroken|has no (?:rules|restrictions|limits|filters|guidelines|ethics|morals|boundaries|content policy)|(?:can|will) (?:do|say|answer) anything|answers everything|answers any|ignores (?:all|every|any|its)|is not bound|isn't bound|doesn't follow|does not follow|never refuses|can't refuse|cannot refuse|breaks? (?:the|all|every|any) rules?|is free from)|(?:the )?system administrator of this|(?:the )?root user|an? (?:\w+ ){0,2}terminal that (?:executes|runs) (?:any|every|all)|(?:a |an |the )?(?:ai|model|assistant|chatbot|version of (?:yourself|you)) (?:in|with) (?:developer|god|jailbreak|dan|unrestricted|unfiltered|debug|sudo|evil) mode|in (?:developer|god|jailbreak|dan|unrestricted|unfiltered|evil|sudo|root|maintenance|debug|admin|unlocked|unsafe|test) mode";
     add(
         RoleHijack,
         0.85,
@@ -387,6 +397,26 @@ pub(crate) fn all() -> Vec<Phrase> {
         ),
     );
     add(RoleHijack, 0.9, r"\bdo anything now\b".into());
+    add(
+        RoleHijack,
+        0.8,
+        r"\byou are no longer (?:chatgpt|gpt|claude|gemini|llama|an ai(?: assistant)?|a language model|an assistant|a helpful assistant|bound|restricted|limited|an llm|the assistant)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.75,
+        r"\b(?:who|which|that) (?:has|have|had) no (?:moral |ethical |safety )?(?:constraints|rules|restrictions|limits|filters|ethics|morals|boundaries|guidelines|content polic(?:y|ies)|limitations)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.7,
+        r"\b(?:removed|disabled|turned off|stripped|switched off|deleted) (?:all |any |its |your |the )?(?:safety|content|ethical|moral) (?:filters?|guidelines|restrictions|guardrails|polic(?:y|ies)|training|settings)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.8,
+        r"\b(?:broken|break|breaks|broke|breaking) free (?:of|from) (?:its|your|all|the|their) (?:restrictions|rules|constraints|programming|guidelines|limitations|filters|chains|shackles)\b".into(),
+    );
     add(
         RoleHijack,
         0.8,
@@ -525,7 +555,7 @@ pub(crate) fn all() -> Vec<Phrase> {
 
     // ---------------------------------------------------------- extraction
     let everb = r"print|show|reveal|display|output|repeat|dump|paste|leak|expose|share|recite|quote|translate|echo|return|disclose|divulge|spill|tell me|give me|send me|provide|write out|write down|spell out|type out|copy|read (?:me|back|out)|regurgitate|restate|reproduce|summari[sz]e|list|what (?:is|are|was|were|'s|s)(?: written in)?";
-    let enoun_strong = r"system prompt|system message|system instructions?|system-prompt|sys prompt|initial prompt|original prompt|pre-?prompt|hidden (?:instructions|prompt|rules|message|system prompt|directives)|secret (?:instructions|prompt|rules|directives)|developer (?:message|prompt|instructions)|initial instructions|original instructions|(?:full|entire|complete|exact|raw|verbatim) (?:prompt|instructions|system prompt)|meta-?prompt|custom instructions|prompt (?:above|you were given)|starting prompt|base prompt|internal (?:instructions|rules|prompt|guidelines)|configuration prompt";
+    let enoun_strong = r"system prompt|system message|system instructions?|system-prompt|sys prompt|initial prompt|original prompt|pre-?prompt|hidden (?:instructions|prompt|rules|message|system prompt|directives)|(?:secret|confidential|private|internal|invisible) (?:instructions|prompt|rules|directives|guidelines)|developer (?:message|prompt|instructions)|initial instructions|original instructions|(?:full|entire|complete|exact|raw|verbatim) (?:prompt|instructions|system prompt)|meta-?prompt|custom instructions|prompt (?:above|you were given)|starting prompt|base prompt|internal (?:instructions|rules|prompt|guidelines)|configuration prompt";
     add(
         Extraction,
         0.85,
@@ -536,7 +566,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.75,
-        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
+        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?(?:the (?:full |entire |complete |exact |whole )?(?:text|content|contents|wording) of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
     );
     add(
         Extraction,
@@ -567,6 +597,21 @@ pub(crate) fn all() -> Vec<Phrase> {
         Extraction,
         0.75,
         r"\b(?:instructions|rules|prompt|guidelines|directives|directions|orders) (?:were you|have you been|did you get|did you receive|did they give you|you (?:were|have been|got|received)) (?:given |told |provided |fed |programmed with )?(?:\w+ ){0,2}?(?:before|at the (?:start|beginning)|initially|prior to|by (?:your|the) (?:developers?|creators?|operators?|company))\b".into(),
+    );
+    add(
+        Extraction,
+        0.65,
+        r"\bwhat did (?:your|the) (?:developers?|creators?|operators?|admins?|administrators?|owners?|company|programmers?) (?:tell|instruct|ask|program|order|say to) you\b".into(),
+    );
+    add(
+        Extraction,
+        0.7,
+        r"\b(?:instructions|rules|prompt|guidelines|directives) (?:hidden )?in your (?:context|memory|system|context window|configuration|prompt)\b".into(),
+    );
+    add(
+        Extraction,
+        0.75,
+        r"\b(?:text|messages?|content|instructions|words|prompt) (?:that )?(?:appears?|appeared|came|comes|is|are|was|were|exists?) (?:written |shown |located )?(?:before|above|prior to) (?:my first|this|our first|the first|my) (?:message|prompt|question|input|turn)\b|\b(?:instructions|text|messages?|prompt|content) (?:that|which) (?:precedes?|preceded|came before|comes? before) (?:this|my|our|the user's)\b".into(),
     );
     add(
         Extraction,
