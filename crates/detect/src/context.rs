@@ -490,6 +490,8 @@ impl Kw {
                 "unethical",
                 "censorship",
                 "confidential",
+                "first message",
+                "this message",
             ],
         }
     }
