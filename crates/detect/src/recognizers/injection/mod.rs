@@ -189,7 +189,104 @@ const META_STRONG: &[&str] = &[
     "test string",
     "such phrases",
     "style attacks",
+    "tokens",
+    "special token",
+    "example attack",
+    "an attack",
+    "common attack",
+    "attack is",
+    "attacks are",
+    "jailbreak prompt",
+    "jailbreaks",
+    "the paper",
+    "a study",
+    "research",
+    "inputs like",
+    "prompts like",
 ];
+
+/// Whether the words before a phrase report it rather than say it: "tell
+/// the model to ignore …", "make the AI ignore …", "let users override …",
+/// "inputs like ignore …".
+fn is_reported(before: &str) -> bool {
+    let mut words = before.split_ascii_whitespace().rev();
+    let w1 = words.next().unwrap_or("");
+    let w2 = words.next().unwrap_or("");
+    let w3 = words.next().unwrap_or("");
+    const AGENTS: &[&str] = &[
+        "model",
+        "models",
+        "ai",
+        "llm",
+        "llms",
+        "bot",
+        "chatbot",
+        "assistant",
+        "assistants",
+        "agent",
+        "agents",
+        "it",
+        "them",
+        "gpt",
+        "chatgpt",
+        "users",
+        "user",
+        "people",
+        "attackers",
+        "someone",
+        "anyone",
+        "system",
+    ];
+    const CAUSE: &[&str] = &[
+        "ask",
+        "asking",
+        "asks",
+        "tell",
+        "telling",
+        "tells",
+        "convince",
+        "convincing",
+        "trick",
+        "tricking",
+        "make",
+        "making",
+        "makes",
+        "get",
+        "getting",
+        "force",
+        "forcing",
+        "cause",
+        "causing",
+        "instruct",
+        "instructing",
+        "persuade",
+        "persuading",
+        "let",
+        "lets",
+        "letting",
+        "allow",
+        "allows",
+        "allowing",
+        "prevent",
+        "stop",
+        "tries",
+        "try",
+        "trying",
+        "attempt",
+        "attempts",
+        "coax",
+        "coaxing",
+        "manipulate",
+        "manipulating",
+    ];
+    if w1 == "like" || w1 == "as:" {
+        return true;
+    }
+    if w1 == "to" {
+        return AGENTS.contains(&w2) || CAUSE.contains(&w2) || CAUSE.contains(&w3);
+    }
+    AGENTS.contains(&w1) && (matches!(w2, "the" | "a" | "an") || CAUSE.contains(&w2))
+}
 
 /// Words of a self-correction by the user.
 const SELF_CORRECTION: &[&str] = &[
@@ -281,7 +378,15 @@ impl Module for Injection {
                 }
                 score -= 0.1;
             } else if contains_any(sent, META_STRONG) {
-                score -= 0.35;
+                score -= 0.45;
+            }
+            if is_reported(window_before(f, ms, 48)) {
+                score -= 0.45;
+            }
+            if family == Family::Override
+                && (matched.contains(" its ") || matched.contains(" their "))
+            {
+                score -= 0.3;
             }
             // "the old rules engine", "previous instructions file": the
             // object is a thing, not the model's instructions.
