@@ -380,7 +380,11 @@ impl Module for Injection {
             } else if contains_any(sent, META_STRONG) {
                 score -= 0.45;
             }
-            if is_reported(window_before(f, ms, 48)) {
+            if matches!(
+                family,
+                Family::Override | Family::Extraction | Family::Encoded
+            ) && is_reported(window_before(f, ms, 48))
+            {
                 score -= 0.45;
             }
             if family == Family::Override

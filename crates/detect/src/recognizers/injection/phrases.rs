@@ -75,10 +75,10 @@ impl Lang<'_> {
     }
 }
 
-const EN_VERBS: &str = r"ignore|ignoring|disregard|disregarding|forget|forgetting|skip|drop|discard|abandon|cancel|override|overwrite|overrule|bypass|set aside|put aside|lay aside|cast aside|throw out|throw away|toss out|toss|scrap|ditch|dismiss|neglect|nullify|void|revoke|erase|wipe|purge|pay no (?:attention|heed|mind) to|take no notice of|(?:do not|don't|dont|never) (?:follow|obey|adhere to|comply with|listen to)|stop (?:following|obeying|adhering to|listening to)|no longer (?:follow|obey)|break (?:free )?(?:from|of)|free yourself (?:from|of)|disobey|circumvent|evade|forgo|forego|leave behind|unlearn";
+const EN_VERBS: &str = r"ignore|ignoring|disregard|disregarding|forget about|forget|forgetting|skip|drop|discard|abandon|cancel|override|overwrite|overrule|bypass|set aside|put aside|lay aside|cast aside|throw out|throw away|toss out|toss|scrap|ditch|dismiss|neglect|nullify|void|revoke|erase|wipe|purge|pay no (?:attention|heed|mind) to|take no notice of|(?:do not|don't|dont|never) (?:follow|obey|adhere to|comply with|listen to)|stop (?:following|obeying|adhering to|listening to)|no longer (?:follow|obey)|break (?:free )?(?:from|of)|free yourself (?:from|of)|disobey|circumvent|evade|forgo|forego|leave behind|unlearn";
 const EN_NOUNS: &str = r"instructions?|rules?|directives?|guidelines?|guidance|programming|prompts?|system prompt|system message|system instructions|guardrails?|restrictions|constraints|polic(?:y|ies)|training|commands|orders|directions|protocols?|principles|ethics|limitations|safeguards|conditioning|rulebook|briefing";
 const EN_PRE: &str = r"(?:operator|creator|admin|administrator|owner|company|deployer|provider)(?:'?s|s')?|previous|prior|preceding|earlier|above|former|original|initial|core|built-in|builtin|hidden|secret|system|developer'?s?|developers'|openai'?s?|anthropic'?s?|safety|security|ethical|moral|content|programmed|given|preset|pre-?existing|foregoing|aforementioned|internal|underlying|above-mentioned|current";
-const EN_POST: &str = r"(?:provided|given|listed|written|stated|shown|described|set out|outlined|specified|supplied) (?:above|earlier|before|previously|at the (?:start|beginning|top))|you (?:received|got|were given|have received)(?: earlier| before| previously| at the start)?|above|before|so far|up to now|until now|from before|(?:you(?:'ve| have)? (?:were |been )?|that you (?:were |have been )?|that were |which were )(?:given|told|provided|trained|taught|programmed|configured|set up|issued)|given (?:to you|earlier|before|above|previously)|(?:of|from|in) (?:the|your) (?:system|developers?|creators?|admin|administrator|operator|openai|anthropic)|you (?:must|have to|are supposed to) follow|you (?:were|are) (?:configured|programmed|set up) with";
+const EN_POST: &str = r"(?:that |which )?(?:openai|anthropic|google|meta|microsoft|they|your (?:developers?|creators?|makers?|owners?|operators?)|the (?:developers?|creators?|company|operators?)) (?:placed|put|imposed|set|gave you|programmed|built|installed|coded)|(?:provided|given|listed|written|stated|shown|described|set out|outlined|specified|supplied) (?:above|earlier|before|previously|at the (?:start|beginning|top))|you (?:received|got|were given|have received)(?: earlier| before| previously| at the start)?|above|before|so far|up to now|until now|from before|(?:you(?:'ve| have)? (?:were |been )?|that you (?:were |have been )?|that were |which were )(?:given|told|provided|trained|taught|programmed|configured|set up|issued)|given (?:to you|earlier|before|above|previously)|(?:of|from|in) (?:the|your) (?:system|developers?|creators?|admin|administrator|operator|openai|anthropic)|you (?:must|have to|are supposed to) follow|you (?:were|are) (?:configured|programmed|set up) with";
 
 /// Every phrase, strongest families first.
 pub(crate) fn all() -> Vec<Phrase> {
@@ -149,12 +149,12 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Indirect,
         0.85,
-        r"\b(?:ai|llm|gpt|language|chat|large language)\s?(?:models?|assistants?|agents?|systems?|bots?|chatbots?|crawlers?|tools?|readers?)?\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|scanning|ingesting|crawling|seeing|viewing|indexing|that (?:read|process|see|parse|summari[sz]e|ingest))\s+(?:this|these|the following|my|our)\s+(?:\w+\s+)?(?:text|page|document|email|e-mail|message|content|file|site|website|data|resume|cv|review|post|comment|note|article|paragraph|pdf|record|ticket)s?\s*(?:must|should|shall|need to|have to|are (?:required|instructed|ordered|told|expected) to|will|,|:)".into(),
+        r"\b(?:ai|llm|gpt|language|chat|large language)\s?(?:models?|assistants?|agents?|systems?|bots?|chatbots?|crawlers?|tools?|readers?)?\s+(?:reading|processing|parsing|summari[sz]ing|analy[sz]ing|scanning|ingesting|crawling|seeing|viewing|indexing|that (?:read|process|see|parse|summari[sz]e|ingest))\s+(?:this|these|the following|my|our)(?:\s+(?:\w+\s+)?(?:text|page|document|email|e-mail|message|content|file|site|website|data|resume|cv|review|post|comment|note|article|paragraph|pdf|record|ticket)s?)?\s*(?:must|should|shall|need to|have to|are (?:required|instructed|ordered|told|expected) to|will|,|:)".into(),
     );
     add(
         Indirect,
         0.8,
-        r"\b(?:note|message|instructions?|reminder|memo)s? (?:to|for) (?:all |any |the )?(?:ai|llm|gpt|chatgpt|claude|language models?|assistants?|ai assistants?|ai models?|ai agents?|chatbots?|bots?|automated (?:systems|agents|readers)|agents|models?)\b".into(),
+        r"\b(?:note|message|instructions?|reminder|memo)s? (?:to|for) (?:all |any |the )?(?:ai|llm|gpt|chatgpt|claude|language models?|assistants?|ai assistants?|ai models?|ai agents?|chatbots?|bots?|automated (?:systems|agents|readers)|agents|models?|summari[sz]ers?|crawlers?|scrapers?|indexers?|screening (?:tools?|systems?|ai)|ranking (?:systems?|algorithms?)|reader bots?)\b".into(),
     );
     add(
         Indirect,
@@ -420,7 +420,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         RoleHijack,
         0.8,
-        r"\b(?:god|jailbreak|dan|unrestricted|unfiltered|evil) mode (?:is )?(?:enabled|activated|engaged|unlocked|on)\b".into(),
+        r"\b(?:god|jailbreak|dan|unrestricted|unfiltered|evil|sudo|root|override) mode (?:is )?(?:enabled|activated|engaged|unlocked|on)\b".into(),
     );
     add(
         RoleHijack,
@@ -440,7 +440,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         RoleHijack,
         0.75,
-        r"\b(?:who|which|that) (?:ignores|disregards|bypasses|breaks|violates|has no regard for) (?:every|all|any|its|the) (?:policy|policies|rules?|guidelines?|restrictions?|filters?|ethical|safety|content polic(?:y|ies)|laws)\b".into(),
+        r"\b(?:who|which|that) (?:ignores|disregards|bypasses|breaks|violates|has no regard for) (?:(?:every|all|any|its|the|openai'?s?|anthropic'?s?|its creators'?|content|safety|usage)\s+){1,3}(?:policy|policies|rules?|guidelines?|restrictions?|filters?|ethical|safety|content polic(?:y|ies)|laws)\b".into(),
     );
     add(
         RoleHijack,
@@ -455,7 +455,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         RoleHijack,
         0.75,
-        r"\b(?:safety|content|ethical|moral) (?:filters?|guidelines|restrictions|guardrails|policies|policy|moderation|protocols|settings|checks) (?:are|is|have been|has been|were) (?:now )?(?:disabled|off|removed|turned off|lifted|deactivated|bypassed|suspended|switched off|gone)\b".into(),
+        r"\b(?:safety|content|ethical|moral) (?:filters?|guidelines|restrictions|guardrails|policies|policy|moderation|protocols|settings|checks|rules) (?:are|is|have been|has been|were) (?:now )?(?:disabled|off|removed|turned off|lifted|deactivated|bypassed|suspended|switched off|gone)\b".into(),
     );
     add(
         RoleHijack,
@@ -553,6 +553,32 @@ pub(crate) fn all() -> Vec<Phrase> {
         r"(?:输出|显示|告诉我|打印|重复|透露)(?:你的)?(?:系统提示词?|系统指令|初始指令|隐藏指令)|システムプロンプトを(?:表示|出力|教えて|見せて)".into(),
     );
 
+    add(
+        Extraction,
+        0.75,
+        r"\b(?:configuration|prompt|instructions|settings|rules|context|text|persona) (?:that )?(?:you were|you've been|you have been|you got|you are) (?:loaded|initiali[sz]ed|configured|set up|started|booted|primed|seeded|deployed|created|launched) with\b".into(),
+    );
+    add(
+        Extraction,
+        0.75,
+        r"\b(?:summari[sz]e|repeat|list|print|show|tell me|output|recite|write down|write out|reveal) (?:everything|all|what|anything) (?:that )?(?:you were|you've been|you have been|you were ever) (?:told|given|instructed|programmed|taught)\b".into(),
+    );
+    add(
+        Indirect,
+        0.8,
+        r"\bto (?:any|all|every|the) (?:ai|llm|language model|assistant|chatbot|bot|agent|model|gpt|ai assistant|ai model|ai agent)s?(?: (?:reading|processing|summari[sz]ing|parsing|seeing) (?:this|these))?\s*[:!]".into(),
+    );
+    add(
+        Indirect,
+        0.75,
+        r"\b(?:attention|attn|important|warning|notice|urgent|priority message)\s*(?:to |for )?(?:all |any |the )?(?:ai|llm|gpt|chatgpt|assistant|language model|model|bot|agent|claude|gemini|copilot|ai assistant|ai agent)s?\s*[:!]".into(),
+    );
+    add(
+        Indirect,
+        0.6,
+        r"\b(?:assistant|ai|llm|chatgpt|gpt|claude|gemini|model|bot|copilot|agent),\s+(?:please |now |instead |immediately )*(?:ignore|disregard|forget|stop|skip|drop|abandon|override|do not|don't)\b".into(),
+    );
+
     // ---------------------------------------------------------- extraction
     let everb = r"print|show|reveal|display|output|repeat|dump|paste|leak|expose|share|recite|quote|translate|echo|return|disclose|divulge|spill|tell me|give me|send me|provide|write out|write down|spell out|type out|copy|read (?:me|back|out)|regurgitate|restate|reproduce|summari[sz]e|list|what (?:is|are|was|were|'s|s)(?: written in)?";
     let enoun_strong = r"system prompt|system message|system instructions?|system-prompt|sys prompt|initial prompt|original prompt|pre-?prompt|hidden (?:instructions|prompt|rules|message|system prompt|directives)|(?:secret|confidential|private|internal|invisible) (?:instructions|prompt|rules|directives|guidelines)|developer (?:message|prompt|instructions)|initial instructions|original instructions|(?:full|entire|complete|exact|raw|verbatim) (?:prompt|instructions|system prompt)|meta-?prompt|custom instructions|prompt (?:above|you were given)|starting prompt|base prompt|internal (?:instructions|rules|prompt|guidelines)|configuration prompt";
@@ -566,7 +592,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.75,
-        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?(?:the (?:full |entire |complete |exact |whole )?(?:text|content|contents|wording) of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
+        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e|return|export|format|encode|convert)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?(?:the (?:full |entire |complete |exact |whole )?(?:text|content|contents|wording) of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
     );
     add(
         Extraction,
