@@ -394,7 +394,9 @@ impl Module for Injection {
             }
             // "the old rules engine", "previous instructions file": the
             // object is a thing, not the model's instructions.
-            if family == Family::Override && continues_as_thing(f, me) {
+            if family == Family::Override
+                && (continues_as_thing(f, me) || is_negated(window_before(f, ms, 16)))
+            {
                 continue;
             }
             if contains_any(window_before(f, ms, 24), HOW_TO) {
@@ -486,8 +488,19 @@ fn window(f: &str, start: usize, end: usize, w: usize) -> &str {
 const THINGS: &[&str] = &[
     "engine", "file", "files", "folder", "table", "page", "pages", "section", "sheet", "template",
     "manual", "list", "document", "editor", "parser", "builder", "module", "panel", "tab",
-    "button", "field", "column", "set ", "sets", "checker", "card", "cards", "booklet",
+    "button", "field", "column", "set ", "sets", "checker", "card", "cards", "booklet", "nicht",
 ];
+
+/// Whether the word before a phrase negates it ("don't ignore your
+/// instructions", "não esqueça suas regras").
+fn is_negated(before: &str) -> bool {
+    let w = before.split_ascii_whitespace().next_back().unwrap_or("");
+    before.ends_with(' ')
+        && matches!(
+            w,
+            "not" | "don't" | "dont" | "never" | "no" | "nao" | "non" | "nicht" | "ne" | "n'"
+        )
+}
 
 fn continues_as_thing(f: &str, end: usize) -> bool {
     let rest = f.get(end..).unwrap_or("");

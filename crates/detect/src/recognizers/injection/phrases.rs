@@ -561,7 +561,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.75,
-        r"\b(?:summari[sz]e|repeat|list|print|show|tell me|output|recite|write down|write out|reveal) (?:everything|all|what|anything) (?:that )?(?:you were|you've been|you have been|you were ever) (?:told|given|instructed|programmed|taught)\b".into(),
+        r"\b(?:summari[sz]e|repeat|list|print|show|tell me|output|recite|write down|write out|reveal) (?:everything|all|anything) (?:that )?(?:you were|you've been|you have been|you were ever) (?:told|given|instructed|programmed|taught)\b".into(),
     );
     add(
         Indirect,
@@ -576,7 +576,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Indirect,
         0.6,
-        r"\b(?:assistant|ai|llm|chatgpt|gpt|claude|gemini|model|bot|copilot|agent),\s+(?:please |now |instead |immediately )*(?:ignore|disregard|forget|stop|skip|drop|abandon|override|do not|don't)\b".into(),
+        r"\b(?:assistant|ai|llm|chatgpt|gpt|claude|gemini|model|bot|copilot|agent),\s+(?:please |now |instead |immediately )*(?:ignore|disregard|abandon|override|stop following|stop what)\b".into(),
     );
 
     // ---------------------------------------------------------- extraction
