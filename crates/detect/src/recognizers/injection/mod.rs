@@ -36,6 +36,7 @@ impl Injection {
             .configure(
                 meta::Config::new()
                     .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                    .hybrid_cache_capacity(8 << 20)
                     .nfa_size_limit(Some(64 << 20)),
             )
             .build_many(&pats)
@@ -349,17 +350,68 @@ impl Module for Injection {
         }
         let Some(re) = &self.re else { return };
         let text = ctx.text;
-        let triggered = ctx
+        let mut hits = ctx
             .keywords
             .all()
             .iter()
-            .any(|h| h.classes.contains(Kw::Injection))
-            || normalize::has_obfuscation(text);
-        if !triggered {
+            .filter(|h| h.classes.contains(Kw::Injection));
+        let obfuscated = normalize::has_obfuscation(text);
+        let Some(first) = hits.next() else {
+            if obfuscated {
+                self.analyse(re, text, 0, text.len(), ctx.depth, out);
+            }
+            return;
+        };
+        // Short or obfuscated texts are analysed whole; long ones only
+        // around their trigger words.
+        if obfuscated || text.len() <= WHOLE_TEXT {
+            self.analyse(re, text, 0, text.len(), ctx.depth, out);
             return;
         }
-        let folded = normalize::fold(text);
+        let mut ws = first.start.saturating_sub(MARGIN);
+        let mut we = first.end + MARGIN;
+        for h in hits {
+            if h.start.saturating_sub(MARGIN) <= we {
+                we = we.max(h.end + MARGIN);
+            } else {
+                self.analyse(re, text, ws, we, ctx.depth, out);
+                ws = h.start.saturating_sub(MARGIN);
+                we = h.end + MARGIN;
+            }
+        }
+        self.analyse(re, text, ws, we, ctx.depth, out);
+    }
+}
+
+/// Texts up to this size are analysed whole once triggered.
+const WHOLE_TEXT: usize = 4096;
+/// Bytes analysed on each side of a trigger word in longer texts.
+const MARGIN: usize = 600;
+
+impl Injection {
+    /// Folds `text[ws..we]` (bounds widened to char boundaries, clamped),
+    /// runs the phrases over it and pushes the attempts found.
+    fn analyse(
+        &self,
+        re: &meta::Regex,
+        text: &str,
+        ws: usize,
+        we: usize,
+        depth: u8,
+        out: &mut Out<'_>,
+    ) {
+        let mut ws = ws.min(text.len());
+        while ws > 0 && !text.is_char_boundary(ws) {
+            ws -= 1;
+        }
+        let mut we = we.min(text.len());
+        while we < text.len() && !text.is_char_boundary(we) {
+            we += 1;
+        }
+        let Some(part) = text.get(ws..we) else { return };
+        let folded = normalize::fold(part);
         let f = folded.text.as_str();
+        let ctx_depth = depth;
         let mut cands: Vec<Cand> = Vec::new();
         for m in re.find_iter(f) {
             let Some(&(family, base)) = self.phrases.get(m.pattern().as_usize()) else {
@@ -411,7 +463,7 @@ impl Module for Injection {
             if is_comment_line(f, ms) && family != Family::Delimiter {
                 score -= 0.3;
             }
-            let family = if ctx.depth > 0 {
+            let family = if ctx_depth > 0 {
                 Family::Encoded
             } else {
                 family
@@ -455,9 +507,10 @@ impl Module for Injection {
         }
         for c in merged {
             let score = (c.score + boost + obf).min(0.99);
-            let Some((s, e)) = folded.original_range(text, c.start, c.end) else {
+            let Some((s, e)) = folded.original_range(part, c.start, c.end) else {
                 continue;
             };
+            let (s, e) = (s + ws, e + ws);
             out.push(
                 text,
                 PendingFinding::new(EntityType::PromptInjection, s, e, score, "prompt-injection")
