@@ -283,8 +283,44 @@ fn is_reported(before: &str) -> bool {
     if w1 == "like" || w1 == "as:" {
         return true;
     }
+    // Third-person causers: "the user asks you to …", "attackers try to …"
+    // (but not "I'm asking you to …", which is the attack itself).
+    const CAUSE3: &[&str] = &[
+        "asks",
+        "tells",
+        "tries",
+        "makes",
+        "gets",
+        "attempts",
+        "forces",
+        "convinces",
+        "tricks",
+        "try",
+        "trying",
+        "attempting",
+        "attempt",
+    ];
     if w1 == "to" {
-        return AGENTS.contains(&w2) || CAUSE.contains(&w2) || CAUSE.contains(&w3);
+        return AGENTS.contains(&w2) || CAUSE.contains(&w2) || CAUSE3.contains(&w3);
+    }
+    if w1 == "you" {
+        return matches!(
+            w2,
+            "make"
+                | "makes"
+                | "making"
+                | "get"
+                | "gets"
+                | "getting"
+                | "trick"
+                | "tricks"
+                | "tricking"
+                | "convince"
+                | "convinces"
+                | "force"
+                | "forces"
+                | "manipulate"
+        );
     }
     AGENTS.contains(&w1) && (matches!(w2, "the" | "a" | "an") || CAUSE.contains(&w2))
 }
@@ -446,9 +482,12 @@ impl Injection {
             }
             // "the old rules engine", "previous instructions file": the
             // object is a thing, not the model's instructions.
-            if family == Family::Override
-                && (continues_as_thing(f, me) || is_negated(window_before(f, ms, 16)))
-            {
+            if family == Family::Override && continues_as_thing(f, me) {
+                continue;
+            }
+            // "Never reveal your system prompt", "don't ignore your rules":
+            // a defensive instruction, not an attempt.
+            if family != Family::Delimiter && is_negated(window_before(f, ms, 16)) {
                 continue;
             }
             if contains_any(window_before(f, ms, 24), HOW_TO) {
