@@ -179,7 +179,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Indirect,
         0.85,
-        r"\b(?:ignore|disregard|forget|skip|do not answer|don't answer) (?:the|this|that|any) (?:user|human|customer|person|reader|requester)(?:'s|s'|s)? (?:original )?(?:request|question|query|instructions?|prompt|input|message|task)s?\b".into(),
+        r"\b(?:ignore|disregard|forget|skip|do not answer|don't answer) (?:the|this|that|any) (?:user|human|customer|person|reader|requester|reviewer|author|writer|sender|operator)(?:'s|s'|s)? (?:original |actual )?(?:request|question|query|instructions?|prompt|input|message|task|text|content|review|email)s?\b".into(),
     );
     add(
         Indirect,
@@ -199,7 +199,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Indirect,
         0.85,
-        r"display\s*:\s*none[^>]{0,80}>\s*(?:assistant|ai|llm|system|note|gpt|model|instructions?)\s*:".into(),
+        r"(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|opacity\s*:\s*0|\bhidden|aria-hidden=.?true)[^>]{0,80}>\s*(?:assistant|ai|llm|system|note|gpt|model|instructions?)\s*:".into(),
     );
     add(
         Indirect,
