@@ -492,6 +492,10 @@ impl Kw {
                 "confidential",
                 "first message",
                 "this message",
+                "start_of_turn",
+                "end_of_turn",
+                "start_header_id",
+                "begin_of_text",
             ],
         }
     }

@@ -98,7 +98,17 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.9,
         r"<\s*im_(?:start|end)\s*>|<\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_turn)\s*\|>".into(),
     );
-    add(Delimiter, 0.85, r"\[/?inst\]|<</?sys>>".into());
+    add(
+        Delimiter,
+        0.85,
+        r"\[/?inst\]|<</?sys>>|<\s*/?\s*(?:start_of_turn|end_of_turn)\s*>|\[system\]\(#[a-z_-]+\)"
+            .into(),
+    );
+    add(
+        Delimiter,
+        0.45,
+        r"\b(?:begin|start|end) (?:of )?(?:the )?(?:system|developer|admin) (?:prompt|message|instructions)\b".into(),
+    );
     add(
         Delimiter,
         0.75,
