@@ -7,6 +7,7 @@ mod crypto;
 mod datetime;
 mod email;
 mod iban;
+mod injection;
 mod names;
 mod network;
 mod numeric;
@@ -25,5 +26,6 @@ pub(crate) fn all() -> Vec<Box<dyn Module>> {
         Box::new(crypto::Crypto),
         Box::new(numeric::Numeric),
         Box::new(names::Names::new()),
+        Box::new(injection::Injection::new()),
     ]
 }
