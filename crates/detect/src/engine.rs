@@ -114,6 +114,11 @@ pub(crate) struct Ctx<'a> {
     pub(crate) anchors: &'a [(usize, u32, Hit)],
     /// The index of the module whose `finish` is running.
     pub(crate) module: std::cell::Cell<usize>,
+    /// In [`Module::finish`]: the spans of every shape match of this text
+    /// (sorted, non-overlapping). A module that finds its own candidates
+    /// in `finish` uses them to leave alone text another shape claimed,
+    /// exactly as a shape of its own would have been hidden.
+    pub(crate) shape_spans: &'a [(usize, usize)],
 }
 
 impl<'a> Ctx<'a> {

@@ -69,6 +69,7 @@ struct Scratch {
 #[derive(Default)]
 struct Level {
     keywords: KeywordCache,
+    shape_spans: Vec<(usize, usize)>,
     anchors: Vec<(usize, u32, Hit)>,
     findings: Vec<Finding>,
 }
@@ -211,6 +212,7 @@ impl Inner {
         // Take this level's buffers out so deeper levels can borrow `levels`.
         let mut level = std::mem::take(&mut levels[d]);
         level.anchors.clear();
+        level.shape_spans.clear();
 
         if let Some(ac) = &self.anchors {
             for m in ac.find_overlapping_iter(text) {
@@ -230,6 +232,7 @@ impl Inner {
             depth,
             anchors: &level.anchors,
             module: std::cell::Cell::new(usize::MAX),
+            shape_spans: &[],
         };
         let mut sink = Out {
             findings: out,
@@ -248,11 +251,16 @@ impl Inner {
                             start: m.start(),
                             end: m.end(),
                         };
+                        level.shape_spans.push((hit.start, hit.end));
                         module.on_shape(id, hit, &ctx, &mut sink);
                     }
                 }
             }
         }
+        let ctx = Ctx {
+            shape_spans: &level.shape_spans,
+            ..ctx
+        };
         for (mi, m) in self.modules.iter().enumerate() {
             ctx.module.set(mi);
             m.finish(&ctx, &mut sink);

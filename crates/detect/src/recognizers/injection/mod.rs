@@ -400,23 +400,50 @@ impl Module for Injection {
         let Some(re) = &self.re else { return };
         let text = ctx.text;
         // Trigger words are this module's anchors (whole words only).
-        let mut hits = ctx
-            .my_anchors()
-            .map(|(_, h)| h)
-            .filter(|h| crate::text::is_alnum_bounded(text, h.start, h.end));
-        let obfuscated = normalize::has_obfuscation(text);
-        let Some(first) = hits.next() else {
-            if obfuscated {
+        let triggers = || {
+            ctx.my_anchors()
+                .filter(|(_, h)| crate::text::is_alnum_bounded(text, h.start, h.end))
+        };
+        // Short texts (a prompt) are analysed whole when any trigger or an
+        // obfuscation cue is present.
+        if text.len() <= WHOLE_TEXT {
+            if triggers().next().is_some() || normalize::has_obfuscation(text) {
                 self.analyse(re, text, 0, text.len(), ctx.depth, out);
             }
             return;
-        };
-        // Short or obfuscated texts are analysed whole; long ones only
-        // around their trigger words.
-        if obfuscated || text.len() <= WHOLE_TEXT {
-            self.analyse(re, text, 0, text.len(), ctx.depth, out);
-            return;
         }
+        // Long texts: only around triggers that fire, i.e. strong words
+        // (`ignore`, `jailbreak`, `<|im_start|>`, …) or a weak word
+        // (`system`, `rules`, `model`, …) with another trigger within
+        // `PAIR` bytes. Common words alone must not turn a whole document
+        // into analysis work. Obfuscation is looked for block by block.
+        // Triggers come in text order, so a trigger's closest companions
+        // are its neighbours in the sequence.
+        let mut prev_start: Option<usize> = None;
+        let mut fired = triggers()
+            .zip(triggers().skip(1).map(Some).chain(std::iter::once(None)))
+            .filter(move |&((id, h), next)| {
+                let near_prev = prev_start.is_some_and(|p| h.start - p <= PAIR);
+                let near_next = next.is_some_and(|(_, n)| n.start - h.start <= PAIR);
+                prev_start = Some(h.start);
+                id == STRONG || near_prev || near_next
+            })
+            .map(|(t, _)| t);
+        let mut block = 0;
+        while block < text.len() {
+            let mut e = (block + WHOLE_TEXT).min(text.len());
+            while !text.is_char_boundary(e) {
+                e += 1;
+            }
+            if text.get(block..e).is_some_and(normalize::has_obfuscation) {
+                self.analyse(re, text, block, e, ctx.depth, out);
+            }
+            block = e;
+        }
+        let Some((_, first)) = fired.next() else {
+            return;
+        };
+        let hits = fired.map(|(_, h)| h);
         let mut ws = first.start.saturating_sub(MARGIN);
         let mut we = first.end + MARGIN;
         for h in hits {
@@ -434,6 +461,64 @@ impl Module for Injection {
 
 /// Texts up to this size are analysed whole once triggered.
 const WHOLE_TEXT: usize = 4096;
+/// In long texts, a weak trigger fires only with another trigger this close.
+const PAIR: usize = 200;
+/// Anchor ids: trigger words that fire on their own, and those that need
+/// company.
+const STRONG: u32 = 1;
+const WEAK: u32 = 0;
+/// Trigger words that fire on their own in long texts.
+const STRONG_TRIGGERS: &[&str] = &[
+    "ignore",
+    "ignoring",
+    "disregard",
+    "forget",
+    "jailbreak",
+    "jailbroken",
+    "pretend",
+    "dan",
+    "override",
+    "overrides",
+    "im_start",
+    "im_end",
+    "endoftext",
+    "eot_id",
+    "end_of_document",
+    "start_of_turn",
+    "end_of_turn",
+    "start_header_id",
+    "begin_of_text",
+    "inst",
+    "rot13",
+    "verbatim",
+    "unrestricted",
+    "uncensored",
+    "unfiltered",
+    "grandmother",
+    "grandma",
+    "grandpa",
+    "obey",
+    "pwned",
+    "systemprompt",
+    "roleplay",
+    "role-play",
+    "ignora",
+    "ignoriere",
+    "ignorieren",
+    "ignorez",
+    "ignorer",
+    "oublie",
+    "oubliez",
+    "olvida",
+    "olvide",
+    "vergiss",
+    "dimentica",
+    "esqueça",
+    "esqueca",
+    "negeer",
+    "guardrails",
+    "hypothetically",
+];
 /// Bytes analysed on each side of a trigger word in longer texts.
 const MARGIN: usize = 600;
 

@@ -362,25 +362,103 @@ pub(crate) fn has_obfuscation(text: &str) -> bool {
             }
         }
     }
-    // Leetspeak: letter, substitute, letter ("1gn0re", "pr3v10us").
-    let leet_hit = b.windows(3).any(|w| {
-        matches!(w, [p, c, q] if p.is_ascii_alphabetic()
-            && q.is_ascii_alphabetic()
-            && matches!(c, b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'$'))
-    });
-    if leet_hit {
-        return true;
+    // One pass for the two ASCII tricks: leetspeak trigger words
+    // ("1gn0re", "pr3v10us") and spaced-out letters ("i g n o r e").
+    let mut i = 0;
+    let mut singles = 0; // consecutive one-letter words separated by one space
+    while i < b.len() {
+        let c = b[i];
+        if !(c.is_ascii_alphanumeric() || c == b'@' || c == b'$') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'@' || b[i] == b'$') {
+            i += 1;
+        }
+        let tok = &b[start..i];
+        if tok.len() == 1 && tok[0].is_ascii_alphabetic() {
+            let spaced = start >= 2 && b[start - 1] == b' ' && singles > 0;
+            singles = if spaced || singles == 0 {
+                singles + 1
+            } else {
+                1
+            };
+            if singles >= 4 {
+                return true;
+            }
+        } else {
+            singles = 0;
+            if is_leet_trigger(tok) {
+                return true;
+            }
+        }
     }
-    // Spaced letters: " x x x x " (a lone letter, then three more).
-    b.windows(9).any(|w| {
-        matches!(w, [a, l1, b' ', l2, b' ', l3, b' ', l4, e]
-            if !a.is_ascii_alphanumeric()
-            && l1.is_ascii_alphabetic()
-            && l2.is_ascii_alphabetic()
-            && l3.is_ascii_alphabetic()
-            && l4.is_ascii_alphabetic()
-            && !e.is_ascii_alphanumeric())
-    })
+    false
+}
+
+/// Stems of the words attackers disguise with digit and symbol
+/// substitutions. Matching stems rather than "any letter-digit-letter"
+/// keeps identifiers, hashes and codes from counting as obfuscation.
+const LEET_STEMS: &[&[u8]] = &[
+    b"ignor",
+    b"disregar",
+    b"forget",
+    b"forgot",
+    b"instruct",
+    b"previou",
+    b"prompt",
+    b"system",
+    b"jailbr",
+    b"overrid",
+    b"reveal",
+    b"rule",
+    b"bypass",
+    b"pretend",
+    b"unrestrict",
+    b"uncensor",
+    b"admin",
+    b"password",
+    b"secret",
+    b"confiden",
+    b"guideline",
+    b"polic",
+    b"restrict",
+    b"filter",
+];
+
+/// Whether `tok` (letters, digits, `@`, `$`) is a leetspeak spelling of a
+/// trigger word: at least one substitution, at least two letters, and the
+/// de-leeted word starts with one of [`LEET_STEMS`].
+fn is_leet_trigger(tok: &[u8]) -> bool {
+    if tok.len() < 4 || tok.len() > 24 {
+        return false;
+    }
+    let mut buf = [0u8; 24];
+    let (mut subs, mut letters) = (0, 0);
+    for (slot, &c) in buf.iter_mut().zip(tok) {
+        *slot = match c {
+            b'0' => b'o',
+            b'1' => b'i',
+            b'3' => b'e',
+            b'4' | b'@' => b'a',
+            b'5' | b'$' => b's',
+            b'7' => b't',
+            c if c.is_ascii_alphabetic() => {
+                letters += 1;
+                c.to_ascii_lowercase()
+            }
+            _ => return false,
+        };
+        if !c.is_ascii_alphabetic() {
+            subs += 1;
+        }
+    }
+    if subs == 0 || letters < 2 {
+        return false;
+    }
+    let word = &buf[..tok.len()];
+    LEET_STEMS.iter().any(|s| word.starts_with(s))
 }
 
 #[cfg(test)]

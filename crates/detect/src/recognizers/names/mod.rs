@@ -654,6 +654,35 @@ impl Names {
         n
     }
 
+    /// A cheap early exit, equivalent to the fast path of `handle_run`: the
+    /// word is a common word that is not a given name (`The`, `However`)
+    /// and nothing can extend it into a run (the next word is lower-case
+    /// and not a particle, or no word follows), and no `.`, `,` or `^`
+    /// follows it (abbreviations, `Last, First`, HL7). Most capitalised
+    /// words in prose end here without reading the run.
+    fn lone_common_word(&self, t: &str, hit: Hit) -> bool {
+        let b = t.as_bytes();
+        match b.get(hit.end) {
+            Some(b'.' | b',' | b'^') => return false,
+            Some(b' ') => {
+                let next = hit.end + 1;
+                if !b.get(next).is_some_and(u8::is_ascii_lowercase) {
+                    return false;
+                }
+                let mut e = next;
+                while b.get(e).is_some_and(u8::is_ascii_alphabetic) {
+                    e += 1;
+                }
+                if in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        let w = t.get(hit.start..hit.end).unwrap_or("");
+        self.g.is_common(w) && !self.g.is_given(w)
+    }
+
     /// Whether the token ending right before `start` (one space away) is
     /// part of the same run (so an earlier call handled this token).
     fn continues_run(&self, t: &str, start: usize) -> bool {
@@ -1283,14 +1312,23 @@ impl Module for Names {
     }
 
     fn shapes(&self) -> Vec<Shape> {
-        vec![
-            Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern()),
-            Shape::new(
-                SH_WORD,
-                prio::WORDS,
-                r"\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*",
-            ),
-        ]
+        // Capitalised words are not a shape: in prose they would be most
+        // of the regex's matches, each paying for a reverse search. They
+        // are found by `finish` instead (see `capitalised_words`).
+        vec![Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern())]
+    }
+
+    fn finish(&self, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+        if !out.wants(&EntityType::Person) && !out.wants(&EntityType::Location) {
+            return;
+        }
+        let t = ctx.text;
+        capitalised_words(t, ctx.shape_spans, &mut |hit| {
+            if self.lone_common_word(t, hit) {
+                return;
+            }
+            self.on_shape(SH_WORD, hit, ctx, out);
+        });
     }
 
     fn anchors(&self) -> Vec<Anchor> {
@@ -1367,10 +1405,111 @@ impl Module for Names {
     }
 }
 
+/// Calls `f` with each capitalised word of `text` that does not start
+/// inside one of `hidden` (sorted, disjoint spans claimed by other shapes),
+/// in text order. A word is what the regex
+/// `\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*` would match, found
+/// the same leftmost way: a match may start mid-word (`iPhone` gives
+/// `Phone`; the handler rejects it by its left neighbour).
+///
+/// Most of ordinary text is lower-case ASCII, so the search tests 8 bytes
+/// at a time for an ASCII capital or a non-ASCII byte (SWAR) and only looks
+/// closer at chunks that have one.
+fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hit)) {
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = text.as_bytes();
+    let mut hi = 0usize; // index into `hidden`
+    let mut i = 0usize;
+    while i < b.len() {
+        if let Some(chunk) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(w);
+            let lo = x & LO7;
+            // High bit of each byte: set iff the byte is 'A'..='Z' (for
+            // ASCII bytes; non-ASCII bytes are flagged separately).
+            let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
+            if (upper | (x & HIGH)) == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+            i += 1;
+            continue;
+        };
+        if !c.is_uppercase() {
+            i += c.len_utf8();
+            continue;
+        }
+        while hidden.get(hi).is_some_and(|&(_, e)| e <= i) {
+            hi += 1;
+        }
+        if let Some(&(s, e)) = hidden.get(hi) {
+            if s <= i {
+                i = e;
+                continue;
+            }
+        }
+        let end = word_end(text, i + c.len_utf8());
+        f(Hit { start: i, end });
+        i = end;
+    }
+}
+
+/// Whether `c` continues a word: a letter or a combining mark.
+fn is_letter_or_mark(c: char) -> bool {
+    c.is_alphabetic() || ('\u{300}'..='\u{36F}').contains(&c)
+}
+
+/// The end of a capitalised word whose first letter ends at `pos`: letters
+/// and marks, and `'`, `’` or `-` when a letter follows.
+fn word_end(text: &str, mut pos: usize) -> usize {
+    loop {
+        let rest = text.get(pos..).unwrap_or("");
+        let mut chars = rest.chars();
+        match chars.next() {
+            Some(c) if is_letter_or_mark(c) => pos += c.len_utf8(),
+            Some(c @ ('\'' | '’' | '-')) if chars.next().is_some_and(char::is_alphabetic) => {
+                pos += c.len_utf8();
+            }
+            _ => return pos,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Scanner;
+
+    fn words(text: &str, hidden: &[(usize, usize)]) -> Vec<String> {
+        let mut v = Vec::new();
+        capitalised_words(text, hidden, &mut |h| {
+            v.push(text[h.start..h.end].to_owned())
+        });
+        v
+    }
+
+    #[test]
+    fn capitalised_word_search() {
+        assert_eq!(
+            words(
+                "hello Jane O'Neil-Smith and iPhone, Börner Édith ÉCOLE x",
+                &[]
+            ),
+            vec!["Jane", "O'Neil-Smith", "Phone", "Börner", "Édith", "ÉCOLE"]
+        );
+        // A word that starts inside a hidden span is skipped.
+        let t = "see 12 Park Street, Denver and Jane";
+        let s = t.find("12").expect("in text");
+        assert_eq!(words(t, &[(s, s + 22)]), vec!["Jane"]);
+        // Long lower-case stretches are skipped in chunks; the tail is seen.
+        let t = format!("{}Zed", "abcdefgh ".repeat(10));
+        assert_eq!(words(&t, &[]), vec!["Zed"]);
+        assert_eq!(words("trailing O'", &[]), vec!["O"]);
+    }
     use proptest::prelude::*;
 
     fn values(s: &Scanner, text: &str, ty: EntityType) -> Vec<String> {
