@@ -2,6 +2,10 @@
 //! directories and check exit codes, every output format, the walk rules and
 //! corpus mode. Findings are e-mail addresses, which the reference
 //! recognizer always detects, so the tests don't depend on other modules.
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers fail the test loudly; clippy's in-test allowance covers only #[test] fns"
+)]
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
