@@ -24,14 +24,17 @@ pub(crate) enum Eval {
 pub(crate) struct Options {
     fuzz_seconds: Option<u64>,
     eval: Eval,
+    /// Run every step even after one failed, reporting all failures at the end.
+    keep_going: bool,
 }
 
 impl Options {
-    /// Parses `[--fuzz-seconds N] [--eval gate|report|off]`; the
+    /// Parses `[--fuzz-seconds N] [--eval gate|report|off] [--keep-going]`; the
     /// `DEEPSENTINEL_EVAL` environment variable sets the default of `--eval`.
     pub(crate) fn parse(args: &[String]) -> Result<Options> {
         let mut o = Options {
             fuzz_seconds: None,
+            keep_going: false,
             eval: match std::env::var("DEEPSENTINEL_EVAL").as_deref() {
                 Ok(v) => parse_eval(v)?,
                 Err(_) => Eval::Gate,
@@ -44,6 +47,7 @@ impl Options {
                     let n = it.next().context("--fuzz-seconds needs a number")?;
                     o.fuzz_seconds = Some(n.parse().context("--fuzz-seconds needs a number")?);
                 }
+                "--keep-going" => o.keep_going = true,
                 "--eval" => o.eval = parse_eval(it.next().context("--eval needs a value")?)?,
                 other => bail!("ci: unknown argument {other:?}"),
             }
@@ -74,56 +78,85 @@ pub(crate) fn run_ci(o: &Options) -> Result<()> {
 }
 
 fn all_steps(o: &Options, steps: &mut Vec<(String, f64)>) -> Result<()> {
-    step(steps, "fmt", || {
-        run(cargo().args(["fmt", "--all", "--", "--check"]))
-    })?;
-    step(steps, "tidy", || crate::tidy::run(&root()))?;
-    step(steps, "clippy", || {
-        run(cargo().args([
+    type Task<'a> = (&'static str, Box<dyn Fn() -> Result<()> + 'a>);
+    let mut tasks: Vec<Task<'_>> = vec![
+        (
+            "fmt",
+            Box::new(|| run(cargo().args(["fmt", "--all", "--", "--check"]))),
+        ),
+        ("tidy", Box::new(|| crate::tidy::run(&root()))),
+        (
             "clippy",
-            "--workspace",
-            "--all-targets",
-            "--locked",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    step(steps, "test", || {
-        if works(cargo().args(["nextest", "--version"])) {
-            run(cargo().args(["nextest", "run", "--workspace", "--locked"]))
-        } else {
-            eprintln!("NOTE: cargo-nextest is not installed: running `cargo test` instead");
-            run(cargo().args(["test", "--workspace", "--locked"]))
-        }
-    })?;
-    step(steps, "doctest", || {
-        run(cargo().args(["test", "--workspace", "--doc", "--locked"]))
-    })?;
-    step(steps, "doc", || {
-        run(cargo()
-            .args(["doc", "--workspace", "--no-deps", "--locked"])
-            .env("RUSTDOCFLAGS", "-D warnings"))
-    })?;
-    step(steps, "fuzz build", || {
-        if !fuzz_available() {
-            if in_ci() {
-                bail!("cargo-fuzz (or the nightly toolchain) is missing; .ci/run installs it");
-            }
-            eprintln!("SKIPPED: fuzz build (cargo-fuzz or nightly not installed)");
-            return Ok(());
-        }
-        run(nightly().args(["fuzz", "build", "scan"]))
-    })?;
+            Box::new(|| {
+                run(cargo().args([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--locked",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))
+            }),
+        ),
+        ("test", Box::new(test)),
+        (
+            "doctest",
+            Box::new(|| run(cargo().args(["test", "--workspace", "--doc", "--locked"]))),
+        ),
+        (
+            "doc",
+            Box::new(|| {
+                run(cargo()
+                    .args(["doc", "--workspace", "--no-deps", "--locked"])
+                    .env("RUSTDOCFLAGS", "-D warnings"))
+            }),
+        ),
+        ("fuzz build", Box::new(fuzz_build)),
+    ];
     if let Some(secs) = o.fuzz_seconds {
-        step(steps, "fuzz run", || fuzz_run(secs))?;
+        tasks.push(("fuzz run", Box::new(move || fuzz_run(secs))));
     }
-    if o.eval != Eval::Off {
-        step(steps, "eval", || eval(o.eval))?;
+    if o.eval == Eval::Off {
+        eprintln!("NOTE: eval step disabled (--eval off)");
     } else {
-        eprintln!("\nSKIPPED: eval (--eval off)");
+        let mode = o.eval;
+        tasks.push(("eval", Box::new(move || eval(mode))));
+    }
+    let mut failed = Vec::new();
+    for (name, task) in tasks {
+        if let Err(e) = step(steps, name, task) {
+            if !o.keep_going {
+                return Err(e);
+            }
+            eprintln!("FAILED: {e:#}");
+            failed.push(name);
+        }
+    }
+    if !failed.is_empty() {
+        bail!("failed steps: {}", failed.join(", "));
     }
     Ok(())
+}
+
+fn test() -> Result<()> {
+    if works(cargo().args(["nextest", "--version"])) {
+        run(cargo().args(["nextest", "run", "--workspace", "--locked"]))
+    } else {
+        eprintln!("NOTE: cargo-nextest is not installed: running `cargo test` instead");
+        run(cargo().args(["test", "--workspace", "--locked"]))
+    }
+}
+
+fn fuzz_build() -> Result<()> {
+    if !fuzz_available() {
+        if in_ci() {
+            bail!("cargo-fuzz (or the nightly toolchain) is missing; .ci/run installs it");
+        }
+        eprintln!("SKIPPED: fuzz build (cargo-fuzz or nightly not installed)");
+        return Ok(());
+    }
+    run(nightly().args(["fuzz", "build", "scan"]))
 }
 
 /// `cargo +nightly` through rustup's proxy (`$CARGO` is the stable binary
