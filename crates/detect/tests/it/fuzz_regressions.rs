@@ -4,8 +4,6 @@
 //! this file, so the invariants are written once. `testdata/fuzz/README.md`
 //! says what each input was about.
 
-use std::path::Path;
-
 use deepsentinel_detect::Scanner;
 
 /// The scanner's contract on any text: every span lies within it on
@@ -35,7 +33,7 @@ pub(crate) fn check_invariants(scanner: &Scanner, text: &str) {
 
 #[test]
 fn replay_fuzz_inputs() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fuzz/scan");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/fuzz/scan");
     let scanner = Scanner::new();
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).expect("testdata/fuzz/scan exists") {
