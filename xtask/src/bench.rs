@@ -36,7 +36,7 @@ pub(crate) fn run_bench() -> Result<()> {
         "-p",
         "xtask",
     ]))?;
-    let rows = Command::new(root().join("target/release/xtask"))
+    let rows = Command::new(crate::target_dir().join("release/xtask"))
         .arg("bench-measure")
         .current_dir(root())
         .stderr(Stdio::inherit())
@@ -143,9 +143,9 @@ fn latency(scanner: &Scanner, prompts: &[String]) -> (f64, f64) {
 /// Scans the generated 1 GiB directory; returns (peak RSS bytes, seconds,
 /// bytes scanned).
 fn scan_directory() -> Result<(u64, f64, u64)> {
-    let dir = root().join("target/bench-data/scan-1g");
+    let dir = crate::target_dir().join("bench-data/scan-1g");
     let bytes = generate_directory(&dir)?;
-    let bin = root().join("target/release/deepsentinel");
+    let bin = crate::target_dir().join("release/deepsentinel");
     eprintln!("$ {} scan --format jsonl {}", bin.display(), dir.display());
     let start = Instant::now();
     let mut child = Command::new(&bin)

@@ -185,10 +185,27 @@ pub(crate) fn fuzz_run(secs: u64) -> Result<()> {
     ]))
 }
 
+/// `shared/eval/run_eval.sh` beside the repository (CI clones it next to
+/// `shared/`) or beside its parent (developers' worktrees live one level
+/// deeper); `DEEPSENTINEL_SHARED` overrides both.
+fn shared_eval_script() -> std::path::PathBuf {
+    let rel = "eval/run_eval.sh";
+    if let Some(dir) = std::env::var_os("DEEPSENTINEL_SHARED") {
+        return std::path::PathBuf::from(dir).join(rel);
+    }
+    let near = root().join("../shared").join(rel);
+    let far = root().join("../../shared").join(rel);
+    if !near.is_file() && far.is_file() {
+        far
+    } else {
+        near
+    }
+}
+
 /// Builds the eval profile and scores the shared corpora with
 /// `../shared/eval/run_eval.sh`, checking [`THRESHOLDS`] under `Gate`.
 fn eval(mode: Eval) -> Result<()> {
-    let script = root().join("../shared/eval/run_eval.sh");
+    let script = shared_eval_script();
     if !script.is_file() {
         // Developers outside the project layout have no corpora; CI always
         // does, so this is loud there.
@@ -211,7 +228,10 @@ fn eval(mode: Eval) -> Result<()> {
     let out = Command::new("bash")
         .arg(&script)
         .current_dir(root())
-        .env("DEEPSENTINEL_BIN", root().join("target/eval/deepsentinel"))
+        .env(
+            "DEEPSENTINEL_BIN",
+            crate::target_dir().join("eval/deepsentinel"),
+        )
         .output()
         .context("running run_eval.sh")?;
     let stdout = String::from_utf8_lossy(&out.stdout);

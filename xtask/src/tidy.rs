@@ -120,3 +120,47 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The conventions hold for this repository (so `cargo test` enforces
+    /// them too, not only `cargo xtask tidy`).
+    #[test]
+    fn repository_is_tidy() {
+        super::run(&crate::root()).expect("tidy problems: see stderr");
+    }
+
+    #[test]
+    fn problems_are_found() {
+        let dir = tempfile_dir();
+        let c = dir.join("crates/bad");
+        std::fs::create_dir_all(c.join("src")).expect("mkdir");
+        std::fs::create_dir_all(dir.join("xtask/src")).expect("mkdir");
+        std::fs::write(
+            dir.join("xtask/Cargo.toml"),
+            "[package]\nname = \"xtask\"\n[lints]\nworkspace = true\n",
+        )
+        .expect("write");
+        std::fs::write(dir.join("xtask/src/main.rs"), "//! Docs.\nfn main() {}\n").expect("write");
+        std::fs::write(
+            c.join("Cargo.toml"),
+            "[package]\nname = \"bad\"\n[dependencies]\nserde = \"1\"\n",
+        )
+        .expect("write");
+        std::fs::write(c.join("src/lib.rs"), "pub fn f() { println!(\"x\"); }\n").expect("write");
+        let mut problems = Vec::new();
+        super::check_crate(&dir, &c, &mut problems).expect("checks run");
+        let all = problems.join("\n");
+        assert_eq!(problems.len(), 4, "{all}");
+        assert!(all.contains("[lints]") && all.contains("serde") && all.contains("//!"));
+        assert!(all.contains("lib.rs:1"), "{all}");
+        assert!(super::run(&dir).is_err());
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("xtask-tidy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+}
