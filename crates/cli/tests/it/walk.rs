@@ -2,6 +2,17 @@
 
 use super::*;
 
+/// The `path` of each line of `--format jsonl` output, `/`-separated.
+fn jsonl_paths(o: &Output) -> Vec<String> {
+    stdout(o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            v["path"].as_str().expect("path").replace('\\', "/")
+        })
+        .collect()
+}
+
 #[test]
 fn exit_codes() {
     let dir = tree(&[("clean.txt", b"nothing to see here\n")]);
@@ -46,13 +57,7 @@ fn gitignore_hidden_and_binary() {
     ]);
     let o = run(dir.path(), &["scan", "--format", "jsonl", "root"], b"");
     assert_eq!(code(&o), 1);
-    let paths: Vec<String> = stdout(&o)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            v["path"].as_str().expect("path").replace('\\', "/")
-        })
-        .collect();
+    let paths = jsonl_paths(&o);
     assert_eq!(paths, ["root/kept.txt"]);
 
     let o = run(
@@ -67,13 +72,7 @@ fn gitignore_hidden_and_binary() {
         ],
         b"",
     );
-    let mut paths: Vec<String> = stdout(&o)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            v["path"].as_str().expect("path").replace('\\', "/")
-        })
-        .collect();
+    let mut paths = jsonl_paths(&o);
     paths.sort();
     // The binary file stays skipped whatever the flags.
     assert_eq!(
@@ -125,13 +124,7 @@ fn output_is_sorted_and_large_files_are_windowed() {
         &["scan", "--format", "jsonl", "-j", "2", "."],
         b"",
     );
-    let paths: Vec<String> = stdout(&o)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            v["path"].as_str().expect("path").to_owned()
-        })
-        .collect();
+    let paths = jsonl_paths(&o);
     assert_eq!(paths.len(), 150);
     let mut sorted = paths.clone();
     sorted.sort();
