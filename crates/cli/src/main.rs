@@ -1,72 +1,48 @@
-//! The `deepsentinel` command.
+//! The `deepsentinel` command: scans files, directories (recursively,
+//! honouring `.gitignore`) and stdin for personal, health and payment data,
+//! secrets and prompt injection, and prints findings as text, JSON, JSON
+//! lines or SARIF. Values are always masked. `docs/cli.md` is the
+//! reference.
 //!
-//! Minimal corpus mode; the full scanner CLI is built on top of this.
+//! Modules: `args` (flags → validated settings), `walk` (paths → files),
+//! `source` (one input, scanned in bounded windows), `report` (positions and
+//! masking), `output` (formats), `corpus` (`--jsonl-input`), `run` (the
+//! parallel loop).
+//!
+//! Exit codes, as grep's: 0 nothing found, 1 findings, 2 an error. Errors
+//! win over findings: a run that found something but could not read a file
+//! exits 2, so CI never mistakes a partial scan for a complete one.
 
-use std::io::{BufRead, Write};
+use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use deepsentinel_core::Category;
-use deepsentinel_detect::Scanner;
+use clap::Parser;
 
-#[derive(Parser)]
-#[command(name = "deepsentinel", version, about = "Find sensitive data in text")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+mod args;
+mod corpus;
+mod output;
+mod report;
+mod run;
+mod source;
+mod walk;
 
-#[derive(Subcommand)]
-enum Command {
-    /// Scan files, directories or stdin.
-    Scan {
-        /// Read JSON lines {"id", "text"} and write {"id", "findings"}.
-        #[arg(long)]
-        jsonl_input: bool,
-        /// Output format.
-        #[arg(long, default_value = "jsonl")]
-        format: String,
-        /// Categories to scan for (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        categories: Vec<Category>,
-    },
-}
-
-fn main() -> std::process::ExitCode {
-    match run() {
-        Ok(true) => std::process::ExitCode::from(1),
-        Ok(false) => std::process::ExitCode::SUCCESS,
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let args::Command::Scan(scan) = cli.command;
+    let result = args::Settings::new(scan).and_then(run::run);
+    match result {
+        Ok(run::Outcome { errors: true, .. }) => ExitCode::from(2),
+        Ok(run::Outcome { found: true, .. }) => ExitCode::from(1),
+        Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
+            // A closed pipe (`deepsentinel scan | head`) is not a failure.
+            let broken_pipe = e
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             eprintln!("deepsentinel: {e:#}");
-            std::process::ExitCode::from(2)
+            ExitCode::from(2)
         }
     }
-}
-
-fn run() -> Result<bool> {
-    let cli = Cli::parse();
-    let Command::Scan { categories, .. } = cli.command;
-    let mut b = Scanner::builder();
-    if !categories.is_empty() {
-        b.categories(&categories);
-    }
-    let scanner = b.build()?;
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut any = false;
-    for line in stdin.lock().lines() {
-        let line = line.context("reading stdin")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(&line).context("parsing a JSON line")?;
-        let text = v.get("text").and_then(|t| t.as_str()).unwrap_or("");
-        let findings = scanner.scan(text);
-        any |= !findings.is_empty();
-        let rec = serde_json::json!({"id": v.get("id"), "findings": findings});
-        writeln!(out, "{rec}")?;
-    }
-    out.flush()?;
-    Ok(any)
 }

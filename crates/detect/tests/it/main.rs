@@ -3,5 +3,6 @@
 mod cases;
 mod config;
 mod properties;
+mod fuzz_regressions;
 mod scanner;
 mod views;

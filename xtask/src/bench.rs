@@ -1,0 +1,204 @@
+//! `cargo xtask bench`: the figures recorded in `docs/benchmarks.md`.
+//!
+//! 1. Builds the CLI in release mode.
+//! 2. Re-runs this task runner in release mode (`bench-measure`), which
+//!    times `Scanner::scan` on one core over the inputs of
+//!    `crates/detect/benches/inputs` (included below, so criterion's bench
+//!    and this table measure the same texts): MB/s on 2 KB prompts and
+//!    1 MB documents, clean and dense, and p50/p99 latency per 2 KB prompt.
+//! 3. Generates a 1 GiB directory under `target/bench-data/` (once; 1024
+//!    files of 1 MiB, one in eight dense) and runs `deepsentinel scan` over
+//!    it, reading its peak RSS (`VmHWM` in `/proc/<pid>/status`, polled
+//!    until it exits).
+//!
+//! MB is 10^6 bytes. Nothing here is a pass/fail gate: speed targets live in
+//! the benchmark record, not in tests.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use deepsentinel_detect::Scanner;
+
+use crate::{cargo, root, run};
+
+#[path = "../../crates/detect/benches/inputs/mod.rs"]
+mod inputs;
+
+pub(crate) fn run_bench() -> Result<()> {
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "deepsentinel-cli",
+        "-p",
+        "xtask",
+    ]))?;
+    let rows = Command::new(crate::target_dir().join("release/xtask"))
+        .arg("bench-measure")
+        .current_dir(root())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running bench-measure")?;
+    if !rows.status.success() {
+        bail!("bench-measure failed");
+    }
+    let scanner_rows = String::from_utf8_lossy(&rows.stdout).into_owned();
+    let (rss, secs, bytes) = scan_directory()?;
+
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "commit {commit}, {cpu}, {cores} cores\n")?;
+    writeln!(out, "| measure | input | figure |")?;
+    writeln!(out, "| --- | --- | ---: |")?;
+    write!(out, "{scanner_rows}")?;
+    writeln!(
+        out,
+        "| `deepsentinel scan` peak RSS | 1 GiB directory (1024 × 1 MiB) | {:.1} MB |",
+        rss as f64 / 1e6
+    )?;
+    writeln!(
+        out,
+        "| `deepsentinel scan` throughput, {cores} threads | 1 GiB directory | {:.0} MB/s ({secs:.1} s) |",
+        bytes as f64 / 1e6 / secs
+    )?;
+    Ok(())
+}
+
+/// Prints the scanner's table rows (run in release mode by [`run`]).
+pub(crate) fn measure() -> Result<()> {
+    let scanner = Scanner::new();
+    let mut out = std::io::stdout().lock();
+    for (name, text) in inputs::standard() {
+        let mbps = throughput(&scanner, &text);
+        writeln!(out, "| throughput, 1 core | {name} | {mbps:.1} MB/s |")?;
+    }
+    for (name, dense) in [("2 KB clean", false), ("2 KB dense", true)] {
+        let prompts: Vec<String> = (0..256)
+            .map(|seed| {
+                if dense {
+                    inputs::dense(2 << 10, 1000 + seed)
+                } else {
+                    inputs::clean(2 << 10, 1000 + seed)
+                }
+            })
+            .collect();
+        let (p50, p99) = latency(&scanner, &prompts);
+        writeln!(
+            out,
+            "| latency p50 / p99 | {name} | {p50:.1} µs / {p99:.1} µs |"
+        )?;
+    }
+    Ok(())
+}
+
+/// MB/s scanning `text` repeatedly for about two seconds.
+fn throughput(scanner: &Scanner, text: &str) -> f64 {
+    std::hint::black_box(scanner.scan(text));
+    let budget = Duration::from_secs(2);
+    let start = Instant::now();
+    let mut iters = 0u64;
+    while start.elapsed() < budget {
+        std::hint::black_box(scanner.scan(std::hint::black_box(text)));
+        iters += 1;
+    }
+    (text.len() as u64 * iters) as f64 / 1e6 / start.elapsed().as_secs_f64()
+}
+
+/// p50 and p99 in µs of single scans over `prompts`, 40 rounds.
+fn latency(scanner: &Scanner, prompts: &[String]) -> (f64, f64) {
+    for p in prompts {
+        std::hint::black_box(scanner.scan(p));
+    }
+    let mut samples = Vec::with_capacity(prompts.len() * 40);
+    for _ in 0..40 {
+        for p in prompts {
+            let t = Instant::now();
+            std::hint::black_box(scanner.scan(std::hint::black_box(p)));
+            samples.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+    (at(0.50), at(0.99))
+}
+
+/// Scans the generated 1 GiB directory; returns (peak RSS bytes, seconds,
+/// bytes scanned).
+fn scan_directory() -> Result<(u64, f64, u64)> {
+    let dir = crate::target_dir().join("bench-data/scan-1g");
+    let bytes = generate_directory(&dir)?;
+    let bin = crate::target_dir().join("release/deepsentinel");
+    eprintln!("$ {} scan --format jsonl {}", bin.display(), dir.display());
+    let start = Instant::now();
+    let mut child = Command::new(&bin)
+        .args(["scan", "--format", "jsonl", "--no-progress"])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .spawn()
+        .context("running deepsentinel")?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) = s
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let secs = start.elapsed().as_secs_f64();
+    // 1 = findings, which the dense files have.
+    if status.code() != Some(1) {
+        bail!("deepsentinel scan exited with {status}");
+    }
+    Ok((peak_kb * 1024, secs, bytes))
+}
+
+/// Writes 1024 files of 1 MiB (every eighth dense) unless already there.
+fn generate_directory(dir: &Path) -> Result<u64> {
+    const FILES: u64 = 1024;
+    const SIZE: usize = 1 << 20;
+    let marker = dir.join(".complete");
+    if !marker.is_file() {
+        eprintln!("generating {} ({} MiB)", dir.display(), FILES);
+        std::fs::create_dir_all(dir)?;
+        for i in 0..FILES {
+            let sub = dir.join(format!("d{:02}", i % 32));
+            std::fs::create_dir_all(&sub)?;
+            let text = if i % 8 == 0 {
+                inputs::dense(SIZE, 10_000 + i)
+            } else {
+                inputs::clean(SIZE, 10_000 + i)
+            };
+            std::fs::write(sub.join(format!("f{i:04}.txt")), text)?;
+        }
+        std::fs::write(&marker, b"")?;
+    }
+    Ok(FILES * SIZE as u64)
+}
