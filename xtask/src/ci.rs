@@ -33,7 +33,8 @@ impl Options {
     /// `DEEPSENTINEL_EVAL` environment variable sets the default of `--eval`.
     pub(crate) fn parse(args: &[String]) -> Result<Options> {
         let mut o = Options {
-            fuzz_seconds: None,
+            // CI runs the fuzzer briefly by default, as the issue asks.
+            fuzz_seconds: if crate::in_ci() { Some(30) } else { None },
             keep_going: false,
             eval: match std::env::var("DEEPSENTINEL_EVAL").as_deref() {
                 Ok(v) => parse_eval(v)?,

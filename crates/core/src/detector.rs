@@ -130,6 +130,11 @@ mod tests {
         let boxed: Box<dyn Detector> = Box::new(Digits);
         assert_eq!(boxed.detect_all("12").len(), 2);
         let shared: Arc<dyn Detector> = Arc::new(Digits);
-        assert_eq!((&shared).detect_all("1").len(), 1);
+        // Generic callers go through the `&T` and `Arc<T>` impls.
+        fn count<D: Detector>(d: D) -> usize {
+            d.detect_all("1 2").len()
+        }
+        assert_eq!(count(&shared), 2);
+        assert_eq!(count(shared), 2);
     }
 }

@@ -40,10 +40,6 @@ pub(crate) mod prio {
     pub(crate) const NUMBER: i32 = 70;
     /// Mixed alphanumeric tokens (compact IBANs, wallets, IDs).
     pub(crate) const TOKEN: i32 = 80;
-    /// Capitalised word sequences (names, places).
-    pub(crate) const WORDS: i32 = 90;
-    /// Anything else.
-    pub(crate) const LAST: i32 = 100;
 }
 
 /// A regex a module wants matched, and the id it will be handed back.
@@ -262,13 +258,6 @@ pub(crate) struct TypeSet {
 }
 
 impl TypeSet {
-    pub(crate) fn all() -> TypeSet {
-        TypeSet {
-            builtin: (1u32 << EntityType::BUILTIN.len()) - 1,
-            custom: true,
-        }
-    }
-
     pub(crate) fn insert(&mut self, t: &EntityType) {
         match t.builtin_index() {
             Some(i) => self.builtin |= 1 << i,

@@ -31,7 +31,7 @@ impl From<ErrorKind> for Error {
     }
 }
 
-/// The kinds of [`Error`].
+/// The kinds of [`struct@Error`].
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ErrorKind {

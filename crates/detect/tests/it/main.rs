@@ -2,7 +2,7 @@
 
 mod cases;
 mod config;
-mod properties;
 mod fuzz_regressions;
+mod properties;
 mod scanner;
 mod views;

@@ -389,7 +389,14 @@ impl Module for Injection {
         Kw::Injection
             .words()
             .iter()
-            .map(|w| Anchor::new(0, *w))
+            .map(|w| {
+                let id = if STRONG_TRIGGERS.contains(w) {
+                    STRONG
+                } else {
+                    WEAK
+                };
+                Anchor::new(id, *w)
+            })
             .collect()
     }
 

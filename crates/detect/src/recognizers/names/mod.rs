@@ -4,7 +4,8 @@
 //! Shapes:
 //! * street addresses (`prio::ADDRESS`): one LOCATION span for the whole
 //!   address, see [`address`];
-//! * one capitalised token (`prio::WORDS`): the handler only acts on the
+//! * one capitalised token (found by a chunked scan in `finish`, not a
+//!   regex shape): the handler only acts on the
 //!   first token of a *run* (capitalised words, initials, titles and
 //!   particles separated by single spaces) and classifies the whole run.
 //!   One-token shapes keep the global regex from hiding other modules'
