@@ -85,6 +85,14 @@ fn cap_word(t: &str, pos: usize) -> Option<usize> {
             break;
         }
     }
+    // A dot after a whole word ends the sentence (`… 10115 Berlin.`); only
+    // short abbreviations (`St.`, `Mt.`, `D.C.`) keep theirs.
+    let word = t.get(pos..end)?;
+    if let Some(stem) = word.strip_suffix('.') {
+        if stem.chars().count() >= 4 && !stem.contains('.') {
+            end -= 1;
+        }
+    }
     Some(end)
 }
 
@@ -436,6 +444,8 @@ mod tests {
 
     #[test]
     fn continental() {
+        assert_eq!(cap_word("Berlin.", 0), Some(6));
+        assert_eq!(cap_word("St. Louis", 0), Some(3));
         let t = "Hauptstraße 5, 10115 Berlin";
         assert_eq!(compound_street(t, 0, "Hauptstraße".len()), Some(t.len()));
         let t = "Via Roma 12, 00184 Roma";

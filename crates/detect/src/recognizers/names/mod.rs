@@ -414,6 +414,10 @@ fn glued_right(t: &str, end: usize) -> bool {
     {
         return true;
     }
+    // An identifier's prefix (`EMP-123456`, `INV-2024`).
+    if c == '-' {
+        return text::char_at(t, end + 1).is_some_and(|d| d.is_ascii_digit());
+    }
     // `.!?:` glued to a following alphanumeric (`Harbor.com`, `x!9`);
     // `,` and `;` are table delimiters.
     if matches!(c, '.' | '!' | '?' | ':') {
