@@ -539,7 +539,10 @@ impl Builder {
                     .configure(
                         meta::Config::new()
                             .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                            .hybrid_cache_capacity(32 << 20)
+                            // Per thread. The shapes are ASCII-shaped, so their
+                            // lazy DFA settles in well under this; a Unicode
+                            // word class needed 32 MiB and thrashed below it.
+                            .hybrid_cache_capacity(4 << 20)
                             .nfa_size_limit(Some(64 << 20)),
                     )
                     .build_many(&patterns)

@@ -337,7 +337,12 @@ fn run_len(b: &[u8], i: usize) -> usize {
 /// A cheap scan for obfuscation in a text with no trigger word: invisible
 /// characters, look-alikes, leetspeak inside words, or spaced-out letters.
 pub(crate) fn has_obfuscation(text: &str) -> bool {
-    let b = text.as_bytes();
+    has_unicode_obfuscation(text) || has_ascii_obfuscation(text)
+}
+
+/// The non-ASCII cues of [`has_obfuscation`]: invisible, look-alike and tag
+/// characters, and Chinese/Japanese override words. Free on ASCII text.
+pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
     if !text.is_ascii() {
         // Chinese / Japanese override and extraction cues.
         const CJK: &[&str] = &[
@@ -362,6 +367,13 @@ pub(crate) fn has_obfuscation(text: &str) -> bool {
             }
         }
     }
+    false
+}
+
+/// The ASCII cues of [`has_obfuscation`]: leetspeak trigger words and
+/// spaced-out letters. One pass over the bytes.
+pub(crate) fn has_ascii_obfuscation(text: &str) -> bool {
+    let b = text.as_bytes();
     // One pass for the two ASCII tricks: leetspeak trigger words
     // ("1gn0re", "pr3v10us") and spaced-out letters ("i g n o r e").
     let mut i = 0;

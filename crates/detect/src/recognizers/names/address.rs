@@ -55,6 +55,9 @@ pub(crate) const PREFIXES: &[&str] = &[
 ];
 
 /// Suffixes of compound street names (German, Dutch, Scandinavian).
+/// Compound-street suffixes that are also common endings of other words.
+const AMBIGUOUS_COMPOUND: &[&str] = &["ring"];
+
 const COMPOUND: &[&str] = &[
     "straße", "strasse", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "laan",
     "gracht", "plein", "kade", "dijk", "steeg", "gatan", "vägen", "gade", "vej",
@@ -352,19 +355,28 @@ pub(crate) fn compound_street(t: &str, word_start: usize, word_end: usize) -> Op
     let lw = super::gazetteer::fold(w, &mut buf)?;
     let mut end = word_end;
     let abbreviated = lw.ends_with("str") && byte(t, end) == Some(b'.');
+    let mut needs_tail = false;
     if abbreviated {
         end += 1;
-    } else if !COMPOUND
+    } else if let Some(suffix) = COMPOUND
         .iter()
-        .any(|s| lw.ends_with(*s) && lw.len() > s.len() + 2)
+        .find(|s| lw.ends_with(**s) && lw.len() > s.len() + 2)
     {
+        // `-ring` also ends English words (`Engineering 12`, `Spring 3`):
+        // only a following postcode and city makes it a street.
+        needs_tail = AMBIGUOUS_COMPOUND.contains(suffix);
+    } else {
         return None;
     }
     if byte(t, end) != Some(b' ') {
         return None;
     }
     let h = house_number(t, end + 1)?;
-    Some(eu_tail(t, h))
+    let tail = eu_tail(t, h);
+    if needs_tail && tail == h {
+        return None;
+    }
+    Some(tail)
 }
 
 /// A street-type prefix at `start..pre_end` (`Via `, `ul. `): the end of

@@ -685,7 +685,22 @@ impl Names {
             _ => {}
         }
         let w = t.get(hit.start..hit.end).unwrap_or("");
-        self.g.is_common(w) && !self.g.is_given(w)
+        if self.g.is_common(w) && !self.g.is_given(w) {
+            return true;
+        }
+        // A sentence-initial word (after `. `, `! ` or `? ` on the same
+        // line) that no list knows cannot start a name or place: without
+        // a context word before it, a name needs a listed given name, and
+        // the sentence end rules out such a context word.
+        let sentence_start = hit.start >= 2
+            && b.get(hit.start - 1) == Some(&b' ')
+            && matches!(b.get(hit.start - 2), Some(b'.' | b'!' | b'?'));
+        sentence_start
+            && !self.g.is_given(w)
+            && !self.g.is_surname(w)
+            && self.g.city(w) == 0
+            && self.g.region(w) == 0
+            && !in_list(F_TITLE | F_PERSON | F_PLACE | F_PARTICLE, w)
     }
 
     /// Whether the token ending right before `start` (one space away) is
