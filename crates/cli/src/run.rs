@@ -1,10 +1,13 @@
 //! One `scan` run: expand the inputs, scan them in parallel, print in order.
 //!
-//! Files are scanned in batches of [`BATCH`] on a rayon pool and printed in
-//! the walk's order once a batch is done, so output is deterministic (sorted
-//! by path within each argument) and each file's findings stay together,
-//! while memory holds one batch of reports — positions and masked values,
-//! never file contents — plus one window per thread.
+//! Files are scanned in batches of [`BATCH_PER_THREAD`] files per thread on a
+//! rayon pool and printed in the walk's order once a batch is done, so
+//! output is deterministic (sorted by path within each argument) and each
+//! file's findings stay together, while memory holds one batch of reports —
+//! positions and masked values, never file contents — plus one window per
+//! thread. The batch is sized by threads, not a fixed count: a finding-dense
+//! 1 MiB file yields some 15,000 findings (a few MB of reports), so a fixed
+//! batch of 64 files held over 100 MB.
 
 use std::io::{self, BufWriter, Write};
 
@@ -17,8 +20,8 @@ use crate::report::FileReport;
 use crate::walk::{self, Item};
 use crate::{corpus, output, source};
 
-/// Files scanned between two prints.
-const BATCH: usize = 64;
+/// Files scanned between two prints, per scanning thread.
+const BATCH_PER_THREAD: usize = 2;
 
 /// A progress bar appears for more files or bytes than these.
 const PROGRESS_MIN_FILES: usize = 100;
@@ -78,7 +81,8 @@ pub(crate) fn run(settings: Settings) -> Result<Outcome> {
         found: false,
         errors: false,
     };
-    for batch in items.chunks(BATCH) {
+    let batch_len = settings.threads.max(1) * BATCH_PER_THREAD;
+    for batch in items.chunks(batch_len) {
         let reports: Vec<FileReport> =
             pool.install(|| batch.par_iter().map(|i| scan_item(&settings, i)).collect());
         for report in &reports {
