@@ -754,12 +754,15 @@ impl Numeric {
         }
         if ssn::is_issuable(d) {
             if ssn::is_sample(d) {
-                // Published sample numbers: visible below the default
-                // minimum score only, flagged.
+                // Published sample numbers (078-05-1120, 219-09-9999, …):
+                // in neutral text they are examples and not reported; a
+                // value explicitly presented as an SSN is reported, flagged
+                // as a test value, so a policy decides — a compliance tool
+                // must not let a test SSN through silently.
                 if explicit_ssn {
                     out.push(
                         t,
-                        PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.45, "ssn")
+                        PendingFinding::new(EntityType::UsSsn, v.start, v.end, 0.55, "ssn")
                             .flags(FindingFlags::TEST_VALUE),
                     );
                 }
