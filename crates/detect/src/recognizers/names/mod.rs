@@ -285,6 +285,9 @@ const PLACE_CTX: &[&str] = &[
     "outside",
     "downtown",
     "of",
+    "country",
+    "province",
+    "county",
     // de / fr / es / it / pt / nl / pl
     "aus",
     "nach",
@@ -604,6 +607,33 @@ fn short_line(t: &str, pos: usize) -> Option<(usize, usize)> {
 /// whose header names that column as a person-name column.
 fn table_name_column(t: &str, pos: usize) -> bool {
     table_header(t, pos).is_some_and(|h| in_list(F_COLUMN, h))
+}
+
+/// A chat transcript speaker: `[14:42] Ottavio: …`, the run right after a
+/// bracketed time and followed by `: `.
+fn chat_speaker(t: &str, start: usize, end: usize) -> bool {
+    let b = t.as_bytes();
+    if b.get(end) != Some(&b':') || b.get(end + 1) != Some(&b' ') {
+        return false;
+    }
+    if start < 7 || b.get(start - 1) != Some(&b' ') || b.get(start - 2) != Some(&b']') {
+        return false;
+    }
+    let close = start - 2;
+    let mut i = close;
+    let mut colons = 0;
+    while i > 0 && close - i <= 24 {
+        match b.get(i - 1) {
+            Some(b'[') => {
+                return colons > 0 && (i < 2 || matches!(b.get(i - 2), Some(b'\n' | b'\r')));
+            }
+            Some(b':') => colons += 1,
+            Some(c) if c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'/' | b'.' | b'T') => {}
+            _ => return false,
+        }
+        i -= 1;
+    }
+    false
 }
 
 /// The start of up to three lower-case name particles that end right
@@ -1017,6 +1047,9 @@ impl Names {
             return;
         }
         let (mut strength, mut place) = self.context(t, hit.start);
+        if strength < 2 && !place && chat_speaker(t, hit.start, run_end) {
+            strength = 2;
+        }
         if strength < 2
             && let Some(h) = table_header(t, hit.start)
         {
