@@ -322,12 +322,12 @@ const F_NAME_HEAD: u16 = 1 << 10;
 
 /// Copulas of `my name is` in several languages.
 const COPULAS: &[&str] = &[
-    "is", "am", "ist", "bin", "heet", "est", "es", "é", "è", "się", "jest",
+    "is", "am", "ist", "heet", "est", "es", "é", "è", "się", "jest",
 ];
 
 /// Words before a copula that make the next words a name (`name is`).
 const NAME_HEADS: &[&str] = &[
-    "name", "i", "naam", "nom", "nombre", "nome", "nazywam", "imię", "ich",
+    "name", "i", "naam", "nom", "nombre", "nome", "nazywam", "imię",
 ];
 
 /// Record keys (JSON, XML, YAML, key=value) whose value is a name, beyond
@@ -937,8 +937,12 @@ impl Names {
         // A record field holding a name (`"first": "Ana"`,
         // `<Given>Ana</Given>`, `family_name=Silva`): the key is followed
         // by `:`, `=` or `>` before the value.
-        if t.get(e..pos)
-            .is_some_and(|gap| gap.contains([':', '=', '>']))
+        // A capitalised key needs a quote or markup (`First: Install
+        // Docker` is prose); a lower-case one may be YAML (`first: Ana`).
+        if let Some(gap) = t.get(e..pos)
+            && gap.contains([':', '=', '>'])
+            && (gap.contains(['"', '\'', '>', '='])
+                || raw.as_bytes().first().is_some_and(u8::is_ascii_lowercase))
             && in_list(F_FIELD, raw)
         {
             return (2, false);
@@ -1047,8 +1051,9 @@ impl Names {
             return;
         }
         let (mut strength, mut place) = self.context(t, hit.start);
-        if strength < 2 && !place && chat_speaker(t, hit.start, run_end) {
-            strength = 2;
+        // Weak: `[09:15] Build: passed` has the same shape.
+        if strength < 1 && !place && chat_speaker(t, hit.start, run_end) {
+            strength = 1;
         }
         if strength < 2
             && let Some(h) = table_header(t, hit.start)
