@@ -811,7 +811,8 @@ impl Names {
     fn lone_common_word(&self, t: &str, hit: Hit) -> bool {
         let b = t.as_bytes();
         match b.get(hit.end) {
-            Some(b'.' | b',' | b'^') => return false,
+            // `^`: HL7; a quote or `<`: a whole record value.
+            Some(b'.' | b',' | b'^' | b'"' | b'\'' | b'<') => return false,
             Some(b' ') => {
                 let next = hit.end + 1;
                 if !b.get(next).is_some_and(u8::is_ascii_lowercase) {
@@ -927,6 +928,35 @@ impl Names {
         Some((start, end))
     }
 
+    /// Whether `raw` (ending at `e`, the value starting at `pos`) is a
+    /// record key whose value is a name.
+    fn field_key(t: &str, raw: &str, e: usize, pos: usize) -> bool {
+        t.get(e..pos).is_some_and(|gap| {
+            gap.contains([':', '=', '>'])
+                && (gap.contains(['"', '\'', '>', '='])
+                    || raw.as_bytes().first().is_some_and(u8::is_ascii_lowercase))
+        }) && in_list(F_FIELD, raw)
+    }
+
+    /// A whole quoted or marked-up record value that is one common word
+    /// known as a name (`"family_name":"Brown"`, `<Given>Will</Given>`).
+    fn common_name_value(&self, t: &str, k: &Tok) -> bool {
+        let b = t.as_bytes();
+        if !matches!(b.get(k.end), Some(b'"' | b'\'' | b'<'))
+            || !matches!(b.get(k.start.wrapping_sub(1)), Some(b'"' | b'\'' | b'>'))
+        {
+            return false;
+        }
+        let w = Self::word(t, k);
+        if !(self.name_shaped(t, k) && (self.g.is_surname(w) || self.g.is_given(w))) {
+            return false;
+        }
+        let Some((s, e)) = Self::prev_word(t, k.start) else {
+            return false;
+        };
+        Self::field_key(t, t.get(s..e).unwrap_or(""), e, k.start)
+    }
+
     /// The context class of the word before `pos`: 2 strong person, 1 weak
     /// person, 0 none. Also reports whether it is a place preposition.
     fn context(&self, t: &str, pos: usize) -> (u8, bool) {
@@ -939,12 +969,7 @@ impl Names {
         // by `:`, `=` or `>` before the value.
         // A capitalised key needs a quote or markup (`First: Install
         // Docker` is prose); a lower-case one may be YAML (`first: Ana`).
-        if let Some(gap) = t.get(e..pos)
-            && gap.contains([':', '=', '>'])
-            && (gap.contains(['"', '\'', '>', '='])
-                || raw.as_bytes().first().is_some_and(u8::is_ascii_lowercase))
-            && in_list(F_FIELD, raw)
-        {
+        if Self::field_key(t, raw, e, pos) {
             return (2, false);
         }
         let w = raw.trim_end_matches('.');
@@ -1038,6 +1063,12 @@ impl Names {
             && !self.g.is_given(Self::word(t, only))
             && t.as_bytes().get(only.end) != Some(&b',')
         {
+            if self.common_name_value(t, only) {
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Person, only.start, only.end, 0.8, "person"),
+                );
+            }
             return;
         }
         if let Some(last) = run.last()
