@@ -164,6 +164,19 @@ const MONTHS: &[&str] = &[
     "mrt",
     "mei",
     "augustus", // nl
+    // pl (genitive, the form used in dates: `3 marca 2024`)
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
 ];
 
 const TIME: &str = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?(?:\s?(?i:[ap]\.m\.|[ap]m(?-u:\b)))?(?:\s?(?:[+-][0-9]{2}:?[0-9]{2}|(?:UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST)(?-u:\b)))?";
@@ -398,6 +411,47 @@ fn cjk(hit: Hit, t: &str) -> Option<usize> {
     is_valid_ymd(y, m, d).then_some(hit.end)
 }
 
+/// The month named by `word`: the shared table, then the Polish genitive
+/// forms (`3 marca 2024`), which only occur inside a date.
+fn month_of(word: &str) -> Option<u32> {
+    if let Some(m) = date::month_from_name(word) {
+        return Some(m);
+    }
+    const PL: [&str; 12] = [
+        "stycznia",
+        "lutego",
+        "marca",
+        "kwietnia",
+        "maja",
+        "czerwca",
+        "lipca",
+        "sierpnia",
+        "września",
+        "października",
+        "listopada",
+        "grudnia",
+    ];
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for c in word.chars() {
+        let mut tmp = [0u8; 4];
+        for &x in c
+            .to_lowercase()
+            .next()
+            .unwrap_or(c)
+            .encode_utf8(&mut tmp)
+            .as_bytes()
+        {
+            *buf.get_mut(n)? = x;
+            n += 1;
+        }
+    }
+    let w = buf.get(..n)?;
+    PL.iter()
+        .position(|m| m.as_bytes() == w)
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
 /// Whether `c` belongs to a word (ASCII letter or any non-ASCII byte).
 fn is_letter(c: u8) -> bool {
     c.is_ascii_alphabetic() || c >= 0x80
@@ -578,7 +632,7 @@ fn named(hit: Hit, t: &str) -> Option<(usize, usize)> {
     if b.get(hit.end).is_some_and(|&c| is_letter(c)) {
         return None;
     }
-    let month = date::month_from_name(t.get(ms..hit.end)?)?;
+    let month = month_of(t.get(ms..hit.end)?)?;
     let we = hit.end;
     let bounded = |end: usize| {
         !b.get(end)

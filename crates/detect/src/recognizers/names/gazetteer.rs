@@ -9,6 +9,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 const GIVEN: &str = include_str!("../../../data/given_names.txt");
+const GIVEN_INTL: &str = include_str!("../../../data/given_names_intl.txt");
 const SURNAMES: &str = include_str!("../../../data/surnames.txt");
 const CITIES: &str = include_str!("../../../data/cities.tsv");
 const REGIONS: &str = include_str!("../../../data/regions.tsv");
@@ -120,7 +121,7 @@ fn lower(s: &'static str) -> Key {
 impl Gazetteer {
     fn build() -> Gazetteer {
         let mut given = Set::default();
-        for l in lines(GIVEN) {
+        for l in lines(GIVEN).chain(lines(GIVEN_INTL)) {
             given.insert(lower(l));
         }
         let mut surnames = Set::default();

@@ -188,6 +188,13 @@ const PERSON_CTX: &[&str] = &[
     "mevr",
     "señor",
     "señora",
+    "llamo",
+    "appelle",
+    "chiamo",
+    "chamo",
+    "heiße",
+    "heisse",
+    "nazywam",
     "signora",
     "signor",
     "monsieur",
@@ -278,17 +285,76 @@ const PLACE_CTX: &[&str] = &[
     "outside",
     "downtown",
     "of",
+    "country",
+    "province",
+    "county",
+    // de / fr / es / it / pt / nl / pl
+    "aus",
+    "nach",
+    "wohne",
+    "wohnt",
+    "à",
+    "habite",
+    "en",
+    "desde",
+    "vivo",
+    "vive",
+    "em",
+    "abito",
+    "abita",
+    "woon",
+    "woont",
+    "te",
+    "mieszkam",
 ];
 
-const F_ABBREV: u8 = 1;
-const F_COLUMN: u8 = 1 << 1;
-const F_PARTICLE: u8 = 1 << 2;
-const F_PERSON: u8 = 1 << 3;
-const F_PLACE: u8 = 1 << 4;
-const F_TITLE: u8 = 1 << 5;
-const F_WEAK: u8 = 1 << 6;
+const F_ABBREV: u16 = 1;
+const F_COLUMN: u16 = 1 << 1;
+const F_PARTICLE: u16 = 1 << 2;
+const F_PERSON: u16 = 1 << 3;
+const F_PLACE: u16 = 1 << 4;
+const F_TITLE: u16 = 1 << 5;
+const F_WEAK: u16 = 1 << 6;
+const F_FIELD: u16 = 1 << 7;
+const F_PLACE_COL: u16 = 1 << 8;
+const F_COPULA: u16 = 1 << 9;
+const F_NAME_HEAD: u16 = 1 << 10;
 
-type WordFlags = std::collections::HashMap<&'static str, u8, gazetteer::FxBuild>;
+/// Copulas of `my name is` in several languages.
+const COPULAS: &[&str] = &[
+    "is", "am", "ist", "heet", "est", "es", "é", "è", "się", "jest",
+];
+
+/// Words before a copula that make the next words a name (`name is`).
+const NAME_HEADS: &[&str] = &[
+    "name", "i", "naam", "nom", "nombre", "nome", "nazywam", "imię",
+];
+
+/// Record keys (JSON, XML, YAML, key=value) whose value is a name, beyond
+/// the table headers of [`NAME_COLUMNS`].
+const NAME_FIELDS: &[&str] = &[
+    "first",
+    "last",
+    "given",
+    "family",
+    "middle",
+    "middle_name",
+    "middlename",
+    "givenname",
+    "familyname",
+    "given_names",
+    "first_names",
+    "surnames",
+    "prenom",
+    "prénom",
+    "apellido",
+    "apellidos",
+    "sobrenome",
+    "achternaam",
+    "voornaam",
+];
+
+type WordFlags = std::collections::HashMap<&'static str, u16, gazetteer::FxBuild>;
 
 /// The small word lists above as one hash map of flags, built once.
 fn word_flags() -> &'static WordFlags {
@@ -303,6 +369,11 @@ fn word_flags() -> &'static WordFlags {
             (PLACE_CTX, F_PLACE),
             (TITLES, F_TITLE),
             (WEAK_CTX, F_WEAK),
+            (NAME_COLUMNS, F_FIELD),
+            (NAME_FIELDS, F_FIELD),
+            (PLACE_COLUMNS, F_PLACE_COL),
+            (COPULAS, F_COPULA),
+            (NAME_HEADS, F_NAME_HEAD),
         ] {
             for w in list {
                 *m.entry(*w).or_insert(0) |= f;
@@ -313,7 +384,7 @@ fn word_flags() -> &'static WordFlags {
 }
 
 /// Whether `s` (any case) is in the list behind `flag`. No allocation.
-fn in_list(flag: u8, s: &str) -> bool {
+fn in_list(flag: u16, s: &str) -> bool {
     if s.len() > 24 {
         return false;
     }
@@ -535,30 +606,105 @@ fn short_line(t: &str, pos: usize) -> Option<(usize, usize)> {
 /// Whether `pos` starts a cell of a delimited table (CSV, TSV, Markdown)
 /// whose header names that column as a person-name column.
 fn table_name_column(t: &str, pos: usize) -> bool {
+    table_header(t, pos).is_some_and(|h| in_list(F_COLUMN, h))
+}
+
+/// A chat transcript speaker: `[14:42] Ottavio: …`, the run right after a
+/// bracketed time and followed by `: `.
+fn chat_speaker(t: &str, start: usize, end: usize) -> bool {
+    let b = t.as_bytes();
+    if b.get(end) != Some(&b':') || b.get(end + 1) != Some(&b' ') {
+        return false;
+    }
+    if start < 7 || b.get(start - 1) != Some(&b' ') || b.get(start - 2) != Some(&b']') {
+        return false;
+    }
+    let close = start - 2;
+    let mut i = close;
+    let mut colons = 0;
+    while i > 0 && close - i <= 24 {
+        match b.get(i - 1) {
+            Some(b'[') => {
+                return colons > 0 && (i < 2 || matches!(b.get(i - 2), Some(b'\n' | b'\r')));
+            }
+            Some(b':') => colons += 1,
+            Some(c) if c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'/' | b'.' | b'T') => {}
+            _ => return false,
+        }
+        i -= 1;
+    }
+    false
+}
+
+/// The start of up to three lower-case name particles that end right
+/// before `pos` (`van den ` before `Berg`), if any.
+fn leading_particles(t: &str, pos: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut p = pos;
+    for _ in 0..3 {
+        if p < 2 || b.get(p - 1) != Some(&b' ') {
+            break;
+        }
+        let e = p - 1;
+        let mut s = e;
+        while s > 0 && e - s < 4 && b.get(s - 1).is_some_and(u8::is_ascii_lowercase) {
+            s -= 1;
+        }
+        if s == e
+            || b.get(s.wrapping_sub(1))
+                .is_some_and(u8::is_ascii_alphanumeric)
+            || !in_list(F_PARTICLE, t.get(s..e).unwrap_or(""))
+        {
+            break;
+        }
+        p = s;
+    }
+    (p < pos).then_some(p)
+}
+
+/// Column headers that hold places.
+const PLACE_COLUMNS: &[&str] = &[
+    "city",
+    "town",
+    "country",
+    "location",
+    "place",
+    "birthplace",
+    "place_of_birth",
+    "ciudad",
+    "ville",
+    "stadt",
+    "ort",
+    "città",
+    "citta",
+    "cidade",
+    "stad",
+    "miasto",
+    "pays",
+    "land",
+    "país",
+    "pais",
+    "paese",
+    "kraj",
+];
+
+/// The header cell of the table column that a cell starting at `pos` is in.
+fn table_header(t: &str, pos: usize) -> Option<&str> {
     // Cheap pre-check: the run must start a cell (line start or right
     // after a delimiter, allowing spaces and a quote).
     let before = t.get(..pos).unwrap_or("").trim_end_matches([' ', '"']);
     if !(before.is_empty() || before.ends_with([',', '\t', '|', ';', '\n'])) {
-        return false;
+        return None;
     }
-    let Some((ls, le)) = short_line(t, pos) else {
-        return false;
-    };
-    let Some(line) = t.get(ls..le) else {
-        return false;
-    };
-    let Some(delim) = [',', '\t', '|', ';']
+    let (ls, le) = short_line(t, pos)?;
+    let line = t.get(ls..le)?;
+    let delim = [',', '\t', '|', ';']
         .into_iter()
-        .find(|&d| line.contains(d))
-    else {
-        return false;
-    };
-    let Some(prefix) = t.get(ls..pos) else {
-        return false;
-    };
+        .find(|&d| line.contains(d))?;
+    let prefix = t.get(ls..pos)?;
     let p = prefix.trim_end_matches([' ', '"']);
     if !(p.is_empty() || p.ends_with(delim)) {
-        return false;
+        return None;
     }
     let col = p.matches(delim).count();
     let ncells = line.matches(delim).count();
@@ -580,18 +726,15 @@ fn table_name_column(t: &str, pos: usize) -> bool {
         header = Some(prev);
         end = ps;
     }
-    let Some(h) = header else { return false };
-    let Some(cell) = h.trim_start_matches(['|', ' ']).split(delim).nth(
+    let h = header?;
+    let cell = h.trim_start_matches(['|', ' ']).split(delim).nth(
         if delim == '|' && line.trim_start().starts_with('|') {
             col.saturating_sub(1)
         } else {
             col
         },
-    ) else {
-        return false;
-    };
-    let cell = cell.trim().trim_matches(['"', '*', '`']);
-    in_list(F_COLUMN, cell)
+    )?;
+    Some(cell.trim().trim_matches(['"', '*', '`']))
 }
 
 /// Up to this many tokens per run.
@@ -668,7 +811,8 @@ impl Names {
     fn lone_common_word(&self, t: &str, hit: Hit) -> bool {
         let b = t.as_bytes();
         match b.get(hit.end) {
-            Some(b'.' | b',' | b'^') => return false,
+            // `^`: HL7; a quote or `<`: a whole record value.
+            Some(b'.' | b',' | b'^' | b'"' | b'\'' | b'<') => return false,
             Some(b' ') => {
                 let next = hit.end + 1;
                 if !b.get(next).is_some_and(u8::is_ascii_lowercase) {
@@ -784,6 +928,35 @@ impl Names {
         Some((start, end))
     }
 
+    /// Whether `raw` (ending at `e`, the value starting at `pos`) is a
+    /// record key whose value is a name.
+    fn field_key(t: &str, raw: &str, e: usize, pos: usize) -> bool {
+        t.get(e..pos).is_some_and(|gap| {
+            gap.contains([':', '=', '>'])
+                && (gap.contains(['"', '\'', '>', '='])
+                    || raw.as_bytes().first().is_some_and(u8::is_ascii_lowercase))
+        }) && in_list(F_FIELD, raw)
+    }
+
+    /// A whole quoted or marked-up record value that is one common word
+    /// known as a name (`"family_name":"Brown"`, `<Given>Will</Given>`).
+    fn common_name_value(&self, t: &str, k: &Tok) -> bool {
+        let b = t.as_bytes();
+        if !matches!(b.get(k.end), Some(b'"' | b'\'' | b'<'))
+            || !matches!(b.get(k.start.wrapping_sub(1)), Some(b'"' | b'\'' | b'>'))
+        {
+            return false;
+        }
+        let w = Self::word(t, k);
+        if !(self.name_shaped(t, k) && (self.g.is_surname(w) || self.g.is_given(w))) {
+            return false;
+        }
+        let Some((s, e)) = Self::prev_word(t, k.start) else {
+            return false;
+        };
+        Self::field_key(t, t.get(s..e).unwrap_or(""), e, k.start)
+    }
+
     /// The context class of the word before `pos`: 2 strong person, 1 weak
     /// person, 0 none. Also reports whether it is a place preposition.
     fn context(&self, t: &str, pos: usize) -> (u8, bool) {
@@ -791,10 +964,26 @@ impl Names {
             return (0, false);
         };
         let raw = t.get(s..e).unwrap_or("");
+        // A record field holding a name (`"first": "Ana"`,
+        // `<Given>Ana</Given>`, `family_name=Silva`): the key is followed
+        // by `:`, `=` or `>` before the value.
+        // A capitalised key needs a quote or markup (`First: Install
+        // Docker` is prose); a lower-case one may be YAML (`first: Ana`).
+        if Self::field_key(t, raw, e, pos) {
+            return (2, false);
+        }
         let w = raw.trim_end_matches('.');
         if w.len() != raw.len() && !(in_list(F_TITLE, w) || in_list(F_ABBREV, w)) {
             // `… the client. Mark the box`: a sentence boundary.
             return (0, false);
+        }
+        // `mein Name ist`, `o meu nome é`, `nazywam się`: a copula after a
+        // word for "name" (or "I").
+        if in_list(F_COPULA, w)
+            && let Some((s2, e2)) = Self::prev_word(t, s)
+            && in_list(F_NAME_HEAD, t.get(s2..e2).unwrap_or(""))
+        {
+            return (2, false);
         }
         let place = in_list(F_PLACE, w);
         if in_list(F_PERSON, w) {
@@ -845,6 +1034,28 @@ impl Names {
         if glued_right(t, run_end) {
             return;
         }
+        // `dr. van den Berg`, `<Family>van Dijk`, `Anouk,de Boer`: a surname
+        // that starts with lower-case particles after a strong context.
+        if let Some(ps) = leading_particles(t, hit.start) {
+            let (s, _) = self.context(t, ps);
+            if s == 2 || table_name_column(t, ps) {
+                let mut end = 0;
+                for k in run {
+                    let w = Self::word(t, k);
+                    if !self.name_shaped(t, k) || self.g.is_common(w) {
+                        break;
+                    }
+                    end = k.end;
+                }
+                if end > 0 {
+                    out.push(
+                        t,
+                        PendingFinding::new(EntityType::Person, ps, end, 0.85, "person-particle"),
+                    );
+                }
+                return;
+            }
+        }
         // Fast path: a lone common word (`The`, `However`) is nothing.
         if let [only] = run
             && !only.dot
@@ -852,6 +1063,12 @@ impl Names {
             && !self.g.is_given(Self::word(t, only))
             && t.as_bytes().get(only.end) != Some(&b',')
         {
+            if self.common_name_value(t, only) {
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Person, only.start, only.end, 0.8, "person"),
+                );
+            }
             return;
         }
         if let Some(last) = run.last()
@@ -865,9 +1082,19 @@ impl Names {
             return;
         }
         let (mut strength, mut place) = self.context(t, hit.start);
-        if strength < 2 && table_name_column(t, hit.start) {
-            strength = 2;
-            place = false;
+        // Weak: `[09:15] Build: passed` has the same shape.
+        if strength < 1 && !place && chat_speaker(t, hit.start, run_end) {
+            strength = 1;
+        }
+        if strength < 2
+            && let Some(h) = table_header(t, hit.start)
+        {
+            if in_list(F_COLUMN, h) {
+                strength = 2;
+                place = false;
+            } else if in_list(F_PLACE_COL, h) {
+                place = true;
+            }
         }
         if self.whole_run_place(t, run, strength, place, out) {
             return;
@@ -1248,7 +1475,13 @@ impl Names {
                 && (k.upper == first.upper)
             {
                 let w = Self::word(t, &k);
-                if g.is_given(w) && !g.is_common(w) && (g.is_surname(fw) || strength == 2) {
+                // After a strong context (`Contact: MOREAU, CÉLINE`) any
+                // name-shaped given name that ends the run will do.
+                let ends = !(t.as_bytes().get(k.end) == Some(&b' ')
+                    && read_tok(t, k.end + 1).is_some_and(|x| x.cap && !x.dot));
+                let known = g.is_given(w) && (g.is_surname(fw) || strength == 2);
+                let strong = strength == 2 && ends && self.name_shaped(t, &k);
+                if !g.is_common(w) && (known || strong) {
                     end = k.end;
                     // `Smith, Jane A.`
                     if t.as_bytes().get(end) == Some(&b' ')
@@ -1280,7 +1513,15 @@ impl Names {
         let Some(k) = read_tok(t, hit.end + 1) else {
             return true;
         };
-        if !k.cap {
+        // `ADT^A01` (message type / trigger event) is no name: the given
+        // name is a whole component of two letters or more.
+        if !k.cap
+            || !self.name_shaped(t, &k)
+            || !matches!(
+                t.as_bytes().get(k.end),
+                None | Some(b'^' | b'|' | b'\r' | b'\n' | b'~')
+            )
+        {
             return true;
         }
         out.push(
