@@ -103,6 +103,9 @@ impl Kw {
                 "socialsecuritynumber",
                 "ssnumber",
                 "ssn_number",
+                "social_security",
+                "social_security_number",
+                "socialsecurity",
             ],
             Kw::Itin => &["itin", "individual taxpayer", "taxpayer identification"],
             Kw::TaxId => &[
@@ -216,6 +219,11 @@ impl Kw {
                 "passportno",
                 "passport_no",
                 "passport_num",
+                "reisepassnummer",
+                "passnummer",
+                "pass-nr",
+                "numéro de passeport",
+                "número de pasaporte",
             ],
             Kw::DriverLicense => &[
                 "driver license",

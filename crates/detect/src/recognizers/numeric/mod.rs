@@ -179,6 +179,11 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         .as_bytes()
         .get(ls..start)
         .is_some_and(|s| s.iter().any(|&c| matches!(c, b',' | b'\t' | b'|')));
+    // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
+    // column, not by the column names just before the first values.
+    if let Some(kws) = sql_column_kws(ctx, start) {
+        return Near { kws, any: kws };
+    }
     let lo = start.saturating_sub(WINDOW + 64);
     let (mut kws, mut any) = ctx.keywords.with_range(lo, start, |hits| {
         let mut best = usize::MAX;
@@ -227,6 +232,82 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     Near { kws, any }
 }
 
+/// For a value inside the tuple of an SQL `INSERT INTO t (a, b, …)
+/// VALUES (…)` on one line, the type keywords of its column (`None` when
+/// the value is not in such a tuple or there is no column list).
+fn sql_column_kws(ctx: &Ctx<'_>, start: usize) -> Option<KwSet> {
+    let b = ctx.text.as_bytes();
+    // Cheap pre-check: a tuple field starts after `(` or `,` (and an
+    // opening quote, spaces).
+    let mut p = start;
+    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\'' | b'"')) {
+        p -= 1;
+    }
+    if !matches!(p.checked_sub(1).and_then(|i| b.get(i)), Some(b',' | b'(')) {
+        return None;
+    }
+    let ls = line_start(b, start);
+    // Up to the field's opening quote.
+    let line = b.get(ls..p)?;
+    // The last `VALUES` keyword before the value.
+    let v = line
+        .windows(6)
+        .rposition(|w| w.eq_ignore_ascii_case(b"values"))?;
+    // Column index within the current tuple.
+    let mut col = 0usize;
+    let mut quote = 0u8;
+    let mut open = false;
+    for &c in line.get(v + 6..)? {
+        match c {
+            b'\'' | b'"' if quote == 0 => quote = c,
+            _ if c == quote => quote = 0,
+            _ if quote != 0 => {}
+            b'(' => {
+                open = true;
+                col = 0;
+            }
+            b')' => open = false,
+            b',' => col += 1,
+            _ => {}
+        }
+    }
+    if !open || quote != 0 {
+        return None;
+    }
+    // The column list: the last `( … )` before `VALUES`.
+    let head = line.get(..v)?;
+    let close = head.iter().rposition(|&c| !c.is_ascii_whitespace())?;
+    if head.get(close) != Some(&b')') {
+        return None;
+    }
+    let openp = head.get(..close)?.iter().rposition(|&c| c == b'(')?;
+    let mut f0 = ls + openp + 1;
+    let mut f1 = ls + close;
+    let mut k = 0;
+    for (i, &c) in head.get(openp + 1..close)?.iter().enumerate() {
+        if c == b',' {
+            if k == col {
+                f1 = ls + openp + 1 + i;
+                break;
+            }
+            k += 1;
+            f0 = ls + openp + 2 + i;
+        }
+    }
+    if k != col {
+        return None;
+    }
+    Some(ctx.keywords.with_range(f0, f1, |hits| {
+        let mut kws = KwSet::EMPTY;
+        for h in hits {
+            if h.end <= f1 {
+                kws = kws.union(h.classes.intersect(TYPE_KWS));
+            }
+        }
+        kws
+    }))
+}
+
 /// The identifier type code of an HL7 v2 CX field whose ID number ends at
 /// `end` (`12345678^^^HOSP^MR`): components are `^`-separated, the type
 /// code is the fifth (after check digit, check scheme, assigning
@@ -258,7 +339,9 @@ fn hl7_type(b: &[u8], end: usize) -> KwSet {
     while b.get(e).is_some_and(u8::is_ascii_alphanumeric) && e < s + 4 {
         e += 1;
     }
-    if b.get(e).is_some_and(|c| !matches!(c, b'^' | b'|' | b'~' | b'&' | b'\r' | b'\n')) {
+    if b.get(e)
+        .is_some_and(|c| !matches!(c, b'^' | b'|' | b'~' | b'&' | b'\r' | b'\n'))
+    {
         return KwSet::EMPTY;
     }
     match b.get(s..e).unwrap_or(&[]) {

@@ -177,11 +177,16 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
             return None;
         }
         let second = d.get(1).copied().unwrap_or(0);
-        // Ten digits in pairs; a strictly rising list of pairs is more
-        // likely a list of numbers (`01 02 03 04 05`) than a phone.
+        // Ten digits in pairs; a run of consecutive pairs is a list of
+        // numbers (`01 02 03 04 05`), not a phone. Merely rising pairs are
+        // common in real numbers (`02 23 24 46 68`): they need context.
         let pairs = || d.chunks(2).map(|c| c.iter().fold(0u8, |a, &x| a * 10 + x));
         let rising = pairs().zip(pairs().skip(1)).all(|(a, b)| a < b);
-        let fr = n == 10 && lens.iter().all(|&l| l == 2) && !rising;
+        let counting = pairs().zip(pairs().skip(1)).all(|(a, b)| a + 1 == b);
+        let fr = n == 10 && lens.iter().all(|&l| l == 2) && !counting;
+        if fr && rising {
+            return Some((0.7, true));
+        }
         let uk = n == 11 && matches!(second, 1 | 2 | 3 | 7 | 8) && lens.len() <= 3;
         let au = n == 10 && matches!(second, 2 | 3 | 4 | 7 | 8) && lens.len() <= 3;
         let de = (10..=12).contains(&n) && lens.len() <= 3 && lens.first().is_some_and(|&l| l <= 5);
