@@ -203,6 +203,13 @@ impl Kw {
                 "routingnumber",
                 "routing_no",
                 "abanumber",
+                "blz",
+                "bankleitzahl",
+                "sort code",
+                "sort_code",
+                "sortcode",
+                "bsb",
+                "ifsc",
             ],
             Kw::Passport => &[
                 "passport",
