@@ -221,7 +221,7 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
     // Nine-digit national numbers without a trunk prefix (Spain
     // `612 34 56 78`, `912 345 678`): only next to a phone keyword.
     if n == 9
-        && matches!(lens, [3, 2, 2, 2] | [3, 3, 3])
+        && matches!(lens, [3, 2, 2, 2] | [3, 3, 3] | [2, 3, 2, 2])
         && d.first().is_some_and(|&x| matches!(x, 6..=9))
     {
         return Some((0.6, true));
