@@ -249,10 +249,16 @@ fn sql_column_kws(ctx: &Ctx<'_>, start: usize) -> Option<KwSet> {
     let ls = line_start(b, start);
     // Up to the field's opening quote.
     let line = b.get(ls..p)?;
-    // The last `VALUES` keyword before the value.
-    let v = line
-        .windows(6)
-        .rposition(|w| w.eq_ignore_ascii_case(b"values"))?;
+    // A tuple needs a `(` (fast reject for CSV rows), then the last
+    // `VALUES` keyword before the value (as SQL dumps write it).
+    memchr::memrchr(b'(', line)?;
+    let v = match (
+        memchr::memmem::rfind(line, b"VALUES"),
+        memchr::memmem::rfind(line, b"values"),
+    ) {
+        (Some(a), Some(b)) => a.max(b),
+        (a, b) => a.or(b)?,
+    };
     // Column index within the current tuple.
     let mut col = 0usize;
     let mut quote = 0u8;

@@ -113,7 +113,12 @@ fn international(p: &PhoneIn<'_>, skip: usize) -> Option<f32> {
             let k = cc_len(d)?;
             if d.len() > k && d.len() <= 15 {
                 if let Some(s) = nsn_ok(num(d.get(..k)?), d.get(k..)?) {
-                    return Some(s - 0.05);
+                    // Without a numbering plan for the country, a short
+                    // compact run is as likely a signed quantity
+                    // (`+8612345678`): eleven digits at least.
+                    if s >= 0.85 || d.len() >= 11 {
+                        return Some(s - 0.05);
+                    }
                 }
             }
             return None;
