@@ -577,8 +577,9 @@ impl Numeric {
             return;
         }
         // A dropped edge group takes the rest of its unit with it.
-        let dash_next = c.ng > 1 && c.groups[1].sep == b'-';
-        if bad_before(t, start, c.groups[0].nd, dash_next) {
+        // `(415) 555-…` and `988-74-…` cannot continue a thousands group.
+        let not_thousands = c.groups[0].paren || (c.ng > 1 && c.groups[1].sep == b'-');
+        if bad_before(t, start, c.groups[0].nd, not_thousands) {
             lo = 1;
             while lo < hi && c.groups[lo].sep != b' ' {
                 lo += 1;
@@ -934,9 +935,10 @@ impl Numeric {
 
 /// Whether the text before a numeric candidate makes it part of something
 /// else (a word, an amount, a decimal, a date, a path). `first_len` is the
-/// digit count of the first group; `dash_next` whether a `-` joins it to
-/// the next group (`1000,988-74-0679` is two CSV fields, not thousands).
-fn bad_before(t: &str, pos: usize, first_len: u8, dash_next: bool) -> bool {
+/// digit count of the first group; `not_thousands` whether its form rules
+/// out a thousands group (`7,(415) 555-…` and `1,988-74-0679` are CSV
+/// fields).
+fn bad_before(t: &str, pos: usize, first_len: u8, not_thousands: bool) -> bool {
     let Some(c) = text::char_before(t, pos) else {
         return false;
     };
@@ -947,7 +949,7 @@ fn bad_before(t: &str, pos: usize, first_len: u8, dash_next: bool) -> bool {
         // (`MRN #1234567`, `Order #5442874199`).
         '#' => matches!(first_len, 3 | 6),
         '$' | '€' | '£' | '¥' | '@' | '_' | '/' | '\\' => true,
-        ',' => first_len == 3 && !dash_next && thousands_lead(t.as_bytes(), p),
+        ',' => first_len == 3 && !not_thousands && thousands_lead(t.as_bytes(), p),
         ':' => prev.is_some_and(|x| x.is_ascii_digit()),
         '.' | '-' => prev.is_some_and(|x| x.is_alphanumeric()),
         _ => c.is_alphanumeric(),
