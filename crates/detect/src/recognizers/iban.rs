@@ -27,11 +27,12 @@ impl Module for Iban {
         vec![
             // Only the head of a grouped IBAN: the handler reads on to the
             // length the country needs, so the shape never swallows what
-            // follows.
+            // follows. Typed by hand, grouped IBANs are also written in
+            // lower case (`de89 3704 …`); the checksum is case-blind.
             Shape::new(
                 GROUPED,
                 prio::IBAN,
-                r"[A-Z]{2}[0-9]{2}[ \-][0-9A-Z]{4}[ \-][0-9A-Z]{4}",
+                r"[A-Za-z]{2}[0-9]{2}[ \-][0-9A-Za-z]{4}[ \-][0-9A-Za-z]{4}",
             ),
             Shape::new(
                 COMPACT,
@@ -50,7 +51,8 @@ impl Module for Iban {
         let (Some(&c0), Some(&c1)) = (bytes.get(hit.start), bytes.get(hit.start + 1)) else {
             return;
         };
-        let Some(len) = iban::country_length([c0, c1]) else {
+        let Some(len) = iban::country_length([c0.to_ascii_uppercase(), c1.to_ascii_uppercase()])
+        else {
             return;
         };
         let mut buf = [0u8; 34];
@@ -60,9 +62,9 @@ impl Module for Iban {
         let mut i = hit.start;
         while n < len {
             let Some(&b) = bytes.get(i) else { break };
-            if b.is_ascii_digit() || b.is_ascii_uppercase() {
+            if b.is_ascii_digit() || b.is_ascii_alphabetic() {
                 if let Some(slot) = buf.get_mut(n) {
-                    *slot = b;
+                    *slot = b.to_ascii_uppercase();
                 }
                 n += 1;
                 i += 1;

@@ -14,11 +14,14 @@ pub(crate) struct Url;
 const SCHEME: u32 = 0;
 const WWW: u32 = 1;
 
-/// Characters a URL shape runs over: anything but whitespace, `<>"` and
-/// backticks. The handler cuts the match at the first character a URL
+/// Characters a URL shape runs over: anything but whitespace, `<>"`,
+/// backticks and `|\^` (never in a URL; `|` delimits table fields, `^`
+/// HL7 components, so the shape must not hide the values after them), and
+/// no comma before a digit: in a CSV row `https://x.example/a,9434765919`
+/// the number is the next field (the rarer `?ids=1,2` loses its tail). The handler cuts the match at the first character a URL
 /// cannot hold. (A broad negated class keeps the shared lazy DFA small;
 /// an exact RFC 3986 class overlaps every other token shape.)
-const URL_CHARS: &str = r#"[^\s<>"`]"#;
+const URL_CHARS: &str = r#"(?:[^\s<>"`|\\^,]|,[^\s<>"`|\\^,0-9])"#;
 
 impl Module for Url {
     fn name(&self) -> &'static str {

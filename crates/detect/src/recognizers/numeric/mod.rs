@@ -179,9 +179,15 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         .as_bytes()
         .get(ls..start)
         .is_some_and(|s| s.iter().any(|&c| matches!(c, b',' | b'\t' | b'|')));
+    // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
+    // column, not by the column names just before the first values.
+    if let Some(kws) = sql_column_kws(ctx, start) {
+        return Near { kws, any: kws };
+    }
     let lo = start.saturating_sub(WINDOW + 64);
     let (mut kws, mut any) = ctx.keywords.with_range(lo, start, |hits| {
         let mut best = usize::MAX;
+        let mut best_start = usize::MAX;
         let mut kws = KwSet::EMPTY;
         let mut any = KwSet::EMPTY;
         for h in hits {
@@ -198,10 +204,13 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
             }
             any = any.union(cls);
             let d = start - h.end;
-            if d < best {
+            // Of keywords ending at the same place the longest is the
+            // key: `tax_id` is a tax id, not an `id`.
+            if d < best || (d == best && h.start < best_start) {
                 best = d;
+                best_start = h.start;
                 kws = cls;
-            } else if d == best {
+            } else if d == best && h.start == best_start {
                 kws = kws.union(cls);
             }
         }
@@ -213,10 +222,143 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         }
     }
     if kws == KwSet::EMPTY {
+        kws = hl7_type(ctx.text.as_bytes(), end);
+        any = any.union(kws);
+    }
+    if kws == KwSet::EMPTY {
         kws = header_kws(ctx, start);
         any = any.union(kws);
     }
     Near { kws, any }
+}
+
+/// For a value inside the tuple of an SQL `INSERT INTO t (a, b, …)
+/// VALUES (…)` on one line, the type keywords of its column (`None` when
+/// the value is not in such a tuple or there is no column list).
+fn sql_column_kws(ctx: &Ctx<'_>, start: usize) -> Option<KwSet> {
+    let b = ctx.text.as_bytes();
+    // Cheap pre-check: a tuple field starts after `(` or `,` (and an
+    // opening quote, spaces).
+    let mut p = start;
+    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\'' | b'"')) {
+        p -= 1;
+    }
+    if !matches!(p.checked_sub(1).and_then(|i| b.get(i)), Some(b',' | b'(')) {
+        return None;
+    }
+    let ls = line_start(b, start);
+    // Up to the field's opening quote.
+    let line = b.get(ls..p)?;
+    // A tuple needs a `(` (fast reject for CSV rows), then the last
+    // `VALUES` keyword before the value (as SQL dumps write it).
+    memchr::memrchr(b'(', line)?;
+    let v = match (
+        memchr::memmem::rfind(line, b"VALUES"),
+        memchr::memmem::rfind(line, b"values"),
+    ) {
+        (Some(a), Some(b)) => a.max(b),
+        (a, b) => a.or(b)?,
+    };
+    // Column index within the current tuple.
+    let mut col = 0usize;
+    let mut quote = 0u8;
+    let mut open = false;
+    for &c in line.get(v + 6..)? {
+        match c {
+            b'\'' | b'"' if quote == 0 => quote = c,
+            _ if c == quote => quote = 0,
+            _ if quote != 0 => {}
+            b'(' => {
+                open = true;
+                col = 0;
+            }
+            b')' => open = false,
+            b',' => col += 1,
+            _ => {}
+        }
+    }
+    if !open || quote != 0 {
+        return None;
+    }
+    // The column list: the last `( … )` before `VALUES`.
+    let head = line.get(..v)?;
+    let close = head.iter().rposition(|&c| !c.is_ascii_whitespace())?;
+    if head.get(close) != Some(&b')') {
+        return None;
+    }
+    let openp = head.get(..close)?.iter().rposition(|&c| c == b'(')?;
+    let mut f0 = ls + openp + 1;
+    let mut f1 = ls + close;
+    let mut k = 0;
+    for (i, &c) in head.get(openp + 1..close)?.iter().enumerate() {
+        if c == b',' {
+            if k == col {
+                f1 = ls + openp + 1 + i;
+                break;
+            }
+            k += 1;
+            f0 = ls + openp + 2 + i;
+        }
+    }
+    if k != col {
+        return None;
+    }
+    Some(ctx.keywords.with_range(f0, f1, |hits| {
+        let mut kws = KwSet::EMPTY;
+        for h in hits {
+            if h.end <= f1 {
+                kws = kws.union(h.classes.intersect(TYPE_KWS));
+            }
+        }
+        kws
+    }))
+}
+
+/// The identifier type code of an HL7 v2 CX field whose ID number ends at
+/// `end` (`12345678^^^HOSP^MR`): components are `^`-separated, the type
+/// code is the fifth (after check digit, check scheme, assigning
+/// authority).
+fn hl7_type(b: &[u8], end: usize) -> KwSet {
+    if b.get(end) != Some(&b'^') {
+        return KwSet::EMPTY;
+    }
+    let mut i = end;
+    // Skip `^` + three components, each short and within the field.
+    for _ in 0..3 {
+        if b.get(i) != Some(&b'^') {
+            return KwSet::EMPTY;
+        }
+        i += 1;
+        let lim = i + 40;
+        while let Some(&c) = b.get(i) {
+            if c == b'^' || matches!(c, b'|' | b'~' | b'\r' | b'\n') || i >= lim {
+                break;
+            }
+            i += 1;
+        }
+    }
+    if b.get(i) != Some(&b'^') {
+        return KwSet::EMPTY;
+    }
+    let s = i + 1;
+    let mut e = s;
+    while b.get(e).is_some_and(u8::is_ascii_alphanumeric) && e < s + 4 {
+        e += 1;
+    }
+    if b.get(e)
+        .is_some_and(|c| !matches!(c, b'^' | b'|' | b'~' | b'&' | b'\r' | b'\n'))
+    {
+        return KwSet::EMPTY;
+    }
+    match b.get(s..e).unwrap_or(&[]) {
+        b"MR" | b"MRN" | b"PI" | b"PT" => KwSet::of(&[Kw::Mrn]),
+        b"SS" => KwSet::of(&[Kw::Ssn]),
+        b"DL" => KwSet::of(&[Kw::DriverLicense]),
+        b"PPN" => KwSet::of(&[Kw::Passport]),
+        b"NPI" => KwSet::of(&[Kw::Npi]),
+        b"AN" => KwSet::of(&[Kw::Account]),
+        _ => KwSet::EMPTY,
+    }
 }
 
 /// Whether grouped digits read as a calendar date (`2019-01-19`,
@@ -435,13 +577,15 @@ impl Numeric {
             return;
         }
         // A dropped edge group takes the rest of its unit with it.
-        if bad_before(t, start, c.groups[0].nd) {
+        // `(415) 555-…` and `988-74-…` cannot continue a thousands group.
+        let not_thousands = c.groups[0].paren || (c.ng > 1 && c.groups[1].sep == b'-');
+        if bad_before(t, start, c.groups[0].nd, not_thousands) {
             lo = 1;
             while lo < hi && c.groups[lo].sep != b' ' {
                 lo += 1;
             }
         }
-        if bad_after(t, c.groups[c.ng - 1].end) {
+        if bad_after(t, c.groups[c.ng - 1].end, c.groups[c.ng - 1].nd) {
             hi -= 1;
             while hi > lo && c.groups[hi].sep != b' ' {
                 hi -= 1;
@@ -791,8 +935,10 @@ impl Numeric {
 
 /// Whether the text before a numeric candidate makes it part of something
 /// else (a word, an amount, a decimal, a date, a path). `first_len` is the
-/// digit count of the first group.
-fn bad_before(t: &str, pos: usize, first_len: u8) -> bool {
+/// digit count of the first group; `not_thousands` whether its form rules
+/// out a thousands group (`7,(415) 555-…` and `1,988-74-0679` are CSV
+/// fields).
+fn bad_before(t: &str, pos: usize, first_len: u8, not_thousands: bool) -> bool {
     let Some(c) = text::char_before(t, pos) else {
         return false;
     };
@@ -803,16 +949,32 @@ fn bad_before(t: &str, pos: usize, first_len: u8) -> bool {
         // (`MRN #1234567`, `Order #5442874199`).
         '#' => matches!(first_len, 3 | 6),
         '$' | '€' | '£' | '¥' | '@' | '_' | '/' | '\\' => true,
-        ',' => first_len == 3 && prev.is_some_and(|x| x.is_ascii_digit()),
+        ',' => first_len == 3 && !not_thousands && thousands_lead(t.as_bytes(), p),
         ':' => prev.is_some_and(|x| x.is_ascii_digit()),
         '.' | '-' => prev.is_some_and(|x| x.is_alphanumeric()),
         _ => c.is_alphanumeric(),
     }
 }
 
+/// Whether the digits ending at `comma` (a `,` position) are 1-3 digits, as
+/// the leading part of a thousands-grouped number (`12,345`) is; a longer
+/// run before a comma is a separate field (`533142044,988`).
+fn thousands_lead(b: &[u8], comma: usize) -> bool {
+    let mut i = comma;
+    let mut n = 0;
+    while i > 0 && b.get(i - 1).is_some_and(u8::is_ascii_digit) {
+        i -= 1;
+        n += 1;
+        if n > 3 {
+            return false;
+        }
+    }
+    n > 0
+}
+
 /// Whether the text after a numeric candidate makes it part of something
-/// else.
-fn bad_after(t: &str, pos: usize) -> bool {
+/// else. `last_len` is the digit count of the last group.
+fn bad_after(t: &str, pos: usize, last_len: u8) -> bool {
     let Some(c) = text::char_at(t, pos) else {
         return false;
     };
@@ -827,7 +989,8 @@ fn bad_after(t: &str, pos: usize) -> bool {
             // A thousands group (`,345` then no more digits).
             let b = t.as_bytes();
             let q = pos + 1;
-            (q..q + 3).all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
+            last_len <= 3
+                && (q..q + 3).all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
                 && !b.get(q + 3).is_some_and(u8::is_ascii_digit)
         }
         _ => c.is_alphanumeric(),

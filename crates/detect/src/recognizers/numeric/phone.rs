@@ -51,6 +51,12 @@ fn nsn_ok(cc: u32, d: &[u8]) -> Option<f32> {
                 }
         }
         33 => n == 9 && f != 0,
+        // Spain: nine digits, no trunk prefix.
+        34 => n == 9 && matches!(f, 6..=9),
+        // Italy: landlines keep their leading 0, mobiles start with 3.
+        39 => (f == 0 || f == 3) && (6..=11).contains(&n),
+        // Netherlands: nine digits.
+        31 => n == 9 && f != 0,
         91 => n == 10 && f >= 1,
         61 => n == 9 && matches!(f, 2 | 3 | 4 | 7 | 8),
         _ => return (f != 0 && (6..=12).contains(&n)).then_some(0.7),
@@ -58,7 +64,24 @@ fn nsn_ok(cc: u32, d: &[u8]) -> Option<f32> {
     ok.then_some(0.85)
 }
 
-const KNOWN_CC: &[u32] = &[1, 44, 49, 33, 91, 61];
+/// The two-digit ITU country codes (zones 1 and 7 have one digit, every
+/// other code has three).
+const CC2: &[u8] = &[
+    20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
+    57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98,
+];
+
+/// Length of the country code at the start of a compact E.164 number.
+fn cc_len(d: &[u8]) -> Option<usize> {
+    match *d.first()? {
+        0 => None,
+        1 | 7 => Some(1),
+        a => {
+            let two = a * 10 + *d.get(1)?;
+            Some(if CC2.contains(&two) { 2 } else { 3 })
+        }
+    }
+}
 
 fn num(d: &[u8]) -> u32 {
     d.iter().fold(0u32, |a, &x| a * 10 + u32::from(x))
@@ -85,10 +108,15 @@ fn international(p: &PhoneIn<'_>, skip: usize) -> Option<f32> {
             p.lens
         };
         if rest_lens.len() == 1 || first != skip {
-            for &cc in KNOWN_CC {
-                let k = if cc < 10 { 1 } else { 2 };
-                if d.len() > k && num(d.get(..k)?) == cc {
-                    if let Some(s) = nsn_ok(cc, d.get(k..)?) {
+            // Country codes are prefix-free, so the code of a compact
+            // number is found by its length class.
+            let k = cc_len(d)?;
+            if d.len() > k && d.len() <= 15 {
+                if let Some(s) = nsn_ok(num(d.get(..k)?), d.get(k..)?) {
+                    // Without a numbering plan for the country, a short
+                    // compact run is as likely a signed quantity
+                    // (`+8612345678`): eleven digits at least.
+                    if s >= 0.85 || d.len() >= 11 {
                         return Some(s - 0.05);
                     }
                 }
@@ -177,11 +205,16 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
             return None;
         }
         let second = d.get(1).copied().unwrap_or(0);
-        // Ten digits in pairs; a strictly rising list of pairs is more
-        // likely a list of numbers (`01 02 03 04 05`) than a phone.
+        // Ten digits in pairs; a run of consecutive pairs is a list of
+        // numbers (`01 02 03 04 05`), not a phone. Merely rising pairs are
+        // common in real numbers (`02 23 24 46 68`): they need context.
         let pairs = || d.chunks(2).map(|c| c.iter().fold(0u8, |a, &x| a * 10 + x));
         let rising = pairs().zip(pairs().skip(1)).all(|(a, b)| a < b);
-        let fr = n == 10 && lens.iter().all(|&l| l == 2) && !rising;
+        let counting = pairs().zip(pairs().skip(1)).all(|(a, b)| a + 1 == b);
+        let fr = n == 10 && lens.iter().all(|&l| l == 2) && !counting;
+        if fr && rising {
+            return Some((0.7, true));
+        }
         let uk = n == 11 && matches!(second, 1 | 2 | 3 | 7 | 8) && lens.len() <= 3;
         let au = n == 10 && matches!(second, 2 | 3 | 4 | 7 | 8) && lens.len() <= 3;
         let de = (10..=12).contains(&n) && lens.len() <= 3 && lens.first().is_some_and(|&l| l <= 5);
@@ -189,6 +222,14 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
             return Some((if p.dots && !fr { 0.55 } else { 0.7 }, false));
         }
         return None;
+    }
+    // Nine-digit national numbers without a trunk prefix (Spain
+    // `612 34 56 78`, `912 345 678`): only next to a phone keyword.
+    if n == 9
+        && matches!(lens, [3, 2, 2, 2] | [3, 3, 3] | [2, 3, 2, 2])
+        && d.first().is_some_and(|&x| matches!(x, 6..=9))
+    {
+        return Some((0.6, true));
     }
     // Indian mobiles written 5-5 without the +91.
     if n == 10 && matches!(lens, [5, 5]) && d.first().is_some_and(|&x| x >= 6) {
@@ -200,6 +241,18 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn country_code_lengths() {
+        assert_eq!(cc_len(&[1, 4, 1, 5]), Some(1));
+        assert_eq!(cc_len(&[7, 9, 1, 6]), Some(1));
+        assert_eq!(cc_len(&[3, 9, 3, 4]), Some(2));
+        assert_eq!(cc_len(&[4, 9, 3, 0]), Some(2));
+        assert_eq!(cc_len(&[3, 5, 1, 9]), Some(3));
+        assert_eq!(cc_len(&[9, 7, 1, 5]), Some(3));
+        assert_eq!(cc_len(&[0, 4, 4]), None);
+        assert_eq!(cc_len(&[3]), None);
+    }
 
     /// Parses a written number into groups the way the classifier does.
     fn check_str(s: &str) -> Option<(f32, bool)> {
