@@ -421,8 +421,8 @@ impl Module for Injection {
         }
         // Long texts: only around triggers that fire, i.e. strong words
         // (`ignore`, `jailbreak`, `<|im_start|>`, …) or a weak word
-        // (`system`, `rules`, `model`, …) with another trigger within
-        // `PAIR` bytes (`system prompt`, `rules above`). Common words alone
+        // (`system`, `rules`, `model`, …) right next to another trigger
+        // (`system prompt`, `developer mode`). Common words alone
         // must not turn a whole document into analysis work. Invisible and
         // look-alike characters are looked for block by block; leetspeak
         // and spaced-out letters only in texts up to `WHOLE_TEXT` (a
@@ -430,13 +430,15 @@ impl Module for Injection {
         // everything else on a long document.
         // Triggers come in text order, so a trigger's closest companions
         // are its neighbours in the sequence.
-        let mut prev_start: Option<usize> = None;
+        let mut prev_end: Option<usize> = None;
         let mut fired = triggers()
             .zip(triggers().skip(1).map(Some).chain(std::iter::once(None)))
             .filter(move |&((id, h), next)| {
-                let near_prev = prev_start.is_some_and(|p| h.start - p <= PAIR);
-                let near_next = next.is_some_and(|(_, n)| n.start - h.start <= PAIR);
-                prev_start = Some(h.start);
+                // Adjacent words: at most `PAIR` bytes from one's end to
+                // the other's start (`system prompt`, `developer mode`).
+                let near_prev = prev_end.is_some_and(|e| h.start.saturating_sub(e) <= PAIR);
+                let near_next = next.is_some_and(|(_, n)| n.start.saturating_sub(h.end) <= PAIR);
+                prev_end = Some(h.end);
                 id == STRONG || near_prev || near_next
             })
             .map(|(t, _)| t);
@@ -476,8 +478,8 @@ impl Module for Injection {
 /// Texts up to this size are analysed whole once triggered.
 const WHOLE_TEXT: usize = 4096;
 /// In long texts, a weak trigger fires only with another trigger this close
-/// (start to start): the same phrase.
-const PAIR: usize = 24;
+/// (end of one to start of the other): adjacent words of one phrase.
+const PAIR: usize = 2;
 /// Anchor ids: trigger words that fire on their own, and those that need
 /// company.
 const STRONG: u32 = 1;

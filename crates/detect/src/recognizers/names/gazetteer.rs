@@ -180,6 +180,22 @@ impl Gazetteer {
         Self::has(&self.given, s)
     }
 
+    /// Everything the lists know about one word, folding it once (the hot
+    /// path asks several of these questions about every capitalised word).
+    pub(crate) fn facts(&self, s: &str) -> WordFacts {
+        let mut buf = [0u8; MAX_KEY];
+        let Some(k) = fold(s, &mut buf) else {
+            return WordFacts::default();
+        };
+        WordFacts {
+            given: self.given.contains(k),
+            surname: self.surnames.contains(k),
+            common: self.common.contains(k),
+            place: self.cities.get(k).is_some_and(|&t| t > 0)
+                || self.regions.get(k).is_some_and(|&t| t > 0),
+        }
+    }
+
     pub(crate) fn is_surname(&self, s: &str) -> bool {
         Self::has(&self.surnames, s)
     }
@@ -199,9 +215,33 @@ impl Gazetteer {
     }
 }
 
+/// What the word lists say about one word (see [`Gazetteer::facts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WordFacts {
+    pub(crate) given: bool,
+    pub(crate) surname: bool,
+    pub(crate) common: bool,
+    /// A city or a region (country, state).
+    pub(crate) place: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_agree_with_the_single_questions() {
+        let g = Gazetteer::get();
+        for w in [
+            "John", "Smith", "The", "Denver", "Texas", "Zzyzzx", "MAY", "Kraków",
+        ] {
+            let f = g.facts(w);
+            assert_eq!(f.given, g.is_given(w), "{w}");
+            assert_eq!(f.surname, g.is_surname(w), "{w}");
+            assert_eq!(f.common, g.is_common(w), "{w}");
+            assert_eq!(f.place, g.city(w) > 0 || g.region(w) > 0, "{w}");
+        }
+    }
 
     #[test]
     fn folding() {

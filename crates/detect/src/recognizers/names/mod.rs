@@ -829,7 +829,8 @@ impl Names {
             _ => {}
         }
         let w = t.get(hit.start..hit.end).unwrap_or("");
-        if self.g.is_common(w) && !self.g.is_given(w) {
+        let f = self.g.facts(w);
+        if f.common && !f.given {
             return true;
         }
         // A sentence-initial word (after `. `, `! ` or `? ` on the same
@@ -840,10 +841,9 @@ impl Names {
             && b.get(hit.start - 1) == Some(&b' ')
             && matches!(b.get(hit.start - 2), Some(b'.' | b'!' | b'?'));
         sentence_start
-            && !self.g.is_given(w)
-            && !self.g.is_surname(w)
-            && self.g.city(w) == 0
-            && self.g.region(w) == 0
+            && !f.given
+            && !f.surname
+            && !f.place
             && !in_list(F_TITLE | F_PERSON | F_PLACE | F_PARTICLE, w)
     }
 
