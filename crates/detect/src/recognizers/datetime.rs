@@ -164,7 +164,11 @@ const MONTHS: &[&str] = &[
     "mrt",
     "mei",
     "augustus", // nl
-    // pl (genitive, the form used in dates: `3 marca 2024`)
+];
+
+/// Polish month names in the genitive, the form used in dates
+/// (`3 marca 2024`), January first. Anchors too (see [`DateTime::anchors`]).
+const PL_GENITIVE: [&str; 12] = [
     "stycznia",
     "lutego",
     "marca",
@@ -225,7 +229,11 @@ impl Module for DateTime {
         // Month names are found by the literal automaton, not the shared
         // regex: a case-insensitive alternation of ~120 names in several
         // shapes multiplied the lazy DFA's states.
-        MONTHS.iter().map(|m| Anchor::new(0, *m)).collect()
+        MONTHS
+            .iter()
+            .chain(PL_GENITIVE.iter())
+            .map(|m| Anchor::new(0, *m))
+            .collect()
     }
 
     fn on_anchor(&self, _anchor: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
@@ -417,20 +425,7 @@ fn month_of(word: &str) -> Option<u32> {
     if let Some(m) = date::month_from_name(word) {
         return Some(m);
     }
-    const PL: [&str; 12] = [
-        "stycznia",
-        "lutego",
-        "marca",
-        "kwietnia",
-        "maja",
-        "czerwca",
-        "lipca",
-        "sierpnia",
-        "września",
-        "października",
-        "listopada",
-        "grudnia",
-    ];
+    const PL: [&str; 12] = PL_GENITIVE;
     let mut buf = [0u8; 16];
     let mut n = 0;
     for c in word.chars() {

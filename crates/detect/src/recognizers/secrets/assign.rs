@@ -672,6 +672,29 @@ fn bot_token_shape(v: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// Bytes that end a value token after a credential word: whitespace,
+/// quotes, brackets and list/key separators (`=` is not one: it may sit
+/// inside a `name=value` token, which is split later).
+fn ends_token(c: u8) -> bool {
+    c.is_ascii_whitespace()
+        || matches!(
+            c,
+            b'"' | b'\''
+                | b'`'
+                | b','
+                | b';'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'<'
+                | b'>'
+                | b':'
+        )
+}
+
 /// Random-looking tokens shortly after a credential keyword (`secret`,
 /// `token`, `api key`, `password`, …) on the same line, whatever the
 /// phrasing between them. Only machine-shaped values qualify here (AWS
@@ -708,52 +731,11 @@ pub(super) fn near_keywords(ctx: &Ctx<'_>, out: &mut Out<'_>, hits: impl Iterato
         let mut tokens = 0;
         while i < stop && tokens < 8 {
             // Skip separators.
-            while i < stop
-                && b.get(i).is_some_and(|&c| {
-                    c.is_ascii_whitespace()
-                        || matches!(
-                            c,
-                            b'"' | b'\''
-                                | b'`'
-                                | b','
-                                | b';'
-                                | b'('
-                                | b')'
-                                | b'['
-                                | b']'
-                                | b'{'
-                                | b'}'
-                                | b'<'
-                                | b'>'
-                                | b':'
-                                | b'='
-                        )
-                })
-            {
+            while i < stop && b.get(i).is_some_and(|&c| ends_token(c) || c == b'=') {
                 i += 1;
             }
             let t0 = i;
-            while i < stop
-                && b.get(i).is_some_and(|&c| {
-                    !(c.is_ascii_whitespace()
-                        || matches!(
-                            c,
-                            b'"' | b'\''
-                                | b'`'
-                                | b','
-                                | b';'
-                                | b'('
-                                | b')'
-                                | b'['
-                                | b']'
-                                | b'{'
-                                | b'}'
-                                | b'<'
-                                | b'>'
-                                | b':'
-                        ))
-                })
-            {
+            while i < stop && b.get(i).is_some_and(|&c| !ends_token(c)) {
                 i += 1;
             }
             if i == t0 {
