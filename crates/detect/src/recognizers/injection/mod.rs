@@ -1,8 +1,8 @@
 //! PROMPT_INJECTION: attempts to override, hijack or exfiltrate a language
 //! model's instructions, in the text itself or in a decoded view of it.
 //!
-//! The analysis runs in [`Module::finish`], and only when the shared keyword
-//! pass saw a trigger word ([`Kw::Injection`]) or a cheap scan finds an
+//! The analysis runs in [`Module::finish`], and only when the module's own
+//! anchors saw a trigger word ([`TRIGGERS`]) or a cheap scan finds an
 //! obfuscation cue (invisible characters, look-alikes, leetspeak, spaced
 //! letters); clean text costs one keyword lookup. A triggered text is folded
 //! ([`normalize::fold`]: lower case, accents stripped, obfuscations undone,
@@ -19,7 +19,6 @@ mod phrases;
 use deepsentinel_core::EntityType;
 use regex_automata::meta;
 
-use crate::context::Kw;
 use crate::engine::{Anchor, Ctx, Module, Out, PendingFinding};
 use phrases::Family;
 
@@ -386,8 +385,7 @@ impl Module for Injection {
     }
 
     fn anchors(&self) -> Vec<Anchor> {
-        Kw::Injection
-            .words()
+        TRIGGERS
             .iter()
             .map(|w| {
                 let id = if STRONG_TRIGGERS.contains(w) {
@@ -484,6 +482,154 @@ const PAIR: usize = 2;
 /// company.
 const STRONG: u32 = 1;
 const WEAK: u32 = 0;
+/// Words whose presence makes a text worth analysing (whole words, ASCII
+/// case-insensitive). They are this module's anchors, so they are found by
+/// the scanner's one literal pass; they are deliberately not context
+/// keywords, which no one would query.
+const TRIGGERS: &[&str] = &[
+    "ignore",
+    "ignoring",
+    "disregard",
+    "forget",
+    "instructions",
+    "instruction",
+    "rules",
+    "directives",
+    "guidelines",
+    "programming",
+    "prompt",
+    "prompts",
+    "system",
+    "jailbreak",
+    "jailbroken",
+    "pretend",
+    "dan",
+    "developer",
+    "grandmother",
+    "grandma",
+    "unrestricted",
+    "uncensored",
+    "unfiltered",
+    "override",
+    "overrides",
+    "base64",
+    "decode",
+    "rot13",
+    "inst",
+    "sys",
+    "im_start",
+    "im_end",
+    "endoftext",
+    "eot_id",
+    "llm",
+    "language model",
+    "assistant",
+    "assistants",
+    "character",
+    "restrictions",
+    "verbatim",
+    "repeat",
+    "reveal",
+    "hidden",
+    "configuration",
+    "told",
+    "above",
+    "end_of_document",
+    "ai",
+    "chatbot",
+    "ignora",
+    "ignoriere",
+    "ignorieren",
+    "ignorez",
+    "ignorer",
+    "oublie",
+    "oubliez",
+    "olvida",
+    "olvide",
+    "vergiss",
+    "dimentica",
+    "esqueça",
+    "esqueca",
+    "negeer",
+    "instrucciones",
+    "anweisungen",
+    "istruzioni",
+    "instruções",
+    "instrucoes",
+    "reglas",
+    "règles",
+    "regeln",
+    "regole",
+    "regras",
+    "consignes",
+    "eres",
+    "bist",
+    "sei",
+    "maintenant",
+    "ahora",
+    "jetzt",
+    "agora",
+    "systemprompt",
+    "sistema",
+    "système",
+    "systeme",
+    "mode",
+    "modus",
+    "modo",
+    "rule",
+    "directive",
+    "policy",
+    "policies",
+    "model",
+    "models",
+    "conversation",
+    "messages",
+    "output",
+    "persona",
+    "roleplay",
+    "role-play",
+    "filters",
+    "guardrails",
+    "obey",
+    "pwned",
+    "admin",
+    "administrator",
+    "dev",
+    "grandpa",
+    "terminal",
+    "chatgpt",
+    "gpt",
+    "claude",
+    "gemini",
+    "copilot",
+    "bard",
+    "hypothetically",
+    "ia",
+    "ki",
+    "restrizioni",
+    "restricoes",
+    "restrições",
+    "einschränkungen",
+    "beschränkungen",
+    "filtri",
+    "filtros",
+    "filtres",
+    "censura",
+    "censure",
+    "constraints",
+    "moral",
+    "ethical",
+    "unethical",
+    "censorship",
+    "confidential",
+    "first message",
+    "this message",
+    "start_of_turn",
+    "end_of_turn",
+    "start_header_id",
+    "begin_of_text",
+];
+
 /// Trigger words that fire on their own in long texts.
 const STRONG_TRIGGERS: &[&str] = &[
     "ignore",
@@ -853,6 +999,13 @@ fn is_comment_line(f: &str, pos: usize) -> bool {
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
+    #[test]
+    fn strong_triggers_are_triggers() {
+        for w in STRONG_TRIGGERS {
+            assert!(TRIGGERS.contains(w), "{w} is strong but never anchored");
+        }
+    }
+
     #[test]
     fn long_documents_are_analysed_only_around_firing_triggers() {
         let s = crate::Scanner::new();
