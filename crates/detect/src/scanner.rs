@@ -47,7 +47,11 @@ struct Inner {
     shapes: Option<meta::Regex>,
     /// Pattern id of the shapes regex -> (module index, shape id).
     shape_targets: Vec<(usize, u32)>,
+    /// Case-sensitive automaton over ASCII-lowercased literals, run over
+    /// ASCII-lowercased chunks of the text (see [`Inner::find_anchors`]).
     anchors: Option<AhoCorasick>,
+    /// Length in bytes of the longest anchor literal.
+    max_anchor_len: usize,
     /// Pattern id of the anchor automaton -> (module index, anchor id).
     anchor_targets: Vec<(usize, u32)>,
     keywords: KeywordMatcher,
@@ -72,6 +76,8 @@ struct Level {
     shape_spans: Vec<(usize, usize)>,
     anchors: Vec<(usize, u32, Hit)>,
     findings: Vec<Finding>,
+    /// ASCII-lowercased copy of the chunk the anchor automaton is reading.
+    lowered: Vec<u8>,
 }
 
 /// What a built scanner runs; benchmarks print it.
@@ -126,6 +132,7 @@ impl Scanner {
                 shapes: None,
                 shape_targets: Vec::new(),
                 anchors: None,
+                max_anchor_len: 0,
                 anchor_targets: Vec::new(),
                 keywords: KeywordMatcher::disabled(),
                 custom: None,
@@ -214,17 +221,7 @@ impl Inner {
         level.anchors.clear();
         level.shape_spans.clear();
 
-        if let Some(ac) = &self.anchors {
-            for m in ac.find_overlapping_iter(text) {
-                if let Some(&(mi, id)) = self.anchor_targets.get(m.pattern().as_usize()) {
-                    let hit = Hit {
-                        start: m.start(),
-                        end: m.end(),
-                    };
-                    level.anchors.push((mi, id, hit));
-                }
-            }
-        }
+        self.find_anchors(text, &mut level.lowered, &mut level.anchors);
 
         let ctx = Ctx {
             text,
@@ -273,6 +270,56 @@ impl Inner {
             self.scan_views(text, depth, levels, out, &mut level.findings);
         }
         levels[d] = level;
+    }
+
+    /// Every anchor literal occurrence in `text`, ASCII case-insensitively,
+    /// overlapping, in the order a single pass reports them (by end).
+    ///
+    /// The automaton is case-sensitive over lowercased literals and reads
+    /// an ASCII-lowercased copy of the text, chunk by chunk: a
+    /// case-insensitive automaton has twice the transitions and its table
+    /// no longer fits the cache, which made it the slowest part of a scan on
+    /// prose. ASCII lowering keeps every offset. Chunks overlap by the
+    /// longest literal, and a chunk reports only the matches that start in
+    /// it, so each match is reported exactly once.
+    fn find_anchors(&self, text: &str, lowered: &mut Vec<u8>, hits: &mut Vec<(usize, u32, Hit)>) {
+        const CHUNK: usize = 32 << 10;
+        let Some(ac) = &self.anchors else {
+            return;
+        };
+        let bytes = text.as_bytes();
+        let overlap = self.max_anchor_len.saturating_sub(1);
+        let mut crossed = false;
+        let mut start = 0;
+        while start < bytes.len() {
+            let own_end = start.saturating_add(CHUNK).min(bytes.len());
+            let read_end = own_end.saturating_add(overlap).min(bytes.len());
+            let Some(chunk) = bytes.get(start..read_end) else {
+                break;
+            };
+            lowered.clear();
+            lowered.extend_from_slice(chunk);
+            lowered.make_ascii_lowercase();
+            for m in ac.find_overlapping_iter(&lowered[..]) {
+                let hit = Hit {
+                    start: start + m.start(),
+                    end: start + m.end(),
+                };
+                if hit.start >= own_end {
+                    continue;
+                }
+                crossed |= hit.end > own_end;
+                if let Some(&(mi, id)) = self.anchor_targets.get(m.pattern().as_usize()) {
+                    hits.push((mi, id, hit));
+                }
+            }
+            start = own_end;
+        }
+        if crossed {
+            // A match that crosses into the next chunk was reported before
+            // that chunk's earlier-ending ones; a single pass reports by end.
+            hits.sort_by_key(|&(_, _, h)| h.end);
+        }
     }
 
     /// Scans the decoded views of `text` and maps their findings back.
@@ -505,12 +552,15 @@ impl Builder {
         // Overlapping matches: every literal fires, even when one nests in
         // another (`auth` in `authorization`) or two modules share one, so
         // modules never hide each other's anchors.
+        let max_anchor_len = literals.iter().map(String::len).max().unwrap_or(0);
+        for l in &mut literals {
+            l.make_ascii_lowercase();
+        }
         let anchors = if literals.is_empty() {
             None
         } else {
             Some(
                 AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
@@ -563,6 +613,7 @@ impl Builder {
                 shapes: shapes_re,
                 shape_targets,
                 anchors,
+                max_anchor_len,
                 anchor_targets,
                 keywords,
                 custom,
