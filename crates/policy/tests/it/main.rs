@@ -1,0 +1,4 @@
+//! Integration tests of `deepsentinel-policy`.
+
+mod chat;
+mod stream;
