@@ -100,7 +100,9 @@ pub enum OperatorError {
     },
     /// An encrypted token did not decrypt (wrong key or tampered); its
     /// position in the text is given, not its content.
-    #[error("encrypted value at byte {offset} does not decrypt with this key (wrong key or tampered)")]
+    #[error(
+        "encrypted value at byte {offset} does not decrypt with this key (wrong key or tampered)"
+    )]
     Decrypt {
         /// Byte offset of the token.
         offset: usize,
@@ -109,7 +111,9 @@ pub enum OperatorError {
     #[error("random source failed: {0}")]
     Random(String),
     /// A plan item's span is not inside the text or splits a character.
-    #[error("plan item {index} has span {start}..{end}, not a char-aligned range of the text ({len} bytes)")]
+    #[error(
+        "plan item {index} has span {start}..{end}, not a char-aligned range of the text ({len} bytes)"
+    )]
     BadSpan {
         /// Index of the item in the plan.
         index: usize,

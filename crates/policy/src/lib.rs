@@ -16,6 +16,7 @@
 pub mod chat;
 pub mod decision;
 pub mod error;
+pub mod guard;
 pub mod operators;
 pub mod policy;
 mod presets;
@@ -25,6 +26,7 @@ pub mod vault;
 
 pub use decision::{Blocked, Decision, Plan, PlanItem, PolicySet, Violation, evaluate};
 pub use error::{OperatorError, PolicyError, Problem};
+pub use guard::{Guard, GuardError, Protected};
 pub use operators::{Anonymizer, Keys, OperatorSpec, Rewrite};
 pub use policy::{Action, CompliancePolicy, PRESETS};
 pub use risk::{RiskLevel, RiskScore};

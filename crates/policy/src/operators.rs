@@ -261,7 +261,11 @@ impl Anonymizer {
                 keep_last,
             } => mask(value, *char, *keep_first, *keep_last),
             OperatorSpec::Hash { bytes } => {
-                let key = self.keys.hmac.as_ref().ok_or(OperatorError::MissingHmacKey)?;
+                let key = self
+                    .keys
+                    .hmac
+                    .as_ref()
+                    .ok_or(OperatorError::MissingHmacKey)?;
                 let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
                     .map_err(|_| OperatorError::MissingHmacKey)?;
                 mac.update(t.as_str().as_bytes());
@@ -383,8 +387,7 @@ pub(crate) fn is_type_name(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b[0].is_ascii_uppercase()
-        && b
-            .iter()
+        && b.iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
 }
 

@@ -75,7 +75,11 @@ pub struct Actions {
     /// Action for findings whose type and category have no entry.
     pub default: Action,
     /// Per-category actions.
-    #[serde(default, rename = "category", skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        rename = "category",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub by_category: BTreeMap<Category, Action>,
     /// Per-type actions; they override the category's.
     #[serde(default, rename = "type", skip_serializing_if = "BTreeMap::is_empty")]
@@ -344,7 +348,8 @@ impl CompliancePolicy {
             }
         }
         // Every action the policy can take must be allowed by its switches.
-        let mut uses: Vec<(String, Action)> = vec![("actions.default".into(), self.actions.default)];
+        let mut uses: Vec<(String, Action)> =
+            vec![("actions.default".into(), self.actions.default)];
         for (c, a) in &self.actions.by_category {
             if !self.categories.contains(c) {
                 bad(
@@ -373,10 +378,9 @@ impl CompliancePolicy {
                     field.clone(),
                     format!("is `{a}` but anonymize_sensitive_data = false"),
                 ),
-                Action::Log if !self.log_violations => bad(
-                    field.clone(),
-                    "is `log` but log_violations = false".into(),
-                ),
+                Action::Log if !self.log_violations => {
+                    bad(field.clone(), "is `log` but log_violations = false".into())
+                }
                 _ => {}
             }
         }

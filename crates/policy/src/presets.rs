@@ -43,8 +43,12 @@ fn card_mask() -> OperatorSpec {
 pub(crate) fn default_policy() -> CompliancePolicy {
     let mut p = base("default", Action::Anonymize);
     p.thresholds.max_risk_score = 0.8;
-    p.actions.by_category.insert(Category::Secret, Action::Block);
-    p.actions.by_category.insert(Category::Injection, Action::Block);
+    p.actions
+        .by_category
+        .insert(Category::Secret, Action::Block);
+    p.actions
+        .by_category
+        .insert(Category::Injection, Action::Block);
     p
 }
 
@@ -69,8 +73,12 @@ pub(crate) fn preset(name: &str) -> Option<CompliancePolicy> {
             p.thresholds.max_risk_score = 0.8;
             p.block_on_violation = false;
             // Secrets and injection text have nothing worth restoring.
-            p.actions.by_category.insert(Category::Secret, Action::Redact);
-            p.actions.by_category.insert(Category::Injection, Action::Redact);
+            p.actions
+                .by_category
+                .insert(Category::Secret, Action::Redact);
+            p.actions
+                .by_category
+                .insert(Category::Injection, Action::Redact);
             p
         }
         "development" => {

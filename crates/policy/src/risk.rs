@@ -104,7 +104,10 @@ impl RiskScore {
             let c = f.score().clamp(0.0, 1.0);
             let p = 1.0 - f64::from(w) * f64::from(c);
             keep *= p;
-            match factors.iter_mut().find(|(r, _)| &r.entity_type == f.entity_type()) {
+            match factors
+                .iter_mut()
+                .find(|(r, _)| &r.entity_type == f.entity_type())
+            {
                 Some((r, k)) => {
                     r.count += 1;
                     r.max_score = r.max_score.max(c);

@@ -1,4 +1,7 @@
 //! Integration tests of `deepsentinel-policy`.
 
 mod chat;
+mod guard;
+mod operators;
+mod policy;
 mod stream;

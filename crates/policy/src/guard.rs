@@ -1,0 +1,201 @@
+//! [`Guard`]: the scanner, the policies and the operators together.
+//!
+//! - [`Guard::protect`] scans a text, evaluates the policies and applies
+//!   the decision: the rewritten text, or [`GuardError::Blocked`] with
+//!   every violation.
+//! - [`Guard::restore`] puts the original values back into a reply.
+//! - [`Guard::reply`] is the whole-text reply transform: restore the
+//!   placeholders this conversation issued, rewrite sensitive values the
+//!   model produced itself, block when the policies say so. It is also the
+//!   per-segment transform of the streaming reply transform
+//!   ([`crate::stream`]).
+
+use deepsentinel_core::Finding;
+use deepsentinel_detect::Scanner;
+
+use crate::decision::{Blocked, Decision, PolicySet};
+use crate::error::OperatorError;
+use crate::operators::{Anonymizer, OperatorSpec};
+use crate::vault::{Vault, placeholders};
+
+/// Why a transform did not produce text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GuardError {
+    /// The policies refuse the text.
+    #[error("{0}")]
+    Blocked(Box<Blocked>),
+    /// An operator failed (for example a missing key).
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+}
+
+/// The result of [`Guard::protect`].
+#[derive(Debug, Clone)]
+pub struct Protected {
+    /// The text to send on.
+    pub text: String,
+    /// The decision that produced it.
+    pub decision: Decision,
+    /// The findings in the original text (spans into it; no values).
+    pub findings: Vec<Finding>,
+}
+
+/// Scanner + policies + operators. Cheap to clone, `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    scanner: Scanner,
+    policies: PolicySet,
+    anonymizer: Anonymizer,
+}
+
+impl Guard {
+    /// A guard from its parts.
+    pub fn new(scanner: Scanner, policies: PolicySet, anonymizer: Anonymizer) -> Guard {
+        Guard {
+            scanner,
+            policies,
+            anonymizer,
+        }
+    }
+
+    /// The scanner.
+    pub fn scanner(&self) -> &Scanner {
+        &self.scanner
+    }
+
+    /// The policies.
+    pub fn policies(&self) -> &PolicySet {
+        &self.policies
+    }
+
+    /// The anonymizer (for [`Anonymizer::decrypt`]).
+    pub fn anonymizer(&self) -> &Anonymizer {
+        &self.anonymizer
+    }
+
+    /// Scans `text`, decides, and rewrites it. Placeholders are issued in
+    /// `vault`, which [`Guard::restore`] later reads.
+    ///
+    /// A value that is rewritten is rewritten wherever else it occurs in
+    /// the text as a whole word, even where the scanner did not report it
+    /// (a name repeated without its context, say): a value judged sensitive
+    /// once never goes out in the clear.
+    pub fn protect(&self, text: &str, vault: &mut Vault) -> Result<Protected, GuardError> {
+        let findings = self.scanner.scan(text);
+        let decision = self.policies.evaluate(text, &findings);
+        let text = match &decision {
+            Decision::Block(b) => return Err(GuardError::Blocked(Box::new(b.clone()))),
+            Decision::Redact(plan) | Decision::Anonymize(plan) => {
+                let mut rewrites = plan.rewrites();
+                add_repeats(text, &mut rewrites);
+                self.anonymizer.apply(text, &rewrites, vault)?
+            }
+            Decision::Allow { .. } | Decision::Log(_) => text.to_string(),
+        };
+        Ok(Protected {
+            text,
+            decision,
+            findings,
+        })
+    }
+
+    /// `text` with the placeholders `vault` issued replaced by the original
+    /// values.
+    pub fn restore(&self, text: &str, vault: &Vault) -> String {
+        vault.restore(text)
+    }
+
+    /// The reply transform of a whole text: placeholders issued in `vault`
+    /// are restored; values the policies rewrite are rewritten (a
+    /// `pseudonymize` operator becomes `replace` here, since the user could
+    /// not resolve a new placeholder); a block is an error. Appends to `out`.
+    pub fn reply(&self, text: &str, vault: &Vault, out: &mut String) -> Result<(), GuardError> {
+        let issued: Vec<(usize, usize, &str)> = placeholders(text)
+            .filter_map(|p| vault.original(p.text).map(|v| (p.start, p.end, v)))
+            .collect();
+        let mut findings = self.scanner.scan(text);
+        findings.retain(|f| {
+            let (s, e) = (f.span().start(), f.span().end());
+            !issued.iter().any(|&(ps, pe, _)| s < pe && ps < e)
+        });
+        let decision = self.policies.evaluate(text, &findings);
+        let mut edits: Vec<(usize, usize, String)> = issued
+            .iter()
+            .map(|&(s, e, v)| (s, e, v.to_string()))
+            .collect();
+        match &decision {
+            Decision::Block(b) => return Err(GuardError::Blocked(Box::new(b.clone()))),
+            Decision::Redact(plan) | Decision::Anonymize(plan) => {
+                // A scratch vault: replies never issue placeholders.
+                let mut scratch = Vault::new();
+                for item in &plan.items {
+                    let op = match item.operator {
+                        OperatorSpec::Pseudonymize => OperatorSpec::Replace,
+                        ref op => op.clone(),
+                    };
+                    let (s, e) = (item.span.start(), item.span.end());
+                    let Some(value) = text.get(s..e) else {
+                        continue;
+                    };
+                    let new =
+                        self.anonymizer
+                            .operate(&op, &item.entity_type, value, &mut scratch)?;
+                    edits.push((s, e, new));
+                }
+            }
+            Decision::Allow { .. } | Decision::Log(_) => {}
+        }
+        edits.sort_by_key(|&(s, e, _)| (s, e));
+        let mut at = 0;
+        for (s, e, new) in edits {
+            if s < at {
+                continue;
+            }
+            out.push_str(text.get(at..s).unwrap_or(""));
+            out.push_str(&new);
+            at = e;
+        }
+        out.push_str(text.get(at..).unwrap_or(""));
+        Ok(())
+    }
+}
+
+/// Adds a rewrite for every other whole-word occurrence of a rewritten
+/// value that no rewrite covers yet.
+fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>) {
+    use deepsentinel_core::Span;
+    let mut extra = Vec::new();
+    let covered = |rs: &[crate::operators::Rewrite], s: usize, e: usize| {
+        rs.iter().any(|r| s < r.span.end() && r.span.start() < e)
+    };
+    for r in rewrites.iter() {
+        let Some(value) = text.get(r.span.range()) else {
+            continue;
+        };
+        // Short values repeat by chance ("Al", "12").
+        if value.chars().count() < 4 {
+            continue;
+        }
+        for (s, _) in text.match_indices(value) {
+            let e = s + value.len();
+            let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if word_char(text.get(..s).and_then(|t| t.chars().next_back()))
+                || word_char(text.get(e..).and_then(|t| t.chars().next()))
+            {
+                continue;
+            }
+            if covered(rewrites, s, e) || covered(&extra, s, e) {
+                continue;
+            }
+            if let Ok(span) = Span::new(s, e) {
+                extra.push(crate::operators::Rewrite {
+                    span,
+                    entity_type: r.entity_type.clone(),
+                    operator: r.operator.clone(),
+                });
+            }
+        }
+    }
+    rewrites.extend(extra);
+}

@@ -1,0 +1,154 @@
+//! The guard end to end, with the real scanner.
+
+use deepsentinel_detect::Scanner;
+use deepsentinel_policy::{
+    Action, Anonymizer, CompliancePolicy, Guard, GuardError, Keys, OperatorSpec, PolicySet, Vault,
+};
+use proptest::prelude::*;
+
+fn guard(preset: &str) -> Guard {
+    Guard::new(
+        Scanner::new(),
+        PolicySet::single(CompliancePolicy::preset(preset).expect("preset")).expect("valid"),
+        Anonymizer::new(Keys::ephemeral().expect("keys")),
+    )
+}
+
+/// Sensitive values the scanner reliably finds, by themselves.
+const VALUES: &[&str] = &[
+    "jane.doe@example.com",
+    "+1 (415) 555-0132",
+    "SSN 536-22-1847",
+    "card 4539 5787 6362 1486",
+    "IBAN DE89 3704 0044 0532 0130 00",
+    "from 192.168.10.24",
+    "Dr. Margaret Thompson",
+];
+
+const FILLER: &[&str] = &[
+    "Hello,",
+    "please update the record",
+    "thanks!",
+    "the meeting is moved",
+    "<PERSON_1>",
+    "ünïcödé ✓",
+    "\n",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            proptest::sample::select(VALUES).prop_map(str::to_string),
+            proptest::sample::select(FILLER).prop_map(str::to_string),
+        ],
+        0..10,
+    )
+    .prop_map(|parts| parts.join(" "))
+}
+
+#[test]
+fn staging_pseudonymizes_and_restores() {
+    let g = guard("staging");
+    let mut vault = Vault::new();
+    let text =
+        "Hi, I'm Margaret Thompson, mail me at jane.doe@example.com or call +1 (415) 555-0132.";
+    let p = g.protect(text, &mut vault).expect("not blocked");
+    assert_eq!(p.decision.action(), Action::Anonymize);
+    assert!(p.text.contains("<EMAIL_ADDRESS_1>"), "{}", p.text);
+    assert!(!p.text.contains("jane.doe"), "{}", p.text);
+    assert_eq!(g.restore(&p.text, &vault), text);
+}
+
+#[test]
+fn production_blocks_with_typed_error() {
+    let g = guard("production");
+    let mut vault = Vault::new();
+    let err = g
+        .protect("my card is 4539 5787 6362 1486, thanks", &mut vault)
+        .expect_err("blocked");
+    let GuardError::Blocked(b) = &err else {
+        panic!("{err}")
+    };
+    assert!(!b.violations.is_empty());
+    assert!(!err.to_string().contains("4539"), "{err}");
+}
+
+#[test]
+fn reply_restores_placeholders_and_rewrites_new_values() {
+    let g = guard("staging");
+    let mut vault = Vault::new();
+    let p = g
+        .protect("Write to jane.doe@example.com please", &mut vault)
+        .expect("ok");
+    let placeholder = p
+        .text
+        .split_whitespace()
+        .find(|w| w.starts_with("<EMAIL"))
+        .expect("placeholder")
+        .to_string();
+    let reply = format!("Sure, I wrote to {placeholder}. Also reach bob.smith@example.org.");
+    let mut out = String::new();
+    g.reply(&reply, &vault, &mut out).expect("reply");
+    assert_eq!(
+        out,
+        "Sure, I wrote to jane.doe@example.com. Also reach <EMAIL_ADDRESS>."
+    );
+    // A reply under production that leaks a card is blocked.
+    let g = guard("production");
+    let mut out = String::new();
+    assert!(matches!(
+        g.reply("here: 4539 5787 6362 1486", &Vault::new(), &mut out),
+        Err(GuardError::Blocked(_))
+    ));
+}
+
+fn redacting(op: OperatorSpec) -> Guard {
+    let mut p = CompliancePolicy::preset("staging").expect("preset");
+    p.actions.default = Action::Redact;
+    p.actions.by_category.clear();
+    for t in deepsentinel_core::EntityType::BUILTIN {
+        p.operators.insert(t.clone(), op.clone());
+    }
+    Guard::new(
+        Scanner::new(),
+        PolicySet::single(p).expect("valid"),
+        Anonymizer::new(Keys::ephemeral().expect("keys")),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn restore_of_pseudonymize_is_identity(t in text()) {
+        let g = guard("staging");
+        let mut vault = Vault::new();
+        let p = g.protect(&t, &mut vault).expect("staging never blocks");
+        prop_assert_eq!(g.restore(&p.text, &vault), t);
+    }
+
+    #[test]
+    fn output_never_contains_a_findings_text(t in text()) {
+        let g = guard("staging");
+        let mut vault = Vault::new();
+        let p = g.protect(&t, &mut vault).expect("staging never blocks");
+        for item in p.decision.plan().map(|pl| pl.items.clone()).unwrap_or_default() {
+            let value = &t[item.span.range()];
+            prop_assert!(!p.text.contains(value), "{:?} still in {:?}", value, p.text);
+        }
+    }
+
+    #[test]
+    fn redaction_is_idempotent(t in text(), which in 0usize..3) {
+        let op = [
+            OperatorSpec::Replace,
+            OperatorSpec::Redact,
+            OperatorSpec::Mask { char: '*', keep_first: 0, keep_last: 0 },
+        ][which].clone();
+        let g = redacting(op);
+        let mut vault = Vault::new();
+        let once = g.protect(&t, &mut vault).expect("ok").text;
+        let twice = g.protect(&once, &mut vault).expect("ok").text;
+        prop_assert_eq!(once, twice);
+    }
+}
