@@ -419,7 +419,8 @@ impl<'a> Iterator for Segments<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let end = next_cut(&mut Scan::default(), self.rest, self.max, true).unwrap_or(self.rest.len());
+        let end =
+            next_cut(&mut Scan::default(), self.rest, self.max, true).unwrap_or(self.rest.len());
         let (seg, rest) = match (self.rest.get(..end), self.rest.get(end..)) {
             (Some(seg), Some(rest)) => (seg, rest),
             _ => (self.rest, ""),
@@ -560,7 +561,11 @@ impl<T: SegmentTransform> TransformStream<T> {
     /// segments they complete are emitted), the bytes from it on are
     /// dropped, and the stream stays open (call [`finish`](Self::finish) to
     /// flush the valid text).
-    pub fn push_bytes(&mut self, bytes: &[u8], out: &mut String) -> Result<(), StreamError<T::Error>> {
+    pub fn push_bytes(
+        &mut self,
+        bytes: &[u8],
+        out: &mut String,
+    ) -> Result<(), StreamError<T::Error>> {
         if self.ended {
             return Err(StreamError::Ended);
         }
@@ -697,7 +702,10 @@ mod tests {
     use super::*;
 
     fn segs(text: &str, max: usize) -> Vec<&str> {
-        let config = StreamConfig::builder().max_segment(max).build().expect("valid");
+        let config = StreamConfig::builder()
+            .max_segment(max)
+            .build()
+            .expect("valid");
         segments(text, &config).collect()
     }
 
@@ -714,7 +722,10 @@ mod tests {
     #[test]
     fn forced_cut_after_last_whitespace_or_at_char_boundary() {
         let text = format!("{} {}", "x".repeat(40), "y".repeat(40));
-        assert_eq!(segs(&text, 64), [format!("{} ", "x".repeat(40)), "y".repeat(40)]);
+        assert_eq!(
+            segs(&text, 64),
+            [format!("{} ", "x".repeat(40)), "y".repeat(40)]
+        );
         let text = "é".repeat(40); // 80 bytes, 2 each
         let s = segs(&text, 65);
         assert_eq!(s.first().map(|s| s.len()), Some(64));
@@ -724,6 +735,9 @@ mod tests {
     #[test]
     fn exactly_max_bytes_is_a_full_window() {
         let text = format!("{} {}", "a".repeat(10), "b".repeat(53)); // 64 bytes
-        assert_eq!(segs(&text, 64), [format!("{} ", "a".repeat(10)), "b".repeat(53)]);
+        assert_eq!(
+            segs(&text, 64),
+            [format!("{} ", "a".repeat(10)), "b".repeat(53)]
+        );
     }
 }
