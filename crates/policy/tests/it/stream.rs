@@ -262,7 +262,7 @@ fn check_segment(text: &str, start: usize, seg: &str, max: usize, last: bool) {
                 .char_indices()
                 .filter(|(_, c)| c.is_whitespace())
                 .map(|(i, c)| i + c.len_utf8())
-                .last();
+                .next_back();
             assert_eq!(
                 seg.len(),
                 ws_end.unwrap_or(wlen),
