@@ -709,6 +709,10 @@ mod tests {
         segments(text, &config).collect()
     }
 
+    /// `SegmentTransform` must stay object-safe (callers choose it at run time).
+    #[allow(dead_code)]
+    fn object_safe(_: Box<dyn SegmentTransform<Error = std::convert::Infallible>>) {}
+
     #[test]
     fn paragraph_breaks_cut_after_the_last_newline_of_the_run() {
         assert_eq!(segs("a\n\nb", 64), ["a\n\n", "b"]);

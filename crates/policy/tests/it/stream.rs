@@ -215,6 +215,95 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// With a block somewhere, every split fails at the same segment as the
+    /// whole-text path, after emitting exactly the segments before it.
+    #[test]
+    fn errors_match_whole_for_any_split(
+        head in text_strategy(),
+        tail in text_strategy(),
+        max in max_strategy(),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+    ) {
+        // Spaces around it: a forced cut never splits " BLOCK " (a bare
+        // "BLOCK" after a long run without whitespace could be split, the
+        // documented limit, and then nothing would block).
+        let text = format!("{head} BLOCK {tail}");
+        let config = config(max);
+        let Err(StreamError::Transform { offset, .. }) = whole(&text, &config) else {
+            panic!("the toy blocks on BLOCK");
+        };
+        let mut before = String::new();
+        let mut toy = Toy::default();
+        let mut start = 0;
+        for seg in segments(&text, &config) {
+            if start == offset {
+                break;
+            }
+            toy.transform(seg, &mut before).expect("segments before the block pass");
+            start += seg.len();
+        }
+        prop_assert_eq!(start, offset);
+
+        let mut cuts: Vec<usize> = picks.iter().map(|i| i.index(text.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut stream = TransformStream::new(Toy::default(), &config);
+        let mut out = String::new();
+        let mut last = 0;
+        let mut failed = None;
+        for cut in cuts.into_iter().chain(std::iter::once(text.len())) {
+            let r = stream.push_bytes(&text.as_bytes()[last..cut], &mut out);
+            last = cut;
+            if let Err(e) = r {
+                failed = Some(e);
+                break;
+            }
+        }
+        let err = match failed {
+            Some(e) => e,
+            None => stream.finish(&mut out).expect_err("the block fails"),
+        };
+        let got = match err {
+            StreamError::Transform { offset: o, .. } => Some(o),
+            _ => None,
+        };
+        prop_assert_eq!(got, Some(offset));
+        prop_assert_eq!(&out, &before);
+        let ended = matches!(stream.push("more", &mut out), Err(StreamError::Ended));
+        prop_assert!(ended);
+        prop_assert_eq!(&out, &before);
+    }
+}
+
+/// The documented limit: a value straddling a forced cut is split, in both
+/// paths alike.
+#[test]
+fn a_value_straddling_a_forced_cut_is_split_in_both_paths() {
+    let c = config(64);
+    let text = format!("{}<X_12>", "y".repeat(60));
+    let segs: Vec<&str> = segments(&text, &c).collect();
+    assert_eq!(segs, [&text[..64], "2>"]);
+    let expected = format!("{}<X_<N>⟧<N>>⟧", "Y".repeat(60));
+    assert_eq!(whole(&text, &c).unwrap(), expected);
+    assert_eq!(streamed(&text, &chunk_cuts(&text, 1), &c), expected);
+    // With a space before it, the forced cut falls before the placeholder.
+    let text = format!("{} <X_1>", "y".repeat(60));
+    assert_eq!(
+        whole(&text, &c).unwrap(),
+        format!("{} ⟧value-1⟧", "Y".repeat(60))
+    );
+}
+
+#[test]
+fn dyn_transforms_work() {
+    let mut toy = Toy::default();
+    let t: &mut dyn SegmentTransform<Error = Blocked> = &mut toy;
+    let out = transform_whole(t, "a1\n\nb", &config(64)).unwrap();
+    assert_eq!(out, "A<N>\n\n⟧B⟧");
+}
+
 /// First paragraph break of `s`: (index of its first '\n', end of the run
 /// after the last '\n'), the run limited to `s`.
 fn first_break(s: &str) -> Option<(usize, usize)> {
