@@ -199,3 +199,45 @@ fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>) {
     }
     rewrites.extend(extra);
 }
+
+/// The per-segment reply transform of [`Guard::reply`], for
+/// [`crate::stream`]: restore this conversation's placeholders, rewrite
+/// values the model produced, end the stream on a block.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplySegments<'a> {
+    guard: &'a Guard,
+    vault: &'a Vault,
+}
+
+impl crate::stream::SegmentTransform for ReplySegments<'_> {
+    type Error = GuardError;
+
+    fn transform(&mut self, segment: &str, out: &mut String) -> Result<(), GuardError> {
+        self.guard.reply(segment, self.vault, out)
+    }
+}
+
+impl Guard {
+    /// A streaming reply transform: push the model's text deltas, get text
+    /// that never contains part of a sensitive value or of a placeholder.
+    /// Its output equals [`Guard::reply_whole`] for every way of splitting
+    /// the reply.
+    pub fn reply_stream<'a>(
+        &'a self,
+        vault: &'a Vault,
+        config: &crate::stream::StreamConfig,
+    ) -> crate::stream::TransformStream<ReplySegments<'a>> {
+        crate::stream::TransformStream::new(ReplySegments { guard: self, vault }, config)
+    }
+
+    /// The reply transform of a whole reply, segment by segment exactly as
+    /// the stream does it.
+    pub fn reply_whole(
+        &self,
+        text: &str,
+        vault: &Vault,
+        config: &crate::stream::StreamConfig,
+    ) -> Result<String, crate::stream::StreamError<GuardError>> {
+        crate::stream::transform_whole(&mut ReplySegments { guard: self, vault }, text, config)
+    }
+}

@@ -26,7 +26,7 @@ pub mod vault;
 
 pub use decision::{Blocked, Decision, Plan, PlanItem, PolicySet, Violation, evaluate};
 pub use error::{OperatorError, PolicyError, Problem};
-pub use guard::{Guard, GuardError, Protected};
+pub use guard::{Guard, GuardError, Protected, ReplySegments};
 pub use operators::{Anonymizer, Keys, OperatorSpec, Rewrite};
 pub use policy::{Action, CompliancePolicy, PRESETS};
 pub use risk::{RiskLevel, RiskScore};

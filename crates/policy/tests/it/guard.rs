@@ -152,3 +152,109 @@ proptest! {
         prop_assert_eq!(once, twice);
     }
 }
+
+mod streaming {
+    use super::*;
+    use deepsentinel_policy::stream::{StreamConfig, StreamError};
+
+    fn conversation() -> (Guard, Vault, String) {
+        let g = guard("staging");
+        let mut vault = Vault::new();
+        let p = g
+            .protect(
+                "I'm Margaret Thompson, mail jane.doe@example.com",
+                &mut vault,
+            )
+            .expect("ok");
+        (g, vault, p.text)
+    }
+
+    fn reply_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("<PERSON_1>".to_string()),
+                Just("<EMAIL_ADDRESS_1>".to_string()),
+                Just("<PERSON_7>".to_string()),
+                Just("bob.smith@example.org".to_string()),
+                Just("jane%40example.com".to_string()),
+                Just("call +1 (415) 555-0132".to_string()),
+                Just("Sure.".to_string()),
+                Just("\n\n".to_string()),
+                Just("ça va ✓".to_string()),
+            ],
+            0..12,
+        )
+        .prop_map(|p| p.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn streaming_equals_whole_for_every_chunk_size(t in reply_text(), size in prop_oneof![Just(1usize), Just(2), Just(3), Just(7)]) {
+            let (g, vault, _) = conversation();
+            let cfg = StreamConfig::default();
+            let whole = g.reply_whole(&t, &vault, &cfg).expect("staging never blocks");
+            let mut s = g.reply_stream(&vault, &cfg);
+            let mut out = String::new();
+            for chunk in t.as_bytes().chunks(size) {
+                s.push_bytes(chunk, &mut out).expect("push");
+            }
+            s.finish(&mut out).expect("finish");
+            prop_assert_eq!(out, whole);
+        }
+    }
+
+    #[test]
+    fn stream_restores_and_redacts_including_encoded_values() {
+        let (g, vault, sent) = conversation();
+        assert!(
+            sent.contains("<PERSON_1>") && sent.contains("<EMAIL_ADDRESS_1>"),
+            "{sent}"
+        );
+        let reply = "Dear <PERSON_1>, I wrote to <EMAIL_ADDRESS_1> and cc'd to=bob%40corp.com.";
+        let cfg = StreamConfig::default();
+        let mut s = g.reply_stream(&vault, &cfg);
+        let mut out = String::new();
+        for ch in reply.chars() {
+            s.push(ch.encode_utf8(&mut [0; 4]), &mut out).expect("push");
+            assert!(
+                !out.contains("<PERSON_1"),
+                "partial placeholder emitted: {out}"
+            );
+        }
+        s.finish(&mut out).expect("finish");
+        assert!(
+            out.starts_with("Dear Margaret Thompson, I wrote to jane.doe@example.com"),
+            "{out}"
+        );
+        assert!(!out.contains("bob%40corp.com"), "{out}");
+    }
+
+    #[test]
+    fn a_block_mid_stream_ends_it_with_a_typed_error() {
+        let g = guard("production");
+        let vault = Vault::new();
+        let cfg = StreamConfig::default();
+        let mut s = g.reply_stream(&vault, &cfg);
+        let mut out = String::new();
+        s.push("All fine so far.\n\n", &mut out)
+            .expect("first paragraph");
+        let r = s
+            .push("Your card 4539 5787 6362 1486 is", &mut out)
+            .and_then(|()| s.finish(&mut out));
+        assert!(
+            matches!(
+                r,
+                Err(StreamError::Transform {
+                    source: GuardError::Blocked(_),
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+        // The paragraph before the value went out; nothing of the value did.
+        assert_eq!(out, "All fine so far.\n\n");
+        assert!(matches!(s.push("more", &mut out), Err(StreamError::Ended)));
+    }
+}
