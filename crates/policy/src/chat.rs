@@ -374,7 +374,7 @@ impl Walker {
         root: &Value,
         f: &mut TransformFn<'_, E>,
         side: Side,
-    ) -> Result<(Report, Vec<(String, String)>), ChatError<E>> {
+    ) -> Result<(Report, Edits), ChatError<E>> {
         let obj = root.as_object().ok_or_else(|| shape("", "a JSON object"))?;
         let format = match self.format {
             ChatFormat::Auto => match side {
@@ -414,7 +414,7 @@ impl Walker {
 /// See [`ChatError`]. On error `req` is unchanged.
 pub fn transform_request<E>(
     req: &mut Value,
-    f: &mut dyn FnMut(&TextLocation, &str) -> Result<Option<String>, E>,
+    f: &mut TransformFn<'_, E>,
 ) -> Result<Report, ChatError<E>> {
     Walker::new().transform_request(req, f)
 }
@@ -424,10 +424,7 @@ pub fn transform_request<E>(
 /// # Errors
 ///
 /// See [`ChatError`].
-pub fn visit_request<E>(
-    req: &Value,
-    f: &mut dyn FnMut(&TextLocation, &str) -> Result<(), E>,
-) -> Result<Report, ChatError<E>> {
+pub fn visit_request<E>(req: &Value, f: &mut VisitFn<'_, E>) -> Result<Report, ChatError<E>> {
     Walker::new().visit_request(req, f)
 }
 
@@ -438,7 +435,7 @@ pub fn visit_request<E>(
 /// See [`ChatError`]. On error `resp` is unchanged.
 pub fn transform_response<E>(
     resp: &mut Value,
-    f: &mut dyn FnMut(&TextLocation, &str) -> Result<Option<String>, E>,
+    f: &mut TransformFn<'_, E>,
 ) -> Result<Report, ChatError<E>> {
     Walker::new().transform_response(resp, f)
 }
@@ -448,12 +445,15 @@ pub fn transform_response<E>(
 /// # Errors
 ///
 /// See [`ChatError`].
-pub fn visit_response<E>(
-    resp: &Value,
-    f: &mut dyn FnMut(&TextLocation, &str) -> Result<(), E>,
-) -> Result<Report, ChatError<E>> {
+pub fn visit_response<E>(resp: &Value, f: &mut VisitFn<'_, E>) -> Result<Report, ChatError<E>> {
     Walker::new().visit_response(resp, f)
 }
+
+/// (pointer, new string) pairs, written after a successful walk.
+type Edits = Vec<(String, String)>;
+
+/// Receives (pointer, string value) from [`walk_strings`].
+type Sink<'a, E> = dyn FnMut(&str, &str) -> Result<(), ChatError<E>> + 'a;
 
 #[derive(Clone, Copy)]
 enum Side {
@@ -468,7 +468,7 @@ fn shape<E>(pointer: &str, expected: &'static str) -> ChatError<E> {
     }
 }
 
-fn apply<E>(root: &mut Value, edits: Vec<(String, String)>) -> Result<(), ChatError<E>> {
+fn apply<E>(root: &mut Value, edits: Edits) -> Result<(), ChatError<E>> {
     for (pointer, new) in edits {
         match root.pointer_mut(&pointer) {
             Some(Value::String(s)) => *s = new,
@@ -607,7 +607,7 @@ fn walk_strings<E>(
     path: &mut String,
     level: usize,
     max_depth: usize,
-    sink: &mut dyn FnMut(&str, &str) -> Result<(), ChatError<E>>,
+    sink: &mut Sink<'_, E>,
 ) -> Result<(), ChatError<E>> {
     let too_deep = |path: &str| ChatError::TooDeep {
         pointer: path.to_owned(),
@@ -847,8 +847,15 @@ impl<E> Walk<'_, '_, E> {
 
     /// `self.ptr` points at the message; `default` is the kind of a message
     /// without a role.
-    fn openai_message(&mut self, i: usize, m: &Value, default: TextKind) -> Result<(), ChatError<E>> {
-        let m = m.as_object().ok_or_else(|| self.shape("a message object"))?;
+    fn openai_message(
+        &mut self,
+        i: usize,
+        m: &Value,
+        default: TextKind,
+    ) -> Result<(), ChatError<E>> {
+        let m = m
+            .as_object()
+            .ok_or_else(|| self.shape("a message object"))?;
         let kind = match self.string_field(m, "role", true)? {
             None => default,
             Some("system" | "developer") => TextKind::System,
@@ -1010,7 +1017,9 @@ impl<E> Walk<'_, '_, E> {
             .ok_or_else(|| self.shape("an array of messages"))?;
         for (i, m) in messages.iter().enumerate() {
             let inner = push_index(&mut self.ptr, i);
-            let m = m.as_object().ok_or_else(|| self.shape("a message object"))?;
+            let m = m
+                .as_object()
+                .ok_or_else(|| self.shape("a message object"))?;
             let kind = match self.string_field(m, "role", true)? {
                 Some("user") => TextKind::User,
                 Some("assistant") => TextKind::Assistant,
