@@ -209,6 +209,13 @@ pub struct Report {
     pub visited: usize,
     /// How many texts the closure replaced by a different text.
     pub changed: usize,
+    /// How many content parts or blocks had a `type` this module does not
+    /// know for the format (known non-text types such as images are not
+    /// counted). They pass through untouched and any text in them was *not*
+    /// visited: a strict policy may refuse a request where this is not 0
+    /// (it is also how an Anthropic block in a request walked as OpenAI
+    /// shows up).
+    pub unknown: usize,
 }
 
 /// Why a walk failed.
@@ -392,6 +399,7 @@ impl Walker {
                 format,
                 visited: 0,
                 changed: 0,
+                unknown: 0,
             },
             ptr: String::new(),
         };
@@ -669,6 +677,13 @@ impl<E> Walk<'_, '_, E> {
         shape(&p, expected)
     }
 
+    /// Counts a part or block type that is not walked and not `known`.
+    fn note_type(&mut self, t: &str, known: &[&str]) {
+        if !known.contains(&t) {
+            self.report.unknown += 1;
+        }
+    }
+
     /// Calls the closure; `Some` only for a text that differs.
     fn call(&mut self, loc: TextLocation, text: &str) -> Result<Option<String>, ChatError<E>> {
         self.report.visited += 1;
@@ -938,7 +953,10 @@ impl<E> Walk<'_, '_, E> {
                     let part = part
                         .as_object()
                         .ok_or_else(|| self.shape("a content part object"))?;
-                    if self.block_type(part)? == "text" {
+                    let t = self.block_type(part)?;
+                    if t != "text" {
+                        self.note_type(t, OPENAI_PART_TYPES);
+                    } else {
                         let text = self.string_field(part, "text", false)?.unwrap_or_default();
                         let inner = push_key(&mut self.ptr, "text");
                         if tool {
@@ -1095,7 +1113,10 @@ impl<E> Walk<'_, '_, E> {
                             let inner = inner
                                 .as_object()
                                 .ok_or_else(|| self.shape("a content block object"))?;
-                            if self.block_type(inner)? == "text" {
+                            let t = self.block_type(inner)?;
+                            if t != "text" {
+                                self.note_type(t, ANTHROPIC_BLOCK_TYPES);
+                            } else {
                                 let text =
                                     self.string_field(inner, "text", false)?.unwrap_or_default();
                                 let t = push_key(&mut self.ptr, "text");
@@ -1111,7 +1132,7 @@ impl<E> Walk<'_, '_, E> {
                 }
                 self.ptr.truncate(mark);
             }
-            _ => {}
+            other => self.note_type(other, ANTHROPIC_BLOCK_TYPES),
         }
         Ok(())
     }

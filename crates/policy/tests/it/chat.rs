@@ -261,6 +261,7 @@ fn openai_request_only_targeted_strings_change_and_arguments_stay_json() {
     assert_eq!(report.format, ChatFormat::OpenAi);
     assert_eq!(report.visited, 16);
     assert_eq!(report.changed, 16);
+    assert_eq!(report.unknown, 0, "image_url is a known part type");
 
     let mut expected: Vec<String> = request_visits(&before)
         .into_iter()
@@ -495,6 +496,10 @@ fn anthropic_request_only_targeted_strings_change() {
     let report = bracket(&mut after);
     assert_eq!(report.format, ChatFormat::Anthropic);
     assert_eq!(report.changed, 11);
+    assert_eq!(
+        report.unknown, 0,
+        "image and thinking are known block types"
+    );
     let mut expected: Vec<String> = request_visits(&before)
         .into_iter()
         .map(|(_, p, ..)| p)
@@ -533,6 +538,7 @@ fn unknown_fields_round_trip_byte_for_byte() {
             .expect("valid request");
         assert_eq!(report.visited, 1);
         assert_eq!(report.changed, 0);
+        assert_eq!(report.unknown, 1, "the `mystery` part");
         assert_eq!(serde_json::to_string(&req).expect("serializes"), text);
     }
     for value in [openai_request(), anthropic_request()] {
@@ -681,6 +687,32 @@ fn format_detection() {
     let err = chat::visit_response(&json!({"id": "x"}), &mut |_, _| Ok::<_, Infallible>(()))
         .expect_err("no format");
     assert!(matches!(err, ChatError::UnknownFormat), "{err:?}");
+}
+
+#[test]
+fn unknown_part_types_are_counted() {
+    // Anthropic blocks in a request forced to OpenAI: not walked, counted.
+    let req = json!({"messages": [{"role": "user", "content": [
+        {"type": "tool_result", "tool_use_id": "t", "content": "result text"},
+        {"type": "image_url", "image_url": {"url": "u"}},
+        {"type": "text", "text": "hello"}
+    ]}]});
+    let mut walker = Walker::new();
+    let forced = walker
+        .format(ChatFormat::OpenAi)
+        .visit_request(&req, &mut |_, _| Ok::<_, Infallible>(()))
+        .expect("valid");
+    assert_eq!((forced.visited, forced.unknown), (1, 1));
+    // Detected as Anthropic, the tool result is visited; `image_url` is not
+    // an Anthropic block type.
+    let auto = chat::visit_request(&req, &mut |_, _| Ok::<_, Infallible>(())).expect("valid");
+    assert_eq!(auto.format, ChatFormat::Anthropic);
+    assert_eq!((auto.visited, auto.unknown), (2, 1));
+    let nested = json!({"messages": [{"role": "user", "content": [
+        {"type": "tool_result", "tool_use_id": "t", "content": [{"type": "future_block", "text": "x"}]}
+    ]}]});
+    let report = chat::visit_request(&nested, &mut |_, _| Ok::<_, Infallible>(())).expect("valid");
+    assert_eq!((report.visited, report.unknown), (0, 1));
 }
 
 const SECRET: &str = "sk-SECRET-VALUE-1234";
@@ -1030,6 +1062,132 @@ proptest! {
             }
             (Err(_), Err(_)) => prop_assert_eq!(&copy, &value),
             (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
+        }
+    }
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,10}",
+        Just(String::new()),
+        Just("{\"a\": \"b\", \"c\": [\"d\", 1]}".to_owned()),
+        Just(" [\"x\", {\"y\": null}]".to_owned()),
+        Just("[1, 2]".to_owned()),
+        Just("{broken".to_owned()),
+        Just("bob@example.com".to_owned()),
+    ]
+}
+
+fn openai_message() -> impl Strategy<Value = Value> {
+    let part = prop_oneof![
+        any_text().prop_map(|t| json!({"type": "text", "text": t})),
+        Just(json!({"type": "image_url", "image_url": {"url": "https://x.example/i.png"}})),
+        Just(json!({"type": "later", "data": "opaque"})),
+    ];
+    let content = prop_oneof![
+        Just(Value::Null),
+        any_text().prop_map(Value::String),
+        prop::collection::vec(part, 0..4).prop_map(Value::Array),
+    ];
+    let role = prop_oneof![
+        Just("system"),
+        Just("developer"),
+        Just("user"),
+        Just("assistant"),
+        Just("tool"),
+        Just("function"),
+        Just("critic"),
+    ];
+    let calls = prop::collection::vec(any_text(), 0..3).prop_map(|args| {
+        args.into_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                json!({"id": format!("c{i}"), "type": "function",
+                    "function": {"name": "f", "arguments": a}})
+            })
+            .collect::<Vec<_>>()
+    });
+    (role, content, calls, prop::option::of(any_text())).prop_map(|(role, content, calls, fc)| {
+        let mut m = json!({"role": role, "content": content, "name": "n"});
+        if !calls.is_empty() {
+            m["tool_calls"] = Value::Array(calls);
+        }
+        if let Some(fc) = fc {
+            m["function_call"] = json!({"name": "g", "arguments": fc});
+        }
+        m
+    })
+}
+
+fn anthropic_message() -> impl Strategy<Value = Value> {
+    let inner = prop_oneof![
+        any_text().prop_map(|t| json!({"type": "text", "text": t})),
+        Just(json!({"type": "image", "source": {"type": "url", "url": "u"}})),
+    ];
+    let result_content = prop_oneof![
+        Just(Value::Null),
+        any_text().prop_map(Value::String),
+        prop::collection::vec(inner, 0..3).prop_map(Value::Array),
+    ];
+    let block = prop_oneof![
+        any_text().prop_map(|t| json!({"type": "text", "text": t})),
+        Just(json!({"type": "thinking", "thinking": "t", "signature": "s"})),
+        any_json()
+            .prop_map(|input| json!({"type": "tool_use", "id": "t", "name": "n", "input": input})),
+        result_content
+            .prop_map(|c| json!({"type": "tool_result", "tool_use_id": "t", "content": c})),
+    ];
+    let content = prop_oneof![
+        any_text().prop_map(Value::String),
+        prop::collection::vec(block, 0..4).prop_map(Value::Array),
+    ];
+    (prop_oneof![Just("user"), Just("assistant")], content)
+        .prop_map(|(role, content)| json!({"role": role, "content": content}))
+}
+
+fn well_formed_request() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        prop::collection::vec(openai_message(), 0..5)
+            .prop_map(|m| json!({"model": "m", "messages": m, "x": {"y": "z"}})),
+        (any_text(), prop::collection::vec(anthropic_message(), 0..5))
+            .prop_map(|(s, m)| json!({"system": s, "messages": m, "max_tokens": 5})),
+    ]
+}
+
+proptest! {
+    /// On well-formed requests of both formats: exactly the visited strings
+    /// change, every text is found again after the transform, and strings
+    /// that held JSON still parse.
+    #[test]
+    fn well_formed_requests_change_exactly_the_visited_strings(req in well_formed_request()) {
+        let visits = request_visits(&req);
+        let mut after = req.clone();
+        let report = bracket(&mut after);
+        prop_assert_eq!(report.visited, visits.len());
+
+        let mut expected: Vec<String> = visits.iter().map(|(_, p, ..)| p.clone()).collect();
+        expected.sort();
+        expected.dedup();
+        let mut changed = diff(&req, &after);
+        changed.sort();
+        prop_assert_eq!(&changed, &expected);
+
+        // The same texts, wrapped (as sets: object members inside arguments
+        // are visited in Map order).
+        let key = |(m, p, e, k, t): Visit| (m, p, e, format!("{k:?}"), t);
+        let mut wrapped: Vec<_> = visits
+            .into_iter()
+            .map(|(m, p, e, k, t)| key((m, p, e, k, format!("<{t}>"))))
+            .collect();
+        let mut again: Vec<_> = request_visits(&after).into_iter().map(key).collect();
+        wrapped.sort();
+        again.sort();
+        prop_assert_eq!(wrapped, again);
+        for (_, p, e, ..) in request_visits(&after) {
+            if e.is_some() {
+                let s = after.pointer(&p).and_then(Value::as_str).unwrap_or_default();
+                prop_assert!(serde_json::from_str::<Value>(s).is_ok(), "{p} no longer parses");
+            }
         }
     }
 }
