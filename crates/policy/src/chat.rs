@@ -74,6 +74,10 @@
 //! blocks of which `text` blocks are visited). Other block types (`image`,
 //! `document`, `thinking`, ...) pass through.
 //!
+//! Part and block types this module does not know are passed through
+//! untouched and counted in [`Report::unknown`], so a caller can refuse what
+//! it cannot inspect.
+//!
 //! Responses: OpenAI `choices[i].message` (content, tool calls, function call)
 //! and legacy `choices[i].text`; Anthropic `content[i]` (`text` blocks and
 //! `tool_use` inputs). Streaming chunks are not handled here.
@@ -87,6 +91,8 @@
 //! the string is re-serialized compactly, so it still parses. If nothing
 //! changed the string is left byte-for-byte as it was. Anything else (plain
 //! text, invalid JSON, a bare JSON scalar) is visited as one plain text.
+//! A string starting with `{` or `[` whose brackets nest deeper than the
+//! bound is a [`ChatError::TooDeep`] even if it is not valid JSON.
 //!
 //! Re-serialization goes through [`serde_json::Value`]: whitespace is
 //! dropped, object members come out in [`serde_json::Map`] order (sorted by
