@@ -98,7 +98,9 @@ impl std::fmt::Display for Violation {
 /// One finding's fate in a [`Plan`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanItem {
-    /// Index of the finding in the evaluated slice.
+    /// Which text the finding is in (always 0 for [`PolicySet::evaluate`]).
+    pub part: usize,
+    /// Index of the finding in its text's findings.
     pub finding: usize,
     /// Its span.
     pub span: Span,
@@ -126,10 +128,11 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The rewrites to hand to [`crate::Anonymizer::apply`].
-    pub fn rewrites(&self) -> Vec<Rewrite> {
+    /// The rewrites of text `part` to hand to [`crate::Anonymizer::apply`].
+    pub fn rewrites(&self, part: usize) -> Vec<Rewrite> {
         self.items
             .iter()
+            .filter(|i| i.part == part)
             .map(|i| Rewrite {
                 span: i.span,
                 entity_type: i.entity_type.clone(),
@@ -265,21 +268,33 @@ impl PolicySet {
 
     /// Evaluates `findings` (from scanning `text`). See the module docs.
     pub fn evaluate(&self, text: &str, findings: &[Finding]) -> Decision {
+        self.evaluate_parts(&[(text, findings)])
+    }
+
+    /// Evaluates the findings of several texts as one request (the
+    /// messages of a chat, say): the risk score and the residual-risk check
+    /// cover all of them; [`PlanItem::part`] says which text an item is in.
+    pub fn evaluate_parts(&self, parts: &[(&str, &[Finding])]) -> Decision {
+        let all: Vec<(usize, usize, &str, &Finding)> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(pi, (text, fs))| {
+                fs.iter().enumerate().map(move |(fi, f)| (pi, fi, *text, f))
+            })
+            .collect();
         // Per finding: the most restrictive action and the policy giving it.
-        let mut best: Vec<Option<(Action, usize)>> = vec![None; findings.len()];
+        let mut best: Vec<Option<(Action, usize)>> = vec![None; all.len()];
         let mut blocking: Vec<Violation> = Vec::new();
         let mut soft: Vec<Violation> = Vec::new();
-        let mut counted_any = vec![false; findings.len()];
+        let mut counted_any = vec![false; all.len()];
         for (pi, (policy, allow)) in self.policies.iter().enumerate() {
-            let mut counted: Vec<&Finding> = Vec::new();
             let mut residual: Vec<&Finding> = Vec::new();
             let mut violations: Vec<Violation> = Vec::new();
-            for (fi, f) in findings.iter().enumerate() {
+            for (i, &(_, _, text, f)) in all.iter().enumerate() {
                 if !policy.considers(f, text, allow.as_ref()) {
                     continue;
                 }
-                counted.push(f);
-                counted_any[fi] = true;
+                counted_any[i] = true;
                 let action = effective_action(policy, f);
                 if matches!(action, Action::Allow | Action::Log) {
                     residual.push(f);
@@ -287,8 +302,8 @@ impl PolicySet {
                 if action == Action::Block {
                     add_finding_violation(&mut violations, policy, f);
                 }
-                if best[fi].is_none_or(|(a, _)| action > a) {
-                    best[fi] = Some((action, pi));
+                if best[i].is_none_or(|(a, _)| action > a) {
+                    best[i] = Some((action, pi));
                 }
             }
             let residual_risk = RiskScore::of(residual.iter().copied()).score;
@@ -306,11 +321,10 @@ impl PolicySet {
             }
         }
         let risk = RiskScore::of(
-            findings
-                .iter()
+            all.iter()
                 .zip(&counted_any)
                 .filter(|(_, c)| **c)
-                .map(|(f, _)| f),
+                .map(|(&(_, _, _, f), _)| f),
         );
         if !blocking.is_empty() {
             return Decision::Block(Blocked {
@@ -320,9 +334,11 @@ impl PolicySet {
         }
         let mut items = Vec::new();
         let mut logged = 0;
-        for (fi, b) in best.iter().enumerate() {
+        for (i, b) in best.iter().enumerate() {
             let Some((action, pi)) = *b else { continue };
-            let Some(f) = findings.get(fi) else { continue };
+            let Some(&(part, fi, _, f)) = all.get(i) else {
+                continue;
+            };
             match action {
                 Action::Redact | Action::Anonymize | Action::Block => {
                     let Some((policy, _)) = self.policies.get(pi) else {
@@ -337,6 +353,7 @@ impl PolicySet {
                         action
                     };
                     items.push(PlanItem {
+                        part,
                         finding: fi,
                         span: f.span(),
                         entity_type: f.entity_type().clone(),
@@ -349,7 +366,7 @@ impl PolicySet {
                 Action::Allow => {}
             }
         }
-        items.sort_by_key(|i| (i.span.start(), i.span.end()));
+        items.sort_by_key(|i| (i.part, i.span.start(), i.span.end()));
         let kind = items.iter().map(|i| i.action).max();
         let plan = Plan {
             items,

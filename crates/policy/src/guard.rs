@@ -28,6 +28,13 @@ pub enum GuardError {
     /// An operator failed (for example a missing key).
     #[error(transparent)]
     Operator(#[from] OperatorError),
+    /// The request's texts changed between scanning and rewriting (a bug;
+    /// the request is left as it was).
+    #[error("internal error: texts changed between scanning and rewriting at `{pointer}`")]
+    Inconsistent {
+        /// Where.
+        pointer: String,
+    },
 }
 
 /// The result of [`Guard::protect`].
@@ -87,7 +94,7 @@ impl Guard {
         let text = match &decision {
             Decision::Block(b) => return Err(GuardError::Blocked(Box::new(b.clone()))),
             Decision::Redact(plan) | Decision::Anonymize(plan) => {
-                let mut rewrites = plan.rewrites();
+                let mut rewrites = plan.rewrites(0);
                 add_repeats(text, &mut rewrites);
                 self.anonymizer.apply(text, &rewrites, vault)?
             }
@@ -239,5 +246,125 @@ impl Guard {
         config: &crate::stream::StreamConfig,
     ) -> Result<String, crate::stream::StreamError<GuardError>> {
         crate::stream::transform_whole(&mut ReplySegments { guard: self, vault }, text, config)
+    }
+}
+
+/// A finding in a chat request: where, and what (never the value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocatedFinding {
+    /// The text it is in.
+    pub location: crate::chat::TextLocation,
+    /// The finding; its span is into that text.
+    pub finding: Finding,
+}
+
+/// The result of [`Guard::protect_request`].
+#[derive(Debug, Clone)]
+pub struct ProtectedRequest {
+    /// The decision over the whole request.
+    pub decision: Decision,
+    /// Every finding, by location, in document order.
+    pub findings: Vec<LocatedFinding>,
+    /// What the walk saw.
+    pub report: crate::chat::Report,
+}
+
+/// Why a chat request could not be protected.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// The policies refuse the request.
+    #[error("{0}")]
+    Blocked(Box<Blocked>),
+    /// The request is not a chat request of a known shape.
+    #[error(transparent)]
+    Chat(#[from] crate::chat::ChatError<GuardError>),
+    /// An operator failed.
+    #[error(transparent)]
+    Operator(#[from] OperatorError),
+}
+
+impl Guard {
+    /// Scans every text of a chat request (OpenAI or Anthropic format; see
+    /// [`crate::chat`]), decides over the request as a whole, and rewrites
+    /// the texts in place. On a block or an error the request is left
+    /// unchanged. Roles and all other fields pass through untouched.
+    pub fn protect_request(
+        &self,
+        req: &mut serde_json::Value,
+        vault: &mut Vault,
+    ) -> Result<ProtectedRequest, RequestError> {
+        let mut texts: Vec<(crate::chat::TextLocation, String, Vec<Finding>)> = Vec::new();
+        crate::chat::visit_request(req, &mut |loc, text| {
+            let findings = self.scanner.scan(text);
+            texts.push((loc.clone(), text.to_string(), findings));
+            Ok::<(), GuardError>(())
+        })?;
+        let parts: Vec<(&str, &[Finding])> = texts
+            .iter()
+            .map(|(_, t, f)| (t.as_str(), f.as_slice()))
+            .collect();
+        let decision = self.policies.evaluate_parts(&parts);
+        if let Decision::Block(b) = &decision {
+            return Err(RequestError::Blocked(Box::new(b.clone())));
+        }
+        // Rewrite every text first, so a failing operator leaves the
+        // request unchanged.
+        let mut rewritten: Vec<Option<String>> = vec![None; texts.len()];
+        if let Some(plan) = decision.plan() {
+            for (i, (_, text, _)) in texts.iter().enumerate() {
+                let mut rewrites = plan.rewrites(i);
+                if rewrites.is_empty() {
+                    continue;
+                }
+                add_repeats(text, &mut rewrites);
+                rewritten[i] = Some(self.anonymizer.apply(text, &rewrites, vault)?);
+            }
+        }
+        let mut next = 0;
+        let report = crate::chat::transform_request(req, &mut |loc, _| {
+            let i = next;
+            next += 1;
+            match texts.get(i) {
+                Some((expected, _, _)) if expected == loc => {
+                    Ok(rewritten.get_mut(i).and_then(Option::take))
+                }
+                // The walk is deterministic; a mismatch would be a bug.
+                _ => Err(GuardError::Inconsistent {
+                    pointer: loc.pointer.clone(),
+                }),
+            }
+        })?;
+        let findings = texts
+            .into_iter()
+            .flat_map(|(location, _, fs)| {
+                fs.into_iter().map(move |finding| LocatedFinding {
+                    location: location.clone(),
+                    finding,
+                })
+            })
+            .collect();
+        Ok(ProtectedRequest {
+            decision,
+            findings,
+            report,
+        })
+    }
+
+    /// Restores this conversation's placeholders in every text of a chat
+    /// response (see [`crate::chat::transform_response`]).
+    pub fn restore_response(
+        &self,
+        resp: &mut serde_json::Value,
+        vault: &Vault,
+    ) -> Result<crate::chat::Report, crate::chat::ChatError<std::convert::Infallible>> {
+        crate::chat::transform_response(resp, &mut |_, text| {
+            let restored = vault.restore(text);
+            Ok(if restored == text {
+                None
+            } else {
+                Some(restored)
+            })
+        })
     }
 }

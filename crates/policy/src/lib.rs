@@ -26,7 +26,9 @@ pub mod vault;
 
 pub use decision::{Blocked, Decision, Plan, PlanItem, PolicySet, Violation, evaluate};
 pub use error::{OperatorError, PolicyError, Problem};
-pub use guard::{Guard, GuardError, Protected, ReplySegments};
+pub use guard::{
+    Guard, GuardError, LocatedFinding, Protected, ProtectedRequest, ReplySegments, RequestError,
+};
 pub use operators::{Anonymizer, Keys, OperatorSpec, Rewrite};
 pub use policy::{Action, CompliancePolicy, PRESETS};
 pub use risk::{RiskLevel, RiskScore};

@@ -258,3 +258,114 @@ mod streaming {
         assert!(matches!(s.push("more", &mut out), Err(StreamError::Ended)));
     }
 }
+
+mod requests {
+    use super::*;
+    use deepsentinel_policy::RequestError;
+    use serde_json::json;
+
+    #[test]
+    fn openai_request_is_pseudonymized_everywhere_and_stays_valid() {
+        let g = guard("staging");
+        let mut vault = Vault::new();
+        let mut req = json!({
+            "model": "gpt-4o",
+            "temperature": 0.2,
+            "messages": [
+                {"role": "system", "content": "You help Margaret Thompson's team."},
+                {"role": "user", "content": [
+                    {"type": "text", "text": "Mail jane.doe@example.com about it."},
+                    {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
+                ]},
+                {"role": "assistant", "content": null, "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {
+                        "name": "send_mail",
+                        "arguments": "{\"to\":\"jane.doe@example.com\",\"cc\":[\"bob.smith@example.org\"],\"n\":3}"
+                    }}
+                ]},
+                {"role": "tool", "tool_call_id": "call_1", "content": "{\"status\":\"sent to jane.doe@example.com\"}"}
+            ]
+        });
+        let before = req.clone();
+        let out = g
+            .protect_request(&mut req, &mut vault)
+            .expect("not blocked");
+        assert_eq!(out.decision.action(), Action::Anonymize);
+        let s = req.to_string();
+        assert!(
+            !s.contains("jane.doe@example.com") && !s.contains("bob.smith"),
+            "{s}"
+        );
+        // Same value, same placeholder, across messages and inside JSON.
+        assert_eq!(s.matches("<EMAIL_ADDRESS_1>").count(), 3, "{s}");
+        let args: serde_json::Value = serde_json::from_str(
+            req["messages"][2]["tool_calls"][0]["function"]["arguments"]
+                .as_str()
+                .expect("string"),
+        )
+        .expect("arguments stay valid JSON");
+        assert_eq!(args["n"], 3);
+        assert_eq!(args["to"], "<EMAIL_ADDRESS_1>");
+        // Everything else untouched.
+        assert_eq!(req["model"], before["model"]);
+        assert_eq!(
+            req["messages"][1]["content"][1],
+            before["messages"][1]["content"][1]
+        );
+        assert_eq!(req["messages"][3]["tool_call_id"], "call_1");
+        for (i, m) in req["messages"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(m["role"], before["messages"][i]["role"]);
+        }
+        // Findings are located by message and pointer.
+        assert!(out.findings.iter().any(
+            |f| f.location.message == Some(2) && f.location.embedded.as_deref() == Some("/to")
+        ));
+        // The reply is restored.
+        let mut resp = json!({"choices": [{"index": 0, "message": {"role": "assistant",
+            "content": "Done: wrote <EMAIL_ADDRESS_1>, not <EMAIL_ADDRESS_9>."}}]});
+        g.restore_response(&mut resp, &vault).expect("restore");
+        assert_eq!(
+            resp["choices"][0]["message"]["content"],
+            "Done: wrote jane.doe@example.com, not <EMAIL_ADDRESS_9>."
+        );
+    }
+
+    #[test]
+    fn anthropic_request_blocks_as_a_whole_and_stays_unchanged() {
+        let g = guard("production");
+        let mut vault = Vault::new();
+        let mut req = json!({
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 100,
+            "system": "Be brief.",
+            "messages": [
+                {"role": "user", "content": [{"type": "text", "text": "Hi, I'm Margaret Thompson."}]},
+                {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "pay",
+                    "input": {"card": "4539 5787 6362 1486"}}]}
+            ]
+        });
+        let before = req.clone();
+        let err = g
+            .protect_request(&mut req, &mut vault)
+            .expect_err("blocked");
+        assert!(matches!(err, RequestError::Blocked(_)), "{err}");
+        assert!(!err.to_string().contains("4539"));
+        assert_eq!(req, before);
+    }
+
+    #[test]
+    fn malformed_requests_are_typed_errors() {
+        let g = guard("staging");
+        let mut vault = Vault::new();
+        let mut req = json!({"messages": "not an array"});
+        assert!(matches!(
+            g.protect_request(&mut req, &mut vault),
+            Err(RequestError::Chat(_))
+        ));
+    }
+}
