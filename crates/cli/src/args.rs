@@ -31,6 +31,11 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Scan files, directories (recursively, honouring .gitignore) or stdin.
     Scan(ScanArgs),
+    /// Write a file (or stdin) with its sensitive values rewritten.
+    Redact(crate::redact::RedactArgs),
+    /// Validate policies and show their effective tables.
+    #[command(subcommand)]
+    Policy(crate::redact::PolicyCommand),
 }
 
 /// Raw `scan` arguments, as typed.

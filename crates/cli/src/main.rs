@@ -4,6 +4,9 @@
 //! lines or SARIF. Values are always masked. `docs/cli.md` is the
 //! reference.
 //!
+//! `redact` rewrites a file's values under a policy; `policy check`
+//! validates a policy and prints its table.
+//!
 //! Modules: `args` (flags → validated settings), `walk` (paths → files),
 //! `source` (one input, scanned in bounded windows), `report` (positions and
 //! masking), `output` (formats), `corpus` (`--jsonl-input`), `run` (the
@@ -20,6 +23,7 @@ use clap::Parser;
 mod args;
 mod corpus;
 mod output;
+mod redact;
 mod report;
 mod run;
 mod source;
@@ -27,7 +31,11 @@ mod walk;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    let args::Command::Scan(scan) = cli.command;
+    let scan = match cli.command {
+        args::Command::Scan(scan) => scan,
+        args::Command::Redact(r) => return redact::redact(r),
+        args::Command::Policy(p) => return redact::policy(p),
+    };
     let result = args::Settings::new(scan).and_then(run::run);
     match result {
         Ok(run::Outcome { errors: true, .. }) => ExitCode::from(2),

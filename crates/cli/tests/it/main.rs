@@ -12,6 +12,7 @@ use std::process::{Command, Output, Stdio};
 
 mod corpus;
 mod formats;
+mod redact;
 mod walk;
 
 /// Runs `deepsentinel` with `args` in `dir`, feeding `stdin`.
