@@ -106,7 +106,93 @@ pub(crate) fn measure() -> Result<()> {
             "| latency p50 / p99 | {name} | {p50:.1} µs / {p99:.1} µs |"
         )?;
     }
+    policy_rows(&mut out)?;
     Ok(())
+}
+
+/// Rows for the policy layer: the request-side transform (scan, decide,
+/// pseudonymize, then restore the reply) per 2 KB prompt, and the streaming
+/// reply transform fed 16-byte deltas.
+fn policy_rows(out: &mut impl Write) -> Result<()> {
+    use deepsentinel_policy::stream::StreamConfig;
+    use deepsentinel_policy::{Anonymizer, CompliancePolicy, Guard, Keys, PolicySet, Vault};
+    let guard = Guard::new(
+        Scanner::new(),
+        PolicySet::single(CompliancePolicy::preset("staging")?)?,
+        Anonymizer::new(Keys::none()),
+    );
+    for (name, dense) in [("2 KB clean", false), ("2 KB dense", true)] {
+        let prompts: Vec<String> = (0..256)
+            .map(|seed| {
+                if dense {
+                    inputs::dense(2 << 10, 2000 + seed)
+                } else {
+                    inputs::clean(2 << 10, 2000 + seed)
+                }
+            })
+            .collect();
+        let mut samples = Vec::new();
+        for round in 0..21 {
+            for p in &prompts {
+                let t = Instant::now();
+                let mut vault = Vault::new();
+                let sent = guard.protect(std::hint::black_box(p), &mut vault)?;
+                std::hint::black_box(vault.restore(&sent.text));
+                if round > 0 {
+                    samples.push(t.elapsed().as_secs_f64() * 1e6);
+                }
+            }
+        }
+        let (p50, p99) = quantiles(&mut samples);
+        writeln!(
+            out,
+            "| request transform (scan + decide + pseudonymize + restore) p50 / p99 | {name} | {p50:.1} µs / {p99:.1} µs |"
+        )?;
+
+        // Replies: the protected prompts, placeholders included.
+        let mut per_chunk = Vec::new();
+        let mut bytes = 0usize;
+        let mut held = 0usize;
+        let start = Instant::now();
+        let cfg = StreamConfig::default();
+        for p in &prompts {
+            let mut vault = Vault::new();
+            let reply = guard.protect(p, &mut vault)?.text;
+            let mut s = guard.reply_stream(&vault, &cfg);
+            let mut text = String::new();
+            for chunk in reply.as_bytes().chunks(16) {
+                let t = Instant::now();
+                s.push_bytes(chunk, &mut text)
+                    .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
+                per_chunk.push(t.elapsed().as_secs_f64() * 1e6);
+                held = held.max(s.held_back());
+            }
+            s.finish(&mut text)
+                .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
+            bytes += reply.len();
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let mean = per_chunk.iter().sum::<f64>() / per_chunk.len().max(1) as f64;
+        let (c50, c99) = quantiles(&mut per_chunk);
+        writeln!(
+            out,
+            "| streaming reply transform, 16-byte deltas: MB/s, µs per delta mean / p50 / p99, max held back | {name} reply | {:.1} MB/s, {mean:.2} / {c50:.2} / {c99:.1} µs, {held} B |",
+            bytes as f64 / 1e6 / secs
+        )?;
+    }
+    Ok(())
+}
+
+/// p50 and p99 of `samples` (sorted in place).
+fn quantiles(samples: &mut [f64]) -> (f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        samples
+            .get(((samples.len().saturating_sub(1)) as f64 * q) as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    (at(0.50), at(0.99))
 }
 
 /// MB/s scanning `text` repeatedly for about two seconds.
