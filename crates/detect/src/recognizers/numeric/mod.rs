@@ -178,7 +178,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         .text
         .as_bytes()
         .get(ls..start)
-        .is_some_and(|s| s.iter().any(|&c| matches!(c, b',' | b'\t' | b'|')));
+        .is_some_and(|s| memchr::memrchr3(b',', b'\t', b'|', s).is_some());
     // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
     // column, not by the column names just before the first values.
     if let Some(kws) = sql_column_kws(ctx, start) {
