@@ -358,41 +358,73 @@ pub(super) fn aws_key_id(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     }
 }
 
+/// Standard base64 characters (`A-Za-z0-9+/`) as a table: the pair search
+/// below classifies every byte of a 600-byte window.
+static B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        i += 1;
+    }
+    t
+};
+
 /// A 40-character secret access key within a few lines of a key id.
 fn aws_pair(id_start: usize, id_end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
+    let is_b64 = |c: u8| B64[usize::from(c)];
     let lo = id_start.saturating_sub(300);
     let hi = id_end.saturating_add(300).min(b.len());
     let mut i = lo;
     while i < hi {
-        let Some(&c) = b.get(i) else { break };
-        if !is_b64(c) {
-            i += 1;
-            continue;
-        }
-        let e = run_end(b, i, 64, is_b64);
-        let starts_clean = i == 0
-            || b.get(i - 1)
-                .is_some_and(|&p| !is_b64(p) && p != b'=' && p != b'-' && p != b'_');
-        let ends_clean = b
-            .get(e)
-            .is_none_or(|&n| !is_b64(n) && n != b'=' && n != b'-' && n != b'_');
-        if e - i == 40 && starts_clean && ends_clean {
-            if let Some(v) = b.get(i..e) {
-                if aws_secret_shape(v) {
-                    emit(
-                        ctx,
-                        out,
-                        i,
-                        e,
-                        0.85,
-                        "aws_secret_access_key",
-                        "secret-aws-pair",
-                    );
+        // Next base64 byte in the window.
+        let Some(k) = b
+            .get(i..hi)
+            .and_then(|w| w.iter().position(|&c| is_b64(c)))
+        else {
+            break;
+        };
+        i += k;
+        // Its run, looking at no more than 41 bytes (longer is not a key).
+        let e = i + b
+            .get(i..)
+            .map_or(0, |r| r.iter().take(41).take_while(|&&c| is_b64(c)).count());
+        if e - i == 40 {
+            let starts_clean = i == 0
+                || b.get(i - 1)
+                    .is_some_and(|&p| !is_b64(p) && p != b'=' && p != b'-' && p != b'_');
+            let ends_clean = b
+                .get(e)
+                .is_none_or(|&n| !is_b64(n) && n != b'=' && n != b'-' && n != b'_');
+            if starts_clean && ends_clean {
+                if let Some(v) = b.get(i..e) {
+                    if aws_secret_shape(v) {
+                        emit(
+                            ctx,
+                            out,
+                            i,
+                            e,
+                            0.85,
+                            "aws_secret_access_key",
+                            "secret-aws-pair",
+                        );
+                    }
                 }
             }
         }
-        i = e.max(i + 1);
+        // A longer run is skipped whole within the window (only its first
+        // 41 bytes were looked at; no key starts inside it, as a key must
+        // not follow a base64 byte).
+        i = if e - i > 40 {
+            i + b
+                .get(i..hi)
+                .map_or(1, |r| r.iter().take_while(|&&c| is_b64(c)).count())
+                .max(1)
+        } else {
+            e
+        };
     }
 }
 
