@@ -605,6 +605,10 @@ impl KeywordMatcher {
     }
 }
 
+/// How far past a query's end a keyword scan goes on (see
+/// [`Keywords::ensure`]).
+const AHEAD: usize = 256;
+
 /// Keyword hits of one text, found lazily.
 ///
 /// Most text has no candidate at all, so scanning all of it for context
@@ -668,13 +672,18 @@ impl<'a> Keywords<'a> {
                     pos = e;
                     continue;
                 }
-                Some(&(s, _)) => (pos, s.min(hi)),
-                None => (pos, hi),
+                // Queries mostly move forward through the text, so a gap is
+                // filled a little past what was asked (up to the next
+                // covered range): neighbouring candidates then find their
+                // windows covered, and one scan replaces many short ones.
+                Some(&(s, _)) => (pos, s.min(hi.saturating_add(AHEAD)).min(self.text.len())),
+                None => (pos, hi.saturating_add(AHEAD).min(self.text.len())),
             };
             pos = ge;
-            // Scan a little beyond the gap so words straddling its edges
-            // are seen whole; keep only hits that start inside the gap.
-            let mut s = gs.saturating_sub(self.matcher.max_len);
+            // Scan a little beyond the gap's end so words straddling it are
+            // seen whole; keep only hits that start inside the gap (a scan
+            // from the gap's start sees every word starting in it).
+            let mut s = gs;
             while !self.text.is_char_boundary(s) {
                 s -= 1;
             }
