@@ -380,10 +380,7 @@ fn aws_pair(id_start: usize, id_end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let mut i = lo;
     while i < hi {
         // Next base64 byte in the window.
-        let Some(k) = b
-            .get(i..hi)
-            .and_then(|w| w.iter().position(|&c| is_b64(c)))
-        else {
+        let Some(k) = b.get(i..hi).and_then(|w| w.iter().position(|&c| is_b64(c))) else {
             break;
         };
         i += k;
