@@ -17,17 +17,19 @@
 //! 4. The result is sorted by `(start, end)`, then type name.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use deepsentinel_core::{EntityType, Finding, FindingFlags};
 
 /// Per-scan buffers.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    order: Vec<usize>,
+    /// (strength key, index) of each candidate.
+    order: Vec<(u128, usize)>,
     keep: Vec<bool>,
-    taken: BTreeMap<usize, usize>,
-    taken_injection: BTreeMap<usize, usize>,
+    /// Bytes covered by kept value findings, one bit each.
+    taken: Vec<u64>,
+    /// Bytes covered by kept injection findings.
+    taken_injection: Vec<u64>,
 }
 
 /// Type priority: higher wins an overlap. Checksummed identifiers rank above
@@ -75,31 +77,93 @@ fn stronger(a: &Finding, b: &Finding) -> Ordering {
         )
 }
 
-/// Whether `start..end` overlaps any span in `taken` (start -> end,
-/// non-overlapping). The only candidates are the last span starting before
-/// `end`: spans are disjoint, so if it ends at or before `start`, every
-/// earlier one does too.
-fn overlaps_any(taken: &BTreeMap<usize, usize>, start: usize, end: usize) -> bool {
-    taken
-        .range(..end)
-        .next_back()
-        .is_some_and(|(_, &e)| e > start)
+/// A key that orders findings like [`stronger`] except that it may tie
+/// where [`stronger`] does not (lengths and starts saturate, rule and flags
+/// are left out): sorting by it first leaves few comparisons to
+/// [`stronger`].
+fn strength_key(f: &Finding) -> u128 {
+    const LEN_MAX: usize = (1 << 40) - 1;
+    const START_MAX: usize = (1 << 48) - 1;
+    let bits = f.score().to_bits();
+    // The bit pattern of `f32::total_cmp`'s order.
+    let score = if bits & 0x8000_0000 != 0 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    };
+    (u128::from(priority(f.entity_type())) << 120)
+        | ((f.span().len().min(LEN_MAX) as u128) << 80)
+        | (u128::from(score) << 48)
+        | ((START_MAX - f.span().start().min(START_MAX)) as u128)
+}
+
+/// Whether any bit of `start..end` is set.
+fn any_set(bits: &[u64], start: usize, end: usize) -> bool {
+    let mut i = start;
+    while i < end {
+        let w = i / 64;
+        let lo = i % 64;
+        let n = (end - i).min(64 - lo);
+        let mask = if n == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << n) - 1) << lo
+        };
+        if bits.get(w).is_some_and(|&x| x & mask != 0) {
+            return true;
+        }
+        i += n;
+    }
+    false
+}
+
+/// Sets the bits of `start..end`.
+fn set_range(bits: &mut [u64], start: usize, end: usize) {
+    let mut i = start;
+    while i < end {
+        let w = i / 64;
+        let lo = i % 64;
+        let n = (end - i).min(64 - lo);
+        let mask = if n == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << n) - 1) << lo
+        };
+        if let Some(x) = bits.get_mut(w) {
+            *x |= mask;
+        }
+        i += n;
+    }
 }
 
 /// Resolves overlaps in place; see the module docs for the rules.
 pub(crate) fn resolve(findings: &mut Vec<Finding>, s: &mut Scratch) {
     if findings.len() > 1 {
         s.order.clear();
-        s.order.extend(0..findings.len());
-        // Strongest first.
-        s.order
-            .sort_by(|&a, &b| stronger(&findings[b], &findings[a]));
+        s.order.extend(
+            findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (strength_key(f), i)),
+        );
+        // Strongest first; full ties keep the candidates' order.
+        s.order.sort_unstable_by(|&(ka, a), &(kb, b)| {
+            kb.cmp(&ka)
+                .then_with(|| match (findings.get(a), findings.get(b)) {
+                    (Some(fa), Some(fb)) => stronger(fb, fa),
+                    _ => Ordering::Equal,
+                })
+                .then(a.cmp(&b))
+        });
         s.keep.clear();
         s.keep.resize(findings.len(), false);
+        let words = findings.iter().map(|f| f.span().end()).max().unwrap_or(0) / 64 + 1;
         s.taken.clear();
+        s.taken.resize(words, 0);
         s.taken_injection.clear();
-        for &i in &s.order {
-            let f = &findings[i];
+        s.taken_injection.resize(words, 0);
+        for &(_, i) in &s.order {
+            let Some(f) = findings.get(i) else { continue };
             let (start, end) = (f.span().start(), f.span().end());
             let taken = if f.entity_type() == &EntityType::PromptInjection {
                 &mut s.taken_injection
@@ -108,19 +172,23 @@ pub(crate) fn resolve(findings: &mut Vec<Finding>, s: &mut Scratch) {
             };
             // Zero-length spans never reach here (modules drop them), but
             // guard anyway so one cannot slip between two others.
-            if end > start && !overlaps_any(taken, start, end) {
-                taken.insert(start, end);
-                s.keep[i] = true;
+            if end > start && !any_set(taken, start, end) {
+                set_range(taken, start, end);
+                if let Some(k) = s.keep.get_mut(i) {
+                    *k = true;
+                }
             }
         }
         let mut i = 0;
         findings.retain(|_| {
-            let k = s.keep[i];
+            let k = s.keep.get(i).copied().unwrap_or(false);
             i += 1;
             k
         });
     }
-    findings.sort_by(|a, b| {
+    // Kept spans of one kind do not overlap, so no two findings tie here
+    // and an unstable sort gives the same order.
+    findings.sort_unstable_by(|a, b| {
         a.span()
             .cmp(&b.span())
             .then_with(|| a.entity_type().as_str().cmp(b.entity_type().as_str()))
