@@ -11,7 +11,6 @@
 //! sides), case-insensitively; multi-word phrases are fine.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
@@ -605,6 +604,10 @@ impl KeywordMatcher {
     }
 }
 
+/// How far past a query's end a keyword scan goes on (see
+/// [`Keywords::ensure`]).
+const AHEAD: usize = 256;
+
 /// Keyword hits of one text, found lazily.
 ///
 /// Most text has no candidate at all, so scanning all of it for context
@@ -621,16 +624,68 @@ pub(crate) struct Keywords<'a> {
 /// the byte ranges already scanned (sorted, disjoint).
 #[derive(Debug, Default)]
 pub(crate) struct KeywordCache {
-    /// (start, end) -> hit. A tree, because regions are filled in whatever
-    /// order candidates ask for them.
-    hits: BTreeMap<(usize, usize), KeywordHit>,
+    /// Hits by the block of text they start in (`start / BLOCK`), each
+    /// block's sorted by (start, end). Regions are filled in whatever order
+    /// candidates ask for them (anchors, then shapes, each in text order),
+    /// so a hit is inserted among few others, and a range query reads one
+    /// or two short sorted runs. The vectors are kept across scans.
+    blocks: Vec<Vec<KeywordHit>>,
+    /// Blocks that may hold hits (the rest are empty).
+    used: usize,
     covered: Vec<(usize, usize)>,
 }
 
+/// Bytes of text per block of [`KeywordCache::blocks`].
+const BLOCK: usize = 512;
+
 impl KeywordCache {
     pub(crate) fn clear(&mut self) {
-        self.hits.clear();
+        for b in self.blocks.iter_mut().take(self.used) {
+            b.clear();
+        }
+        self.used = 0;
         self.covered.clear();
+    }
+
+    /// Records a hit, replacing an equal one.
+    fn insert(&mut self, h: KeywordHit) {
+        let bi = h.start / BLOCK;
+        if self.blocks.len() <= bi {
+            self.blocks.resize_with(bi + 1, Vec::new);
+        }
+        self.used = self.used.max(bi + 1);
+        let Some(v) = self.blocks.get_mut(bi) else {
+            return;
+        };
+        let key = (h.start, h.end);
+        // Hits mostly arrive in order: check the end first.
+        if v.last().is_none_or(|l| (l.start, l.end) < key) {
+            v.push(h);
+            return;
+        }
+        match v.binary_search_by(|x| (x.start, x.end).cmp(&key)) {
+            Ok(i) => {
+                if let Some(x) = v.get_mut(i) {
+                    *x = h;
+                }
+            }
+            Err(i) => v.insert(i, h),
+        }
+    }
+
+    /// The hits starting within `lo..hi`, sorted by (start, end).
+    fn range(&self, lo: usize, hi: usize) -> impl Iterator<Item = &KeywordHit> {
+        let last = hi.saturating_sub(1) / BLOCK;
+        let first = if lo < hi { lo / BLOCK } else { last + 1 };
+        let blocks = self
+            .blocks
+            .get(first.min(self.used)..(last + 1).min(self.used))
+            .unwrap_or(&[]);
+        blocks.iter().flat_map(move |v| {
+            let a = v.partition_point(|h| h.start < lo);
+            let b = v.partition_point(|h| h.start < hi);
+            v.get(a..b.max(a)).unwrap_or(&[]).iter()
+        })
     }
 }
 
@@ -668,13 +723,18 @@ impl<'a> Keywords<'a> {
                     pos = e;
                     continue;
                 }
-                Some(&(s, _)) => (pos, s.min(hi)),
-                None => (pos, hi),
+                // Queries mostly move forward through the text, so a gap is
+                // filled a little past what was asked (up to the next
+                // covered range): neighbouring candidates then find their
+                // windows covered, and one scan replaces many short ones.
+                Some(&(s, _)) => (pos, s.min(hi.saturating_add(AHEAD)).min(self.text.len())),
+                None => (pos, hi.saturating_add(AHEAD).min(self.text.len())),
             };
             pos = ge;
-            // Scan a little beyond the gap so words straddling its edges
-            // are seen whole; keep only hits that start inside the gap.
-            let mut s = gs.saturating_sub(self.matcher.max_len);
+            // Scan a little beyond the gap's end so words straddling it are
+            // seen whole; keep only hits that start inside the gap (a scan
+            // from the gap's start sees every word starting in it).
+            let mut s = gs;
             while !self.text.is_char_boundary(s) {
                 s -= 1;
             }
@@ -696,14 +756,11 @@ impl<'a> Keywords<'a> {
                 let Some(&classes) = self.matcher.classes.get(m.pattern().as_usize()) else {
                     continue;
                 };
-                st.hits.insert(
-                    (ms, me),
-                    KeywordHit {
-                        classes,
-                        start: ms,
-                        end: me,
-                    },
-                );
+                st.insert(KeywordHit {
+                    classes,
+                    start: ms,
+                    end: me,
+                });
             }
             // Record the gap as covered, merging with touching neighbours
             // (only they can touch: the list is disjoint and sorted).
@@ -745,7 +802,7 @@ impl<'a> Keywords<'a> {
         self.ensure(lo, pos);
         let st = self.state.borrow();
         let mut best: Option<(KeywordHit, usize)> = None;
-        for h in st.hits.range((lo, 0)..(pos, 0)).map(|(_, h)| h) {
+        for h in st.range(lo, pos) {
             if h.end <= pos && pos - h.end <= window && (h.classes.0 & set.0) != 0 {
                 let d = pos - h.end;
                 if best.is_none_or(|(_, bd)| d <= bd) {
@@ -766,7 +823,7 @@ impl<'a> Keywords<'a> {
     ) -> Option<(KeywordHit, usize)> {
         self.ensure(pos, pos.saturating_add(window).saturating_add(1));
         let st = self.state.borrow();
-        for h in st.hits.range((pos, 0)..).map(|(_, h)| h) {
+        for h in st.range(pos, pos.saturating_add(window).saturating_add(1)) {
             if h.start - pos > window {
                 break;
             }
@@ -787,7 +844,7 @@ impl<'a> Keywords<'a> {
     ) -> R {
         self.ensure(lo, hi);
         let st = self.state.borrow();
-        let mut it = st.hits.range((lo, 0)..(hi.max(lo), 0)).map(|(_, h)| h);
+        let mut it = st.range(lo, hi);
         f(&mut it)
     }
 

@@ -17,17 +17,21 @@
 //! 4. The result is sorted by `(start, end)`, then type name.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use deepsentinel_core::{EntityType, Finding, FindingFlags};
 
 /// Per-scan buffers.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    order: Vec<usize>,
+    /// (start, end, index) of each candidate, in output order.
+    spans: Vec<(usize, usize, usize)>,
+    /// (strength key, index) of the candidates of one overlap cluster.
+    cluster: Vec<(u128, usize)>,
     keep: Vec<bool>,
-    taken: BTreeMap<usize, usize>,
-    taken_injection: BTreeMap<usize, usize>,
+    /// Bytes covered by kept findings, one bit each.
+    taken: Vec<u64>,
+    /// Where each output position takes its finding from.
+    perm: Vec<usize>,
 }
 
 /// Type priority: higher wins an overlap. Checksummed identifiers rank above
@@ -75,56 +79,224 @@ fn stronger(a: &Finding, b: &Finding) -> Ordering {
         )
 }
 
-/// Whether `start..end` overlaps any span in `taken` (start -> end,
-/// non-overlapping). The only candidates are the last span starting before
-/// `end`: spans are disjoint, so if it ends at or before `start`, every
-/// earlier one does too.
-fn overlaps_any(taken: &BTreeMap<usize, usize>, start: usize, end: usize) -> bool {
-    taken
-        .range(..end)
-        .next_back()
-        .is_some_and(|(_, &e)| e > start)
+/// A key that orders findings like [`stronger`] except that it may tie
+/// where [`stronger`] does not (lengths and starts saturate, rule and flags
+/// are left out): sorting by it first leaves few comparisons to
+/// [`stronger`].
+fn strength_key(f: &Finding) -> u128 {
+    const LEN_MAX: usize = (1 << 40) - 1;
+    const START_MAX: usize = (1 << 48) - 1;
+    let bits = f.score().to_bits();
+    // The bit pattern of `f32::total_cmp`'s order.
+    let score = if bits & 0x8000_0000 != 0 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    };
+    (u128::from(priority(f.entity_type())) << 120)
+        | ((f.span().len().min(LEN_MAX) as u128) << 80)
+        | (u128::from(score) << 48)
+        | ((START_MAX - f.span().start().min(START_MAX)) as u128)
+}
+
+/// Whether any bit of `start..end` is set.
+fn any_set(bits: &[u64], start: usize, end: usize) -> bool {
+    let mut i = start;
+    while i < end {
+        let w = i / 64;
+        let lo = i % 64;
+        let n = (end - i).min(64 - lo);
+        let mask = if n == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << n) - 1) << lo
+        };
+        if bits.get(w).is_some_and(|&x| x & mask != 0) {
+            return true;
+        }
+        i += n;
+    }
+    false
+}
+
+/// Sets the bits of `start..end`.
+fn set_range(bits: &mut [u64], start: usize, end: usize) {
+    let mut i = start;
+    while i < end {
+        let w = i / 64;
+        let lo = i % 64;
+        let n = (end - i).min(64 - lo);
+        let mask = if n == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << n) - 1) << lo
+        };
+        if let Some(x) = bits.get_mut(w) {
+            *x |= mask;
+        }
+        i += n;
+    }
+}
+
+/// Clears the bits of `start..end`.
+fn clear_range(bits: &mut [u64], start: usize, end: usize) {
+    let mut i = start;
+    while i < end {
+        let w = i / 64;
+        let lo = i % 64;
+        let n = (end - i).min(64 - lo);
+        let mask = if n == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << n) - 1) << lo
+        };
+        if let Some(x) = bits.get_mut(w) {
+            *x &= !mask;
+        }
+        i += n;
+    }
 }
 
 /// Resolves overlaps in place; see the module docs for the rules.
+///
+/// Candidates are walked in output order, (start, end, type name); a run
+/// of candidates of one kind (value or injection) whose spans chain into
+/// each other is an overlap cluster, and only within a cluster does
+/// strength order matter: rule 2's greedy "strongest first" makes the same
+/// choices cluster by cluster as over the whole list, since spans of
+/// different clusters never overlap. Most findings overlap nothing.
 pub(crate) fn resolve(findings: &mut Vec<Finding>, s: &mut Scratch) {
-    if findings.len() > 1 {
-        s.order.clear();
-        s.order.extend(0..findings.len());
-        // Strongest first.
-        s.order
-            .sort_by(|&a, &b| stronger(&findings[b], &findings[a]));
-        s.keep.clear();
-        s.keep.resize(findings.len(), false);
-        s.taken.clear();
-        s.taken_injection.clear();
-        for &i in &s.order {
-            let f = &findings[i];
-            let (start, end) = (f.span().start(), f.span().end());
-            let taken = if f.entity_type() == &EntityType::PromptInjection {
-                &mut s.taken_injection
-            } else {
-                &mut s.taken
-            };
+    if findings.len() <= 1 {
+        return;
+    }
+    let n = findings.len();
+    s.spans.clear();
+    s.spans.extend(
+        findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.span().start(), f.span().end(), i)),
+    );
+    // Candidates arrive as a few sorted runs (anchors, shapes, each
+    // module's whole-text pass), which the stable sort merges cheaply.
+    let name = |i: usize| findings.get(i).map(|f| f.entity_type().as_str());
+    s.spans.sort_by(|&(sa, ea, a), &(sb, eb, b)| {
+        (sa, ea)
+            .cmp(&(sb, eb))
+            .then_with(|| name(a).cmp(&name(b)))
+            .then(a.cmp(&b))
+    });
+    s.keep.clear();
+    s.keep.resize(n, false);
+    let words = s.spans.iter().map(|&(_, e, _)| e).max().unwrap_or(0) / 64 + 1;
+    s.taken.clear();
+    s.taken.resize(words, 0);
+    for injection in [false, true] {
+        s.cluster.clear();
+        let mut cluster_end = 0;
+        for &(start, end, i) in &s.spans {
+            let Some(f) = findings.get(i) else { continue };
+            if (f.entity_type() == &EntityType::PromptInjection) != injection {
+                continue;
+            }
             // Zero-length spans never reach here (modules drop them), but
             // guard anyway so one cannot slip between two others.
-            if end > start && !overlaps_any(taken, start, end) {
-                taken.insert(start, end);
-                s.keep[i] = true;
+            if end <= start {
+                continue;
+            }
+            if start >= cluster_end {
+                settle(findings, &mut s.cluster, &mut s.keep, &mut s.taken);
+            }
+            s.cluster.push((strength_key(f), i));
+            cluster_end = cluster_end.max(end);
+        }
+        settle(findings, &mut s.cluster, &mut s.keep, &mut s.taken);
+    }
+    // Kept findings in output order, then the dropped ones.
+    s.perm.clear();
+    s.perm.extend(
+        s.spans
+            .iter()
+            .map(|&(_, _, i)| i)
+            .filter(|&i| s.keep.get(i).copied().unwrap_or(false)),
+    );
+    let kept = s.perm.len();
+    s.perm.extend(
+        s.spans
+            .iter()
+            .map(|&(_, _, i)| i)
+            .filter(|&i| !s.keep.get(i).copied().unwrap_or(false)),
+    );
+    // Position `k` takes the finding now at `perm[k]`: follow each cycle of
+    // the permutation, marking placed entries with usize::MAX.
+    for k in 0..n {
+        let Some(&(mut src)) = s.perm.get(k) else {
+            continue;
+        };
+        if src == usize::MAX {
+            continue;
+        }
+        let mut dst = k;
+        while src != k && src < n {
+            findings.swap(dst, src);
+            if let Some(e) = s.perm.get_mut(dst) {
+                *e = usize::MAX;
+            }
+            dst = src;
+            src = s.perm.get(dst).copied().unwrap_or(k);
+        }
+        if let Some(e) = s.perm.get_mut(dst) {
+            *e = usize::MAX;
+        }
+    }
+    findings.truncate(kept);
+}
+
+/// Decides the candidates of one overlap cluster (`cluster`, emptied):
+/// strongest first, each kept unless it overlaps one kept before it.
+fn settle(
+    findings: &[Finding],
+    cluster: &mut Vec<(u128, usize)>,
+    keep: &mut [bool],
+    taken: &mut [u64],
+) {
+    match cluster.as_slice() {
+        [] => {}
+        &[(_, i)] => {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
             }
         }
-        let mut i = 0;
-        findings.retain(|_| {
-            let k = s.keep[i];
-            i += 1;
-            k
-        });
+        _ => {
+            // Strongest first; full ties keep the candidates' order.
+            cluster.sort_unstable_by(|&(ka, a), &(kb, b)| {
+                kb.cmp(&ka)
+                    .then_with(|| match (findings.get(a), findings.get(b)) {
+                        (Some(fa), Some(fb)) => stronger(fb, fa),
+                        _ => Ordering::Equal,
+                    })
+                    .then(a.cmp(&b))
+            });
+            for &(_, i) in cluster.iter() {
+                let Some(f) = findings.get(i) else { continue };
+                let (start, end) = (f.span().start(), f.span().end());
+                if !any_set(taken, start, end) {
+                    set_range(taken, start, end);
+                    if let Some(k) = keep.get_mut(i) {
+                        *k = true;
+                    }
+                }
+            }
+            // Clusters do not overlap: clear this one's bits for the next
+            // kind's pass.
+            for &(_, i) in cluster.iter() {
+                if let Some(f) = findings.get(i) {
+                    clear_range(taken, f.span().start(), f.span().end());
+                }
+            }
+        }
     }
-    findings.sort_by(|a, b| {
-        a.span()
-            .cmp(&b.span())
-            .then_with(|| a.entity_type().as_str().cmp(b.entity_type().as_str()))
-    });
+    cluster.clear();
 }
 
 #[cfg(test)]
@@ -203,5 +375,75 @@ mod tests {
             f(EntityType::Person, 5, 9, 0.9),
         ]);
         assert_eq!(got.len(), 2);
+    }
+
+    /// The plain algorithm the rules describe: every candidate strongest
+    /// first, kept unless it overlaps one kept before, then sorted.
+    fn reference(v: &[Finding]) -> Vec<Finding> {
+        let mut v = v.to_vec();
+        if v.len() > 1 {
+            let mut order: Vec<usize> = (0..v.len()).collect();
+            order.sort_by(|&a, &b| stronger(&v[b], &v[a]));
+            let mut keep = vec![false; v.len()];
+            let mut taken: Vec<(bool, usize, usize)> = Vec::new();
+            for i in order {
+                let (s, e) = (v[i].span().start(), v[i].span().end());
+                let inj = v[i].entity_type() == &EntityType::PromptInjection;
+                if e > s && !taken.iter().any(|&(k, a, b)| k == inj && a < e && s < b) {
+                    taken.push((inj, s, e));
+                    keep[i] = true;
+                }
+            }
+            let mut i = 0;
+            v.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        v.sort_by(|a, b| {
+            a.span()
+                .cmp(&b.span())
+                .then_with(|| a.entity_type().as_str().cmp(b.entity_type().as_str()))
+        });
+        v
+    }
+
+    #[test]
+    fn same_as_reference_on_random_candidates() {
+        let types = [
+            EntityType::Person,
+            EntityType::PhoneNumber,
+            EntityType::DateTime,
+            EntityType::Secret,
+            EntityType::PromptInjection,
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m) as usize
+        };
+        let mut scratch = Scratch::default();
+        for round in 0..2000 {
+            let n = 1 + round % 40;
+            let mut v = Vec::new();
+            for _ in 0..n {
+                let a = next(200);
+                let b = a + next(30);
+                let t = types[next(types.len() as u64)].clone();
+                let score = [0.5, 0.7, 0.9][next(3)];
+                let rule = ["r1", "r2"][next(2)];
+                let mut fi = Finding::new(t, Span::new(a, b).expect("ordered"), score, rule);
+                if next(4) == 0 {
+                    fi = fi.with_flags(FindingFlags::DECODED);
+                }
+                v.push(fi);
+            }
+            let want = reference(&v);
+            let mut got = v.clone();
+            resolve(&mut got, &mut scratch);
+            assert_eq!(got, want, "round {round}");
+        }
     }
 }

@@ -173,12 +173,18 @@ impl Near {
 fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     // In a delimited row, keywords of earlier lines belong to other rows
     // or the header (looked up by column below).
+    // Whether the line is a row matters only for a keyword before the
+    // line start, so it is looked at only then (lines can be long).
     let ls = line_start(ctx.text.as_bytes(), start);
-    let row = ctx
-        .text
-        .as_bytes()
-        .get(ls..start)
-        .is_some_and(|s| s.iter().any(|&c| matches!(c, b',' | b'\t' | b'|')));
+    let mut row: Option<bool> = None;
+    let mut is_row = || {
+        *row.get_or_insert_with(|| {
+            ctx.text
+                .as_bytes()
+                .get(ls..start)
+                .is_some_and(|s| memchr::memrchr3(b',', b'\t', b'|', s).is_some())
+        })
+    };
     // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
     // column, not by the column names just before the first values.
     if let Some(kws) = sql_column_kws(ctx, start) {
@@ -193,7 +199,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         for h in hits {
             if h.end > start
                 || start - h.end > WINDOW
-                || (row && h.end <= ls)
+                || (h.end <= ls && is_row())
                 || crosses_sentence(ctx.text.as_bytes(), h.end, start)
             {
                 continue;

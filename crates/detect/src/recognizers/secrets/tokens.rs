@@ -358,41 +358,61 @@ pub(super) fn aws_key_id(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     }
 }
 
+/// Standard base64 characters (`A-Za-z0-9+/`) as a table: the pair search
+/// below classifies every byte of a 600-byte window.
+static B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'+' || c == b'/';
+        i += 1;
+    }
+    t
+};
+
 /// A 40-character secret access key within a few lines of a key id.
 fn aws_pair(id_start: usize, id_end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
     let lo = id_start.saturating_sub(300);
     let hi = id_end.saturating_add(300).min(b.len());
+    pair_runs(b, lo, hi, |i| {
+        if b.get(i..i + 40).is_some_and(aws_secret_shape) {
+            emit(
+                ctx,
+                out,
+                i,
+                i + 40,
+                0.85,
+                "aws_secret_access_key",
+                "secret-aws-pair",
+            );
+        }
+    });
+}
+
+/// Calls `found` with the start of every run of exactly 40 base64
+/// characters that starts within `lo..hi` and is not glued to more base64
+/// or to `=`, `-`, `_` on either side.
+fn pair_runs(b: &[u8], lo: usize, hi: usize, mut found: impl FnMut(usize)) {
+    let is_b64 = |c: u8| B64[usize::from(c)];
+    let glue = |c: u8| is_b64(c) || c == b'=' || c == b'-' || c == b'_';
     let mut i = lo;
     while i < hi {
-        let Some(&c) = b.get(i) else { break };
-        if !is_b64(c) {
-            i += 1;
+        let Some(w) = b.get(i..i + 40) else { break };
+        // Skip like Boyer-Moore: a run starting at or before the last
+        // non-base64 byte of the 40 ahead would contain it.
+        if let Some(q) = w.iter().rposition(|&c| !is_b64(c)) {
+            i += q + 1;
             continue;
         }
-        let e = run_end(b, i, 64, is_b64);
-        let starts_clean = i == 0
-            || b.get(i - 1)
-                .is_some_and(|&p| !is_b64(p) && p != b'=' && p != b'-' && p != b'_');
-        let ends_clean = b
-            .get(e)
-            .is_none_or(|&n| !is_b64(n) && n != b'=' && n != b'-' && n != b'_');
-        if e - i == 40 && starts_clean && ends_clean {
-            if let Some(v) = b.get(i..e) {
-                if aws_secret_shape(v) {
-                    emit(
-                        ctx,
-                        out,
-                        i,
-                        e,
-                        0.85,
-                        "aws_secret_access_key",
-                        "secret-aws-pair",
-                    );
-                }
-            }
+        let starts_clean = i == 0 || b.get(i - 1).is_some_and(|&p| !glue(p));
+        let ends_clean = b.get(i + 40).is_none_or(|&n| !glue(n));
+        if starts_clean && ends_clean {
+            found(i);
         }
-        i = e.max(i + 1);
+        // The next 40 starts follow a base64 byte: none starts clean.
+        i += 41;
     }
 }
 
@@ -763,4 +783,65 @@ pub(super) fn discord_webhook(start: usize, lit_len: usize, ctx: &Ctx<'_>, out: 
         "discord_webhook_url",
         "secret-discord-webhook",
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::util::{is_b64, run_end};
+    use super::pair_runs;
+
+    /// `pair_runs` finds what a plain walk over the window's tokens finds.
+    #[test]
+    fn pair_runs_match_a_plain_walk() {
+        fn plain(b: &[u8], lo: usize, hi: usize) -> Vec<usize> {
+            let glue = |c: u8| is_b64(c) || c == b'=' || c == b'-' || c == b'_';
+            let mut v = Vec::new();
+            let mut i = lo;
+            while i < hi {
+                if !is_b64(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                let e = run_end(b, i, 64, is_b64);
+                let sc = i == 0 || !glue(b[i - 1]);
+                let ec = b.get(e).is_none_or(|&n| !glue(n));
+                if e - i == 40 && sc && ec {
+                    v.push(i);
+                }
+                i = e.max(i + 1);
+            }
+            v
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let mut total = 0;
+        for round in 0..3000 {
+            // Tokens of base64 (often about 40 long) between separators.
+            let mut b = Vec::new();
+            while b.len() < 150 + round % 200 {
+                let n = [1, 5, 39, 40, 40, 41, 65, 70][next(8)];
+                for _ in 0..n {
+                    b.push(b"aZ09+/"[next(6)]);
+                }
+                b.push(b" .=-_\n"[next(6)]);
+            }
+            // Sometimes a run ends the text.
+            if round % 5 == 0 {
+                b.pop();
+            }
+            let len = b.len();
+            let lo = round % 7;
+            let hi = len - round % 11;
+            let mut got = Vec::new();
+            pair_runs(&b, lo, hi, |i| got.push(i));
+            assert_eq!(got, plain(&b, lo, hi), "round {round}");
+            total += got.len();
+        }
+        assert!(total > 100, "only {total} keys: the test sees too few");
+    }
 }
