@@ -21,7 +21,7 @@ use deepsentinel_core::EntityType;
 use crate::engine::{Anchor, Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
 use crate::text;
 
-use gazetteer::{CITY_LARGE, Gazetteer, MAX_KEY, REGION_COUNTRY, fold};
+use gazetteer::{CITY_LARGE, Gazetteer, REGION_COUNTRY};
 
 pub(crate) struct Names {
     g: &'static Gazetteer,
@@ -354,33 +354,23 @@ const NAME_FIELDS: &[&str] = &[
     "voornaam",
 ];
 
-type WordFlags = std::collections::HashMap<&'static str, u16, gazetteer::FxBuild>;
-
-/// The small word lists above as one hash map of flags, built once.
-fn word_flags() -> &'static WordFlags {
-    static M: std::sync::OnceLock<WordFlags> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        let mut m = WordFlags::default();
-        for (list, f) in [
-            (DOT_ABBREV, F_ABBREV),
-            (NAME_COLUMNS, F_COLUMN),
-            (PARTICLES, F_PARTICLE),
-            (PERSON_CTX, F_PERSON),
-            (PLACE_CTX, F_PLACE),
-            (TITLES, F_TITLE),
-            (WEAK_CTX, F_WEAK),
-            (NAME_COLUMNS, F_FIELD),
-            (NAME_FIELDS, F_FIELD),
-            (PLACE_COLUMNS, F_PLACE_COL),
-            (COPULAS, F_COPULA),
-            (NAME_HEADS, F_NAME_HEAD),
-        ] {
-            for w in list {
-                *m.entry(*w).or_insert(0) |= f;
-            }
-        }
-        m
-    })
+/// The small word lists above and their flags, indexed with the gazetteer
+/// (one table, one lookup per word).
+pub(super) fn word_lists() -> [(&'static [&'static str], u16); 12] {
+    [
+        (DOT_ABBREV, F_ABBREV),
+        (NAME_COLUMNS, F_COLUMN),
+        (PARTICLES, F_PARTICLE),
+        (PERSON_CTX, F_PERSON),
+        (PLACE_CTX, F_PLACE),
+        (TITLES, F_TITLE),
+        (WEAK_CTX, F_WEAK),
+        (NAME_COLUMNS, F_FIELD),
+        (NAME_FIELDS, F_FIELD),
+        (PLACE_COLUMNS, F_PLACE_COL),
+        (COPULAS, F_COPULA),
+        (NAME_HEADS, F_NAME_HEAD),
+    ]
 }
 
 /// Whether `s` (any case) is in the list behind `flag`. No allocation.
@@ -388,8 +378,7 @@ fn in_list(flag: u16, s: &str) -> bool {
     if s.len() > 24 {
         return false;
     }
-    let mut buf = [0u8; MAX_KEY];
-    fold(s, &mut buf).is_some_and(|k| word_flags().get(k).is_some_and(|f| f & flag != 0))
+    Gazetteer::get().list_flags(s) & flag != 0
 }
 
 /// A token of a run.
