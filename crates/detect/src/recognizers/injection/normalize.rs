@@ -160,8 +160,35 @@ pub(crate) fn fold(text: &str) -> Folded {
         deobfuscated: false,
     };
     let mut prev_letter = false;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c0)) = iter.next() {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        // Fast path: a run of ASCII bytes that are not leetspeak
+        // substitutes is copied lower-cased, each byte mapping to itself.
+        let start = i;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| b.is_ascii() && leet(b).is_none())
+        {
+            i += 1;
+        }
+        if i > start {
+            let old = out.text.len();
+            out.text.push_str(text.get(start..i).unwrap_or(""));
+            if let Some(t) = out.text.get_mut(old..) {
+                t.make_ascii_lowercase();
+            }
+            out.map.extend(start..i);
+            prev_letter = bytes.get(i - 1).is_some_and(u8::is_ascii_alphabetic);
+            continue;
+        }
+        let Some(c0) = text.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        // `i` moves past this char; `at` is where it starts.
+        let at = i;
+        let next = at + c0.len_utf8();
+        i = next;
         if is_invisible(c0) {
             out.deobfuscated = true;
             continue;
@@ -184,13 +211,16 @@ pub(crate) fn fold(text: &str) -> Folded {
         if c.is_ascii() {
             let b = c as u8;
             if let Some(l) = leet(b) {
-                let next_letter = iter.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+                let next_letter = text
+                    .get(next..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_alphabetic);
                 // A substitute next to a letter stands for a letter;
                 // elsewhere it is itself (prices, counts, years).
                 let in_word = prev_letter || next_letter;
                 if in_word {
                     out.text.push(l as char);
-                    out.map.push(i);
+                    out.map.push(at);
                     if b.is_ascii_digit() {
                         out.deobfuscated = true;
                     }
@@ -199,7 +229,7 @@ pub(crate) fn fold(text: &str) -> Folded {
                 }
             }
             out.text.push(b.to_ascii_lowercase() as char);
-            out.map.push(i);
+            out.map.push(at);
             prev_letter = b.is_ascii_alphabetic();
             continue;
         }
@@ -207,18 +237,18 @@ pub(crate) fn fold(text: &str) -> Folded {
         let l = lower.next().unwrap_or(c);
         if lower.next().is_some() {
             // Multi-char lower case (rare): keep the original char.
-            push_char(&mut out, c, i);
+            push_char(&mut out, c, at);
             prev_letter = c.is_alphabetic();
             continue;
         }
         if let Some(f) = fold_letter(l) {
             for b in f.bytes() {
                 out.text.push(b as char);
-                out.map.push(i);
+                out.map.push(at);
             }
             prev_letter = f.bytes().all(|b| b.is_ascii_alphabetic());
         } else {
-            push_char(&mut out, l, i);
+            push_char(&mut out, l, at);
             prev_letter = l.is_alphabetic();
         }
     }
@@ -250,7 +280,11 @@ fn join_spaced(out: &mut Folded) {
     let mut found = false;
     let mut i = 0;
     while i + 6 < n {
-        if is_single_letter_at(b, i) && run_len(b, i) >= 4 {
+        // A run of four needs the same spacer at i+1, i+3 and i+5.
+        let quick = b.get(i + 1).is_some_and(|&s| is_spacer(s))
+            && b.get(i + 3) == b.get(i + 1)
+            && b.get(i + 5) == b.get(i + 1);
+        if quick && is_single_letter_at(b, i) && run_len(b, i) >= 4 {
             found = true;
             break;
         }
