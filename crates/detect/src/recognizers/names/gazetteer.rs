@@ -165,7 +165,11 @@ impl Table {
             if s.tag == tag && s.len as usize == k.len {
                 let off = s.off as usize;
                 let words = k.words();
-                if self.keys.get(off..off + words.len()) == Some(words) {
+                let same = self
+                    .keys
+                    .get(off..off + words.len())
+                    .is_some_and(|stored| stored.iter().zip(words).all(|(a, b)| a == b));
+                if same {
                     return Ok(i);
                 }
             }
@@ -394,6 +398,12 @@ pub(crate) struct WordFacts {
     pub(crate) common: bool,
     /// A city or a region (country, state).
     pub(crate) place: bool,
+    /// 0 if not a city, else [`CITY_SMALL`] or [`CITY_LARGE`].
+    pub(crate) city: u8,
+    /// 0 if not a region, else [`REGION_COUNTRY`] or [`REGION_STATE`].
+    pub(crate) region: u8,
+    /// The flags of the names module's small lists.
+    pub(crate) lists: u16,
 }
 
 impl WordFacts {
@@ -403,6 +413,9 @@ impl WordFacts {
             surname: e & B_SURNAME != 0,
             common: e & B_COMMON != 0,
             place: e & (3 << CITY_SHIFT | 3 << REGION_SHIFT) != 0,
+            city: ((e >> CITY_SHIFT) & 3) as u8,
+            region: ((e >> REGION_SHIFT) & 3) as u8,
+            lists: (e >> LIST_SHIFT) as u16,
         }
     }
 }

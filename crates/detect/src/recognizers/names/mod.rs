@@ -442,7 +442,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
     let word = t.get(pos..end).unwrap_or("");
     let dot = t.as_bytes().get(end) == Some(&b'.')
         && first.is_uppercase()
-        && (word.chars().count() == 1 || in_list(F_TITLE, word) || in_list(F_ABBREV, word));
+        && (word.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, word));
     Some(Tok {
         start: pos,
         end,
@@ -455,7 +455,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
 /// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
 fn dot_continues(t: &str, tok: &Tok) -> bool {
     let s = t.get(tok.start..tok.end).unwrap_or("");
-    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE, s) || in_list(F_ABBREV, s))
+    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, s))
 }
 
 /// Whether the text at `end` glues the run to code or a token
@@ -866,8 +866,7 @@ impl Names {
             return false;
         }
         if dotted {
-            return c0.is_uppercase()
-                && (w.chars().count() == 1 || in_list(F_TITLE, w) || in_list(F_ABBREV, w));
+            return c0.is_uppercase() && (w.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, w));
         }
         if c0.is_uppercase() {
             return true;
@@ -962,21 +961,26 @@ impl Names {
             return (2, false);
         }
         let w = raw.trim_end_matches('.');
-        if w.len() != raw.len() && !(in_list(F_TITLE, w) || in_list(F_ABBREV, w)) {
+        let lists = if w.len() > 24 {
+            0
+        } else {
+            self.g.facts(w).lists
+        };
+        if w.len() != raw.len() && lists & (F_TITLE | F_ABBREV) == 0 {
             // `… the client. Mark the box`: a sentence boundary.
             return (0, false);
         }
         // `mein Name ist`, `o meu nome é`, `nazywam się`: a copula after a
         // word for "name" (or "I").
-        if in_list(F_COPULA, w)
+        if lists & F_COPULA != 0
             && let Some((s2, e2)) = Self::prev_word(t, s)
             && in_list(F_NAME_HEAD, t.get(s2..e2).unwrap_or(""))
         {
             return (2, false);
         }
-        let place = in_list(F_PLACE, w);
-        if in_list(F_PERSON, w) {
-            let strength = if in_list(F_WEAK, w) { 1 } else { 2 };
+        let place = lists & F_PLACE != 0;
+        if lists & F_PERSON != 0 {
+            let strength = if lists & F_WEAK != 0 { 1 } else { 2 };
             // "thank you", "my name is": look one further for "name is".
             if (w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am"))
                 && let Some((s2, e2)) = Self::prev_word(t, s)
@@ -1048,8 +1052,9 @@ impl Names {
         // Fast path: a lone common word (`The`, `However`) is nothing.
         if let [only] = run
             && !only.dot
-            && self.g.is_common(Self::word(t, only))
-            && !self.g.is_given(Self::word(t, only))
+            && let f = self.g.facts(Self::word(t, only))
+            && f.common
+            && !f.given
             && t.as_bytes().get(only.end) != Some(&b',')
         {
             if self.common_name_value(t, only) {
@@ -1093,18 +1098,20 @@ impl Names {
         let mut titled = false;
         while let Some(k) = run.get(i) {
             let w = Self::word(t, k);
-            if in_list(F_TITLE, w) && (k.dot || run.get(i + 1).is_some()) {
+            let f = self.g.facts(w);
+            // The small lists hold no word over 24 bytes (see `in_list`).
+            let lists = if w.len() > 24 { 0 } else { f.lists };
+            if lists & F_TITLE != 0 && (k.dot || run.get(i + 1).is_some()) {
                 titled = true;
                 strength = 2;
                 i += 1;
                 continue;
             }
-            let is_ctx = in_list(F_PERSON, w);
-            if run.get(i + 1).is_some() && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
-            {
+            let is_ctx = lists & F_PERSON != 0;
+            if run.get(i + 1).is_some() && (is_ctx || (f.common && !f.given)) {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
-                    strength = if in_list(F_WEAK, w) {
+                    strength = if lists & F_WEAK != 0 {
                         strength.max(1)
                     } else {
                         2
@@ -1112,7 +1119,7 @@ impl Names {
                 } else {
                     strength = 0;
                 }
-                place = in_list(F_PLACE, w);
+                place = lists & F_PLACE != 0;
                 i += 1;
                 continue;
             }
@@ -1136,12 +1143,13 @@ impl Names {
             }
             // Common words end the name, unless a surname after a given
             // name (`James White`).
-            let after_given = core
-                .get(..m)
-                .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p))));
-            let stop = self.g.is_common(w)
-                && !self.g.is_given(w)
-                && !(self.g.is_surname(w) && after_given);
+            let f = self.g.facts(w);
+            let stop = f.common
+                && !f.given
+                && !(f.surname
+                    && core
+                        .get(..m)
+                        .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p)))));
             if !self.name_shaped(t, k) || stop {
                 break;
             }
@@ -1388,22 +1396,28 @@ impl Names {
         if caps == 0 || caps > 4 {
             return;
         }
-        let (Some(first), Some(last)) = (core.first(), core.last()) else {
+        let Some(first) = core.first() else {
             return;
         };
         let fw = Self::word(t, first);
-        let lw = Self::word(t, last);
         let g = self.g;
-        let f_given = g.is_given(fw);
-        let f_common = g.is_common(fw);
-        let l_sur = g.is_surname(lw);
-        let l_common = g.is_common(lw);
+        // Each word is looked up once for all lists.
+        let mut facts = [gazetteer::WordFacts::default(); MAX_RUN];
+        for (f, k) in facts.iter_mut().zip(core) {
+            *f = g.facts(Self::word(t, k));
+        }
+        let facts = facts.get(..core.len().min(MAX_RUN)).unwrap_or(&[]);
+        let ff = facts.first().copied().unwrap_or_default();
+        let lf = facts.last().copied().unwrap_or_default();
+        let f_given = ff.given;
+        let f_common = ff.common;
+        let l_sur = lf.surname;
+        let l_common = lf.common;
         let any_known = core
             .iter()
-            .any(|k| k.cap && (g.is_given(Self::word(t, k)) || g.is_surname(Self::word(t, k))));
-        let no_place = core
-            .iter()
-            .all(|k| g.city(Self::word(t, k)) < CITY_LARGE && g.region(Self::word(t, k)) == 0);
+            .zip(facts)
+            .any(|(k, f)| k.cap && (f.given || f.surname));
+        let no_place = facts.iter().all(|f| f.city < CITY_LARGE && f.region == 0);
         if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
             return;
         }
@@ -1435,17 +1449,17 @@ impl Names {
             0.7
         } else if caps >= 2 && !f_common && !l_common && any_known && strength == 1 {
             0.75
-        } else if caps >= 2 && !f_common && !l_common && g.is_surname(fw) && l_sur {
+        } else if caps >= 2 && !f_common && !l_common && ff.surname && l_sur {
             0.65
         } else if (2..=3).contains(&caps) && strength == 1 && !f_common && !l_common && no_place {
             0.6
         } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
             0.55
-        } else if caps == 1 && f_given && !f_common && !g.is_surname(fw) && strength == 1 {
+        } else if caps == 1 && f_given && !f_common && !ff.surname && strength == 1 {
             0.65
         } else if caps == 1 && f_given && !f_common && strength == 1 {
             0.6
-        } else if caps == 1 && f_given && !f_common && g.city(fw) == 0 {
+        } else if caps == 1 && f_given && !f_common && ff.city == 0 {
             0.55
         } else {
             return;
