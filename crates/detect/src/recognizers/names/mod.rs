@@ -255,6 +255,19 @@ const PARTICLES: &[&str] = &[
     "le", "ten", "ter", "bin", "ben", "al", "el", "y", "zu", "vom", "af",
 ];
 
+/// The longest particle, in bytes: longer words need no lookup.
+const MAX_PARTICLE: usize = {
+    let mut m = 0;
+    let mut i = 0;
+    while i < PARTICLES.len() {
+        if PARTICLES[i].len() > m {
+            m = PARTICLES[i].len();
+        }
+        i += 1;
+    }
+    m
+};
+
 /// Words right before a place that make a city a LOCATION.
 const PLACE_CTX: &[&str] = &[
     "in",
@@ -811,7 +824,7 @@ impl Names {
                 while b.get(e).is_some_and(u8::is_ascii_alphabetic) {
                     e += 1;
                 }
-                if in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
+                if e - next <= MAX_PARTICLE && in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
                     return false;
                 }
             }
@@ -1694,10 +1707,14 @@ fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hi
             // High bit of each byte: set iff the byte is 'A'..='Z' (for
             // ASCII bytes; non-ASCII bytes are flagged separately).
             let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
-            if (upper | (x & HIGH)) == 0 {
+            let flagged = upper | (x & HIGH);
+            if flagged == 0 {
                 i += 8;
                 continue;
             }
+            // Skip the plain ASCII bytes before the first flagged one (a
+            // char boundary: only ASCII bytes precede it in the chunk).
+            i += (flagged.trailing_zeros() / 8) as usize;
         }
         let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
             i += 1;
@@ -1730,7 +1747,12 @@ fn is_letter_or_mark(c: char) -> bool {
 /// The end of a capitalised word whose first letter ends at `pos`: letters
 /// and marks, and `'`, `’` or `-` when a letter follows.
 fn word_end(text: &str, mut pos: usize) -> usize {
+    let b = text.as_bytes();
     loop {
+        // ASCII letters, the usual case, without decoding.
+        while b.get(pos).is_some_and(u8::is_ascii_alphabetic) {
+            pos += 1;
+        }
         let rest = text.get(pos..).unwrap_or("");
         let mut chars = rest.chars();
         match chars.next() {
