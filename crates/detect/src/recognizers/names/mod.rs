@@ -413,11 +413,40 @@ fn is_name_char(c: char) -> bool {
 
 /// Reads a word token starting at `pos` (letters, apostrophes, hyphens).
 fn read_tok(t: &str, pos: usize) -> Option<Tok> {
-    let rest = t.get(pos..)?;
+    t.get(pos..)?;
     let mut end = pos;
     let mut first: Option<char> = None;
     let mut upper = true;
     let mut letters = 0usize;
+    // ASCII bytes first, without decoding; the char loop takes over at
+    // the first non-ASCII byte (a char boundary: only ASCII precedes it).
+    let b = t.as_bytes();
+    let mut ended = false;
+    while let Some(&c) = b.get(end) {
+        if !c.is_ascii() {
+            break;
+        }
+        let letter = c.is_ascii_alphabetic();
+        if !(letter || c == b'\'' || c == b'-') {
+            ended = true;
+            break;
+        }
+        if first.is_none() {
+            if !letter {
+                return None;
+            }
+            first = Some(char::from(c));
+        }
+        if letter {
+            letters += 1;
+            if c.is_ascii_lowercase() {
+                upper = false;
+            }
+        }
+        end += 1;
+    }
+    let from = end;
+    let rest = if ended { "" } else { t.get(from..)? };
     for (i, c) in rest.char_indices() {
         if !is_name_char(c) {
             break;
@@ -434,7 +463,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
                 upper = false;
             }
         }
-        end = pos + i + c.len_utf8();
+        end = from + i + c.len_utf8();
     }
     let first = first?;
     // Trailing apostrophes / hyphens and a possessive `'s` are not part
