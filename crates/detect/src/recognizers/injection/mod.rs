@@ -429,17 +429,21 @@ impl Module for Injection {
         // Triggers come in text order, so a trigger's closest companions
         // are its neighbours in the sequence.
         let mut prev_end: Option<usize> = None;
-        let mut fired = triggers()
-            .zip(triggers().skip(1).map(Some).chain(std::iter::once(None)))
-            .filter(move |&((id, h), next)| {
+        let mut all = triggers().peekable();
+        let mut fired = std::iter::from_fn(move || {
+            loop {
+                let (id, h) = all.next()?;
+                let next = all.peek().copied();
                 // Adjacent words: at most `PAIR` bytes from one's end to
                 // the other's start (`system prompt`, `developer mode`).
                 let near_prev = prev_end.is_some_and(|e| h.start.saturating_sub(e) <= PAIR);
                 let near_next = next.is_some_and(|(_, n)| n.start.saturating_sub(h.end) <= PAIR);
                 prev_end = Some(h.end);
-                id == STRONG || near_prev || near_next
-            })
-            .map(|(t, _)| t);
+                if id == STRONG || near_prev || near_next {
+                    return Some((id, h));
+                }
+            }
+        });
         let mut block = 0;
         while block < text.len() {
             let mut e = (block + WHOLE_TEXT).min(text.len());

@@ -11,7 +11,9 @@
 pub(crate) struct Folded {
     /// The folded text (valid UTF-8, lower case).
     pub(crate) text: String,
-    /// For every byte of `text`, the start offset of the original character.
+    /// For every byte of `text`, the start offset of the original character;
+    /// empty when every byte maps to itself (an ASCII text: leetspeak
+    /// substitutes replace one byte by one).
     pub(crate) map: Vec<usize>,
     /// Whether any obfuscation (zero-width, homoglyph, fullwidth, leetspeak,
     /// spacing) was undone.
@@ -19,6 +21,15 @@ pub(crate) struct Folded {
 }
 
 impl Folded {
+    /// The original offset of folded byte `i`.
+    fn orig(&self, i: usize) -> Option<usize> {
+        if self.map.is_empty() {
+            (i < self.text.len()).then_some(i)
+        } else {
+            self.map.get(i).copied()
+        }
+    }
+
     /// The original range of the folded range `start..end` (`end` exclusive).
     pub(crate) fn original_range(
         &self,
@@ -29,8 +40,8 @@ impl Folded {
         if start >= end {
             return None;
         }
-        let s = *self.map.get(start)?;
-        let last = *self.map.get(end - 1)?;
+        let s = self.orig(start)?;
+        let last = self.orig(end - 1)?;
         let len = original
             .get(last..)?
             .chars()
@@ -154,14 +165,46 @@ fn is_lookalike(c: char) -> bool {
 
 /// Folds `text`. Allocates; call only when the text is worth analysing.
 pub(crate) fn fold(text: &str) -> Folded {
+    if text.is_ascii() {
+        let mut out = fold_ascii(text);
+        join_spaced(&mut out);
+        return out;
+    }
     let mut out = Folded {
         text: String::with_capacity(text.len() + 8),
         map: Vec::with_capacity(text.len() + 8),
         deobfuscated: false,
     };
     let mut prev_letter = false;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c0)) = iter.next() {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        // Fast path: a run of ASCII bytes that are not leetspeak
+        // substitutes is copied lower-cased, each byte mapping to itself.
+        let start = i;
+        while bytes
+            .get(i)
+            .is_some_and(|&b| b.is_ascii() && leet(b).is_none())
+        {
+            i += 1;
+        }
+        if i > start {
+            let old = out.text.len();
+            out.text.push_str(text.get(start..i).unwrap_or(""));
+            if let Some(t) = out.text.get_mut(old..) {
+                t.make_ascii_lowercase();
+            }
+            out.map.extend(start..i);
+            prev_letter = bytes.get(i - 1).is_some_and(u8::is_ascii_alphabetic);
+            continue;
+        }
+        let Some(c0) = text.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        // `i` moves past this char; `at` is where it starts.
+        let at = i;
+        let next = at + c0.len_utf8();
+        i = next;
         if is_invisible(c0) {
             out.deobfuscated = true;
             continue;
@@ -184,13 +227,16 @@ pub(crate) fn fold(text: &str) -> Folded {
         if c.is_ascii() {
             let b = c as u8;
             if let Some(l) = leet(b) {
-                let next_letter = iter.peek().is_some_and(|&(_, n)| n.is_alphabetic());
+                let next_letter = text
+                    .get(next..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_alphabetic);
                 // A substitute next to a letter stands for a letter;
                 // elsewhere it is itself (prices, counts, years).
                 let in_word = prev_letter || next_letter;
                 if in_word {
                     out.text.push(l as char);
-                    out.map.push(i);
+                    out.map.push(at);
                     if b.is_ascii_digit() {
                         out.deobfuscated = true;
                     }
@@ -199,7 +245,7 @@ pub(crate) fn fold(text: &str) -> Folded {
                 }
             }
             out.text.push(b.to_ascii_lowercase() as char);
-            out.map.push(i);
+            out.map.push(at);
             prev_letter = b.is_ascii_alphabetic();
             continue;
         }
@@ -207,23 +253,58 @@ pub(crate) fn fold(text: &str) -> Folded {
         let l = lower.next().unwrap_or(c);
         if lower.next().is_some() {
             // Multi-char lower case (rare): keep the original char.
-            push_char(&mut out, c, i);
+            push_char(&mut out, c, at);
             prev_letter = c.is_alphabetic();
             continue;
         }
         if let Some(f) = fold_letter(l) {
             for b in f.bytes() {
                 out.text.push(b as char);
-                out.map.push(i);
+                out.map.push(at);
             }
             prev_letter = f.bytes().all(|b| b.is_ascii_alphabetic());
         } else {
-            push_char(&mut out, l, i);
+            push_char(&mut out, l, at);
             prev_letter = l.is_alphabetic();
         }
     }
     join_spaced(&mut out);
     out
+}
+
+/// [`fold`] of an ASCII text: a lower-cased copy with leetspeak
+/// substitutes inside words replaced, byte for byte (so the map is the
+/// identity, left empty).
+fn fold_ascii(text: &str) -> Folded {
+    let mut v = text.as_bytes().to_ascii_lowercase();
+    let mut deobfuscated = false;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        // Substitutes are all below 'A'.
+        if b >= b'A' {
+            continue;
+        }
+        let Some(l) = leet(b) else { continue };
+        // As in `fold`: next to a letter (the previous output byte, or
+        // the next input byte) a substitute stands for a letter.
+        let prev_letter = i > 0 && v.get(i - 1).is_some_and(u8::is_ascii_alphabetic);
+        let next_letter = text
+            .as_bytes()
+            .get(i + 1)
+            .is_some_and(u8::is_ascii_alphabetic);
+        if prev_letter || next_letter {
+            if let Some(slot) = v.get_mut(i) {
+                *slot = l;
+            }
+            if b.is_ascii_digit() {
+                deobfuscated = true;
+            }
+        }
+    }
+    Folded {
+        text: String::from_utf8(v).unwrap_or_default(),
+        map: Vec::new(),
+        deobfuscated,
+    }
 }
 
 fn push_char(out: &mut Folded, c: char, i: usize) {
@@ -247,17 +328,11 @@ fn join_spaced(out: &mut Folded) {
     let b = out.text.as_bytes();
     let n = b.len();
     // Quick check: any "x x x x" at all?
-    let mut found = false;
-    let mut i = 0;
-    while i + 6 < n {
-        if is_single_letter_at(b, i) && run_len(b, i) >= 4 {
-            found = true;
-            break;
-        }
-        i += 1;
-    }
-    if !found {
+    if !has_spaced_run(b) {
         return;
+    }
+    if out.map.is_empty() {
+        out.map = (0..n).collect();
     }
     let mut keep = vec![true; n];
     let mut i = 0;
@@ -297,6 +372,42 @@ fn join_spaced(out: &mut Folded) {
     out.text = text;
     out.map = map;
     out.deobfuscated = true;
+}
+
+/// Whether some `i` starts a run of at least four spaced single letters
+/// ([`run_len`]). Such a run has the same spacer at `i+1`, `i+3` and
+/// `i+5`; that is tested 8 positions at a time before the exact check.
+fn has_spaced_run(b: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = b.len();
+    let check = |i: usize| {
+        i + 6 < n
+            && b.get(i + 1).is_some_and(|&s| is_spacer(s))
+            && b.get(i + 3) == b.get(i + 1)
+            && b.get(i + 5) == b.get(i + 1)
+            && is_single_letter_at(b, i)
+            && run_len(b, i) >= 4
+    };
+    let load = |at: usize| {
+        let mut w = [0u8; 8];
+        if let Some(src) = b.get(at..at + 8) {
+            w.copy_from_slice(src);
+        }
+        u64::from_le_bytes(w)
+    };
+    // `p` is the position of the first spacer (`i + 1`).
+    let mut p = 1usize;
+    while p + 12 <= n {
+        let (x, y, z) = (load(p), load(p + 2), load(p + 4));
+        let v = (x ^ y) | (y ^ z);
+        // A zero byte in `v`: b[q] == b[q+2] == b[q+4] for some q.
+        if v.wrapping_sub(LO) & !v & HIGH != 0 && (p..p + 8).any(|q| check(q - 1)) {
+            return true;
+        }
+        p += 8;
+    }
+    (p..n).any(|q| check(q - 1))
 }
 
 /// Whether `b[i]` is an ASCII letter standing alone (not preceded by a

@@ -350,6 +350,17 @@ fn house_number(t: &str, pos: usize) -> Option<usize> {
 /// A compound street word ending at `word_end` (`Hauptstraße`) followed
 /// by a house number: the end of the address.
 pub(crate) fn compound_street(t: &str, word_start: usize, word_end: usize) -> Option<usize> {
+    // A house number (it starts with a digit) must follow after a space,
+    // or after `. ` (`Hauptstr. 5`): checked before folding the word.
+    let digit_at = |i: usize| byte(t, i).is_some_and(|b| b.is_ascii_digit());
+    let numbered = match byte(t, word_end) {
+        Some(b' ') => digit_at(word_end + 1),
+        Some(b'.') => byte(t, word_end + 1) == Some(b' ') && digit_at(word_end + 2),
+        _ => false,
+    };
+    if !numbered {
+        return None;
+    }
     let w = t.get(word_start..word_end)?;
     let mut buf = [0u8; 64];
     let lw = super::gazetteer::fold(w, &mut buf)?;

@@ -1,11 +1,12 @@
 //! Name and place lists, embedded in the binary and indexed once.
 //!
-//! Keys are stored lower-case. Lookups fold a candidate into a fixed stack
-//! buffer (no allocation) and hash the bytes with a small Fx-style hasher.
+//! Keys are stored lower-case, all lists in one open-addressing table whose
+//! entry bits say which lists hold the word. A lookup folds the candidate
+//! into stack words (printable ASCII 8 bytes at a time, no allocation, no
+//! UTF-8 re-check), hashes them Fx-style and probes once for all lists.
 //! See `crates/detect/data/README.md` for where each list comes from.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 const GIVEN: &str = include_str!("../../../data/given_names.txt");
@@ -15,38 +16,11 @@ const CITIES: &str = include_str!("../../../data/cities.tsv");
 const REGIONS: &str = include_str!("../../../data/regions.tsv");
 const COMMON: &str = include_str!("../../../data/common_words.txt");
 
-/// FxHash-like hasher: fast on short keys, not DoS resistant (keys are ours).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
+/// FxHash-style multiplier: fast on short keys, not DoS resistant (keys
+/// are ours).
+const FX_K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        self.0 = h;
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub(crate) type FxBuild = BuildHasherDefault<Fx>;
-type Key = std::borrow::Cow<'static, str>;
-type Set = HashSet<Key, FxBuild>;
-type Map = HashMap<Key, u8, FxBuild>;
+type Key = Cow<'static, [u8]>;
 
 /// City tiers in `cities.tsv`.
 pub(crate) const CITY_LARGE: u8 = 2;
@@ -55,13 +29,206 @@ pub(crate) const CITY_SMALL: u8 = 1;
 pub(crate) const REGION_COUNTRY: u8 = 1;
 pub(crate) const REGION_STATE: u8 = 2;
 
-/// The indexed lists.
+/// Bits of a word's entry: list membership, city tier, region kind, and
+/// (from bit [`LIST_SHIFT`]) the flags of the small word lists of the
+/// names module.
+const B_GIVEN: u32 = 1;
+const B_SURNAME: u32 = 1 << 1;
+const B_COMMON: u32 = 1 << 2;
+const CITY_SHIFT: u32 = 3;
+const REGION_SHIFT: u32 = 5;
+pub(crate) const LIST_SHIFT: u32 = 16;
+
+/// The indexed lists: one table, so a word is folded and looked up once
+/// for all of them.
 pub(crate) struct Gazetteer {
-    given: Set,
-    surnames: Set,
-    common: Set,
-    cities: Map,
-    regions: Map,
+    words: Table,
+}
+
+/// A folded key packed into little-endian words, zero-padded.
+struct Packed {
+    w: [u64; MAX_KEY / 8],
+    len: usize,
+}
+
+impl Packed {
+    /// The key's words (the used part of `w`).
+    fn words(&self) -> &[u64] {
+        self.w.get(..self.len.div_ceil(8)).unwrap_or(&[])
+    }
+
+    fn hash(&self) -> u64 {
+        let mut h = self.len as u64;
+        for &x in self.words() {
+            h = (h.rotate_left(5) ^ x).wrapping_mul(FX_K);
+        }
+        h
+    }
+
+    /// Packs already folded bytes (`None` if longer than [`MAX_KEY`]).
+    fn of_folded(b: &[u8]) -> Option<Packed> {
+        if b.len() > MAX_KEY {
+            return None;
+        }
+        let mut w = [0u64; MAX_KEY / 8];
+        for (slot, c) in w.iter_mut().zip(b.chunks(8)) {
+            let mut x = [0u8; 8];
+            if let Some(d) = x.get_mut(..c.len()) {
+                d.copy_from_slice(c);
+            }
+            *slot = u64::from_le_bytes(x);
+        }
+        Some(Packed { w, len: b.len() })
+    }
+
+    /// Folds `s` like [`fold`] and packs it. Printable ASCII words (no
+    /// space or control byte) are lower-cased 8 bytes at a time; anything
+    /// else takes the general path.
+    fn of(s: &str) -> Option<Packed> {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        let b = s.as_bytes();
+        if b.len() <= MAX_KEY {
+            let mut w = [0u64; MAX_KEY / 8];
+            let mut bad = 0u64;
+            for (slot, c) in w.iter_mut().zip(b.chunks(8)) {
+                let mut xb = [0u8; 8];
+                if let Some(d) = xb.get_mut(..c.len()) {
+                    d.copy_from_slice(c);
+                }
+                let x = u64::from_le_bytes(xb);
+                let valid = if c.len() >= 8 {
+                    u64::MAX
+                } else {
+                    (1u64 << (8 * c.len())) - 1
+                };
+                let lo = x & LO7;
+                // High bit set per byte: non-ASCII, or below 0x21 (space,
+                // controls), or 'A'..='Z'.
+                let below = !(lo + 0x5F5F_5F5F_5F5F_5F5F) & HIGH;
+                bad |= ((x & HIGH) | below) & valid;
+                let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
+                *slot = x | (upper >> 2);
+            }
+            if bad == 0 {
+                return Some(Packed { w, len: b.len() });
+            }
+        }
+        let mut buf = [0u8; MAX_KEY];
+        Packed::of_folded(fold_chars(s, &mut buf)?)
+    }
+}
+
+/// An open-addressing (linear probing) table from folded words to their
+/// entry bits; keys live packed in one arena.
+struct Table {
+    slots: Vec<Slot>,
+    keys: Vec<u64>,
+    mask: usize,
+    shift: u32,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// 0: empty.
+    len: u32,
+    tag: u32,
+    off: u32,
+    val: u32,
+}
+
+impl Table {
+    fn with_capacity(n: usize) -> Table {
+        let cap = (n.max(8) * 2).next_power_of_two();
+        Table {
+            slots: vec![Slot::default(); cap],
+            keys: Vec::new(),
+            mask: cap - 1,
+            shift: 64 - cap.trailing_zeros(),
+        }
+    }
+
+    fn home(&self, h: u64) -> usize {
+        (h >> self.shift) as usize & self.mask
+    }
+
+    fn find(&self, k: &Packed, h: u64) -> Result<usize, usize> {
+        let tag = h as u32;
+        let mut i = self.home(h);
+        loop {
+            let Some(s) = self.slots.get(i) else {
+                return Err(i);
+            };
+            if s.len == 0 {
+                return Err(i);
+            }
+            if s.tag == tag && s.len as usize == k.len {
+                let off = s.off as usize;
+                let words = k.words();
+                let same = self
+                    .keys
+                    .get(off..off + words.len())
+                    .is_some_and(|stored| stored.iter().zip(words).all(|(a, b)| a == b));
+                if same {
+                    return Ok(i);
+                }
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// [`Table::get`] for a key of at most 8 bytes packed into `x`.
+    fn get1(&self, x: u64, len: usize) -> u32 {
+        if len == 0 {
+            return 0;
+        }
+        let h = ((len as u64).rotate_left(5) ^ x).wrapping_mul(FX_K);
+        let tag = h as u32;
+        let mut i = self.home(h);
+        while let Some(s) = self.slots.get(i) {
+            if s.len == 0 {
+                return 0;
+            }
+            if s.tag == tag && s.len as usize == len && self.keys.get(s.off as usize) == Some(&x) {
+                return s.val;
+            }
+            i = (i + 1) & self.mask;
+        }
+        0
+    }
+
+    fn get(&self, k: &Packed) -> u32 {
+        match self.find(k, k.hash()) {
+            Ok(i) => self.slots.get(i).map_or(0, |s| s.val),
+            Err(_) => 0,
+        }
+    }
+
+    /// The entry of folded key `key`, inserted as 0 if new (`None` for keys
+    /// no lookup can produce: empty or longer than [`MAX_KEY`]).
+    fn upsert(&mut self, key: &[u8]) -> Option<&mut u32> {
+        if key.is_empty() {
+            return None;
+        }
+        let k = Packed::of_folded(key)?;
+        let h = k.hash();
+        let i = match self.find(&k, h) {
+            Ok(i) => i,
+            Err(i) => {
+                let off = self.keys.len() as u32;
+                self.keys.extend_from_slice(k.words());
+                let slot = self.slots.get_mut(i)?;
+                *slot = Slot {
+                    len: k.len as u32,
+                    tag: h as u32,
+                    off,
+                    val: 0,
+                };
+                i
+            }
+        };
+        self.slots.get_mut(i).map(|s| &mut s.val)
+    }
 }
 
 /// Longest key (in bytes, lower-cased) we ever look up.
@@ -70,6 +237,33 @@ pub(crate) const MAX_KEY: usize = 64;
 /// Lower-cases `s` into `buf` (whitespace runs become one space, `’` becomes
 /// `'`). Returns the folded key, or `None` if it does not fit.
 pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; MAX_KEY]) -> Option<&'b str> {
+    let k = fold_bytes(s, buf)?;
+    std::str::from_utf8(k).ok()
+}
+
+/// [`fold`] without the UTF-8 check of the result (it is valid UTF-8 by
+/// construction). ASCII words, most of them, take a byte loop.
+pub(crate) fn fold_bytes<'b>(s: &str, buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
+    let b = s.as_bytes();
+    if b.len() <= MAX_KEY && b.is_ascii() {
+        let mut n = 0usize;
+        let mut prev_space = false;
+        for &c in b {
+            let space = c.is_ascii_whitespace() || c == 0x0B;
+            if space && prev_space {
+                continue;
+            }
+            prev_space = space;
+            let slot = buf.get_mut(n)?;
+            *slot = if space { b' ' } else { c.to_ascii_lowercase() };
+            n += 1;
+        }
+        return buf.get(..n);
+    }
+    fold_chars(s, buf)
+}
+
+fn fold_chars<'b>(s: &str, buf: &'b mut [u8; MAX_KEY]) -> Option<&'b [u8]> {
     let mut n = 0usize;
     let mut prev_space = false;
     for c in s.chars() {
@@ -99,7 +293,7 @@ pub(crate) fn fold<'b>(s: &str, buf: &'b mut [u8; MAX_KEY]) -> Option<&'b str> {
             }
         }
     }
-    std::str::from_utf8(buf.get(..n)?).ok()
+    buf.get(..n)
 }
 
 fn lines(src: &'static str) -> impl Iterator<Item = &'static str> {
@@ -112,50 +306,63 @@ fn lines(src: &'static str) -> impl Iterator<Item = &'static str> {
 /// (the name files are stored lower-case), else an owned folded copy.
 fn lower(s: &'static str) -> Key {
     if s.chars().any(|c| c.is_uppercase() || c == '’') {
-        Key::Owned(s.replace('’', "'").to_lowercase())
+        Key::Owned(s.replace('’', "'").to_lowercase().into_bytes())
     } else {
-        Key::Borrowed(s)
+        Key::Borrowed(s.as_bytes())
     }
 }
 
 impl Gazetteer {
     fn build() -> Gazetteer {
-        let mut given = Set::default();
+        let lists = super::word_lists();
+        let n = [GIVEN, GIVEN_INTL, SURNAMES, COMMON, CITIES, REGIONS]
+            .iter()
+            .map(|src| lines(src).count())
+            .sum::<usize>()
+            + lists.iter().map(|(l, _)| l.len()).sum::<usize>();
+        let mut words = Table::with_capacity(n);
+        let mut set = |key: Key, f: &dyn Fn(u32) -> u32| {
+            if let Some(e) = words.upsert(&key) {
+                *e = f(*e);
+            }
+        };
         for l in lines(GIVEN).chain(lines(GIVEN_INTL)) {
-            given.insert(lower(l));
+            set(lower(l), &|e| e | B_GIVEN);
         }
-        let mut surnames = Set::default();
         for l in lines(SURNAMES) {
-            surnames.insert(lower(l));
+            set(lower(l), &|e| e | B_SURNAME);
         }
-        let mut common = Set::default();
         for l in lines(COMMON) {
-            common.insert(lower(l));
+            set(lower(l), &|e| e | B_COMMON);
         }
-        let mut cities = Map::default();
         for l in lines(CITIES) {
             let (name, tier) = l.split_once('\t').unwrap_or((l, "C"));
-            let t = if tier == "B" { CITY_LARGE } else { CITY_SMALL };
-            let e = cities.entry(lower(name)).or_insert(t);
-            *e = (*e).max(t);
+            let t = u32::from(if tier == "B" { CITY_LARGE } else { CITY_SMALL });
+            set(lower(name), &|e| {
+                let old = (e >> CITY_SHIFT) & 3;
+                (e & !(3 << CITY_SHIFT)) | (old.max(t) << CITY_SHIFT)
+            });
         }
-        let mut regions = Map::default();
         for l in lines(REGIONS) {
             let (name, kind) = l.split_once('\t').unwrap_or((l, "country"));
-            let k = if kind == "state" {
+            let k = u32::from(if kind == "state" {
                 REGION_STATE
             } else {
                 REGION_COUNTRY
-            };
-            regions.insert(lower(name), k);
+            });
+            // The last line for a name wins.
+            set(lower(name), &|e| {
+                (e & !(3 << REGION_SHIFT)) | (k << REGION_SHIFT)
+            });
         }
-        Gazetteer {
-            given,
-            surnames,
-            common,
-            cities,
-            regions,
+        // The names module's small lists, stored as written (lower case).
+        for (list, f) in lists {
+            for w in list {
+                let f = u32::from(f) << LIST_SHIFT;
+                set(Key::Borrowed(w.as_bytes()), &|e| e | f);
+            }
         }
+        Gazetteer { words }
     }
 
     /// The shared instance, built on first use.
@@ -164,54 +371,63 @@ impl Gazetteer {
         G.get_or_init(Gazetteer::build)
     }
 
-    fn has(set: &Set, s: &str) -> bool {
-        let mut buf = [0u8; MAX_KEY];
-        fold(s, &mut buf).is_some_and(|k| set.contains(k))
+    /// The entry of `s` (any case): 0 if no list has it.
+    pub(crate) fn entry(&self, s: &str) -> u32 {
+        let b = s.as_bytes();
+        if b.len() <= 8 {
+            // Most words: one packed word, built and checked in a register.
+            const HIGH: u64 = 0x8080_8080_8080_8080;
+            const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+            let mut x = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                x |= u64::from(c) << (8 * i);
+            }
+            let valid = if b.len() == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * b.len())) - 1
+            };
+            let lo = x & LO7;
+            let below = !(lo + 0x5F5F_5F5F_5F5F_5F5F) & HIGH;
+            if ((x & HIGH) | below) & valid == 0 {
+                let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
+                return self.words.get1(x | (upper >> 2), b.len());
+            }
+        }
+        Packed::of(s).map_or(0, |k| self.words.get(&k))
     }
 
-    fn tier(map: &Map, s: &str) -> u8 {
-        let mut buf = [0u8; MAX_KEY];
-        fold(s, &mut buf)
-            .and_then(|k| map.get(k).copied())
-            .unwrap_or(0)
+    /// The flags of the names module's small lists for `s`.
+    pub(crate) fn list_flags(&self, s: &str) -> u16 {
+        (self.entry(s) >> LIST_SHIFT) as u16
     }
 
     pub(crate) fn is_given(&self, s: &str) -> bool {
-        Self::has(&self.given, s)
+        self.entry(s) & B_GIVEN != 0
     }
 
     /// Everything the lists know about one word, folding it once (the hot
     /// path asks several of these questions about every capitalised word).
     pub(crate) fn facts(&self, s: &str) -> WordFacts {
-        let mut buf = [0u8; MAX_KEY];
-        let Some(k) = fold(s, &mut buf) else {
-            return WordFacts::default();
-        };
-        WordFacts {
-            given: self.given.contains(k),
-            surname: self.surnames.contains(k),
-            common: self.common.contains(k),
-            place: self.cities.get(k).is_some_and(|&t| t > 0)
-                || self.regions.get(k).is_some_and(|&t| t > 0),
-        }
+        WordFacts::of(self.entry(s))
     }
 
     pub(crate) fn is_surname(&self, s: &str) -> bool {
-        Self::has(&self.surnames, s)
+        self.entry(s) & B_SURNAME != 0
     }
 
     pub(crate) fn is_common(&self, s: &str) -> bool {
-        Self::has(&self.common, s)
+        self.entry(s) & B_COMMON != 0
     }
 
     /// 0 if not a city, else [`CITY_SMALL`] or [`CITY_LARGE`].
     pub(crate) fn city(&self, s: &str) -> u8 {
-        Self::tier(&self.cities, s)
+        ((self.entry(s) >> CITY_SHIFT) & 3) as u8
     }
 
     /// 0 if not a region, else [`REGION_COUNTRY`] or [`REGION_STATE`].
     pub(crate) fn region(&self, s: &str) -> u8 {
-        Self::tier(&self.regions, s)
+        ((self.entry(s) >> REGION_SHIFT) & 3) as u8
     }
 }
 
@@ -223,6 +439,26 @@ pub(crate) struct WordFacts {
     pub(crate) common: bool,
     /// A city or a region (country, state).
     pub(crate) place: bool,
+    /// 0 if not a city, else [`CITY_SMALL`] or [`CITY_LARGE`].
+    pub(crate) city: u8,
+    /// 0 if not a region, else [`REGION_COUNTRY`] or [`REGION_STATE`].
+    pub(crate) region: u8,
+    /// The flags of the names module's small lists.
+    pub(crate) lists: u16,
+}
+
+impl WordFacts {
+    fn of(e: u32) -> WordFacts {
+        WordFacts {
+            given: e & B_GIVEN != 0,
+            surname: e & B_SURNAME != 0,
+            common: e & B_COMMON != 0,
+            place: e & (3 << CITY_SHIFT | 3 << REGION_SHIFT) != 0,
+            city: ((e >> CITY_SHIFT) & 3) as u8,
+            region: ((e >> REGION_SHIFT) & 3) as u8,
+            lists: (e >> LIST_SHIFT) as u16,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -251,6 +487,36 @@ mod tests {
         assert_eq!(fold("New  Orleans", &mut b), Some("new orleans"));
         let mut b = [0u8; MAX_KEY];
         assert_eq!(fold(&"x".repeat(100), &mut b), None);
+    }
+
+    #[test]
+    fn short_word_path_agrees_with_the_general_one() {
+        let g = Gazetteer::get();
+        for w in [
+            "",
+            "a",
+            "Al",
+            "Mary",
+            "SMITH",
+            "Denver",
+            "ABCDEFGH",
+            "Angelina",
+            "Christopher",
+            "new york",
+            "a b",
+            "Ab\tc",
+            "Kraków",
+            "O'Neil",
+            "x\u{7f}",
+            "Dr",
+            "van",
+            "12345678",
+        ] {
+            let general = Packed::of(w).map_or(0, |k| g.words.get(&k));
+            assert_eq!(g.entry(w), general, "{w:?}");
+        }
+        assert_ne!(g.entry("Angelina"), 0);
+        assert_ne!(g.entry("van"), 0);
     }
 
     #[test]

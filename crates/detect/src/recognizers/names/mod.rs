@@ -21,7 +21,7 @@ use deepsentinel_core::EntityType;
 use crate::engine::{Anchor, Ctx, Hit, Module, Out, PendingFinding, Shape, prio};
 use crate::text;
 
-use gazetteer::{CITY_LARGE, Gazetteer, MAX_KEY, REGION_COUNTRY, fold};
+use gazetteer::{CITY_LARGE, Gazetteer, REGION_COUNTRY};
 
 pub(crate) struct Names {
     g: &'static Gazetteer,
@@ -255,6 +255,19 @@ const PARTICLES: &[&str] = &[
     "le", "ten", "ter", "bin", "ben", "al", "el", "y", "zu", "vom", "af",
 ];
 
+/// The longest particle, in bytes: longer words need no lookup.
+const MAX_PARTICLE: usize = {
+    let mut m = 0;
+    let mut i = 0;
+    while i < PARTICLES.len() {
+        if PARTICLES[i].len() > m {
+            m = PARTICLES[i].len();
+        }
+        i += 1;
+    }
+    m
+};
+
 /// Words right before a place that make a city a LOCATION.
 const PLACE_CTX: &[&str] = &[
     "in",
@@ -354,33 +367,23 @@ const NAME_FIELDS: &[&str] = &[
     "voornaam",
 ];
 
-type WordFlags = std::collections::HashMap<&'static str, u16, gazetteer::FxBuild>;
-
-/// The small word lists above as one hash map of flags, built once.
-fn word_flags() -> &'static WordFlags {
-    static M: std::sync::OnceLock<WordFlags> = std::sync::OnceLock::new();
-    M.get_or_init(|| {
-        let mut m = WordFlags::default();
-        for (list, f) in [
-            (DOT_ABBREV, F_ABBREV),
-            (NAME_COLUMNS, F_COLUMN),
-            (PARTICLES, F_PARTICLE),
-            (PERSON_CTX, F_PERSON),
-            (PLACE_CTX, F_PLACE),
-            (TITLES, F_TITLE),
-            (WEAK_CTX, F_WEAK),
-            (NAME_COLUMNS, F_FIELD),
-            (NAME_FIELDS, F_FIELD),
-            (PLACE_COLUMNS, F_PLACE_COL),
-            (COPULAS, F_COPULA),
-            (NAME_HEADS, F_NAME_HEAD),
-        ] {
-            for w in list {
-                *m.entry(*w).or_insert(0) |= f;
-            }
-        }
-        m
-    })
+/// The small word lists above and their flags, indexed with the gazetteer
+/// (one table, one lookup per word).
+pub(super) fn word_lists() -> [(&'static [&'static str], u16); 12] {
+    [
+        (DOT_ABBREV, F_ABBREV),
+        (NAME_COLUMNS, F_COLUMN),
+        (PARTICLES, F_PARTICLE),
+        (PERSON_CTX, F_PERSON),
+        (PLACE_CTX, F_PLACE),
+        (TITLES, F_TITLE),
+        (WEAK_CTX, F_WEAK),
+        (NAME_COLUMNS, F_FIELD),
+        (NAME_FIELDS, F_FIELD),
+        (PLACE_COLUMNS, F_PLACE_COL),
+        (COPULAS, F_COPULA),
+        (NAME_HEADS, F_NAME_HEAD),
+    ]
 }
 
 /// Whether `s` (any case) is in the list behind `flag`. No allocation.
@@ -388,8 +391,7 @@ fn in_list(flag: u16, s: &str) -> bool {
     if s.len() > 24 {
         return false;
     }
-    let mut buf = [0u8; MAX_KEY];
-    fold(s, &mut buf).is_some_and(|k| word_flags().get(k).is_some_and(|f| f & flag != 0))
+    Gazetteer::get().list_flags(s) & flag != 0
 }
 
 /// A token of a run.
@@ -411,11 +413,40 @@ fn is_name_char(c: char) -> bool {
 
 /// Reads a word token starting at `pos` (letters, apostrophes, hyphens).
 fn read_tok(t: &str, pos: usize) -> Option<Tok> {
-    let rest = t.get(pos..)?;
+    t.get(pos..)?;
     let mut end = pos;
     let mut first: Option<char> = None;
     let mut upper = true;
     let mut letters = 0usize;
+    // ASCII bytes first, without decoding; the char loop takes over at
+    // the first non-ASCII byte (a char boundary: only ASCII precedes it).
+    let b = t.as_bytes();
+    let mut ended = false;
+    while let Some(&c) = b.get(end) {
+        if !c.is_ascii() {
+            break;
+        }
+        let letter = c.is_ascii_alphabetic();
+        if !(letter || c == b'\'' || c == b'-') {
+            ended = true;
+            break;
+        }
+        if first.is_none() {
+            if !letter {
+                return None;
+            }
+            first = Some(char::from(c));
+        }
+        if letter {
+            letters += 1;
+            if c.is_ascii_lowercase() {
+                upper = false;
+            }
+        }
+        end += 1;
+    }
+    let from = end;
+    let rest = if ended { "" } else { t.get(from..)? };
     for (i, c) in rest.char_indices() {
         if !is_name_char(c) {
             break;
@@ -432,7 +463,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
                 upper = false;
             }
         }
-        end = pos + i + c.len_utf8();
+        end = from + i + c.len_utf8();
     }
     let first = first?;
     // Trailing apostrophes / hyphens and a possessive `'s` are not part
@@ -453,7 +484,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
     let word = t.get(pos..end).unwrap_or("");
     let dot = t.as_bytes().get(end) == Some(&b'.')
         && first.is_uppercase()
-        && (word.chars().count() == 1 || in_list(F_TITLE, word) || in_list(F_ABBREV, word));
+        && (word.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, word));
     Some(Tok {
         start: pos,
         end,
@@ -466,7 +497,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
 /// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
 fn dot_continues(t: &str, tok: &Tok) -> bool {
     let s = t.get(tok.start..tok.end).unwrap_or("");
-    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE, s) || in_list(F_ABBREV, s))
+    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, s))
 }
 
 /// Whether the text at `end` glues the run to code or a token
@@ -822,7 +853,7 @@ impl Names {
                 while b.get(e).is_some_and(u8::is_ascii_alphabetic) {
                     e += 1;
                 }
-                if in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
+                if e - next <= MAX_PARTICLE && in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
                     return false;
                 }
             }
@@ -877,8 +908,7 @@ impl Names {
             return false;
         }
         if dotted {
-            return c0.is_uppercase()
-                && (w.chars().count() == 1 || in_list(F_TITLE, w) || in_list(F_ABBREV, w));
+            return c0.is_uppercase() && (w.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, w));
         }
         if c0.is_uppercase() {
             return true;
@@ -973,21 +1003,26 @@ impl Names {
             return (2, false);
         }
         let w = raw.trim_end_matches('.');
-        if w.len() != raw.len() && !(in_list(F_TITLE, w) || in_list(F_ABBREV, w)) {
+        let lists = if w.len() > 24 {
+            0
+        } else {
+            self.g.facts(w).lists
+        };
+        if w.len() != raw.len() && lists & (F_TITLE | F_ABBREV) == 0 {
             // `… the client. Mark the box`: a sentence boundary.
             return (0, false);
         }
         // `mein Name ist`, `o meu nome é`, `nazywam się`: a copula after a
         // word for "name" (or "I").
-        if in_list(F_COPULA, w)
+        if lists & F_COPULA != 0
             && let Some((s2, e2)) = Self::prev_word(t, s)
             && in_list(F_NAME_HEAD, t.get(s2..e2).unwrap_or(""))
         {
             return (2, false);
         }
-        let place = in_list(F_PLACE, w);
-        if in_list(F_PERSON, w) {
-            let strength = if in_list(F_WEAK, w) { 1 } else { 2 };
+        let place = lists & F_PLACE != 0;
+        if lists & F_PERSON != 0 {
+            let strength = if lists & F_WEAK != 0 { 1 } else { 2 };
             // "thank you", "my name is": look one further for "name is".
             if (w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am"))
                 && let Some((s2, e2)) = Self::prev_word(t, s)
@@ -1059,8 +1094,9 @@ impl Names {
         // Fast path: a lone common word (`The`, `However`) is nothing.
         if let [only] = run
             && !only.dot
-            && self.g.is_common(Self::word(t, only))
-            && !self.g.is_given(Self::word(t, only))
+            && let f = self.g.facts(Self::word(t, only))
+            && f.common
+            && !f.given
             && t.as_bytes().get(only.end) != Some(&b',')
         {
             if self.common_name_value(t, only) {
@@ -1104,18 +1140,20 @@ impl Names {
         let mut titled = false;
         while let Some(k) = run.get(i) {
             let w = Self::word(t, k);
-            if in_list(F_TITLE, w) && (k.dot || run.get(i + 1).is_some()) {
+            let f = self.g.facts(w);
+            // The small lists hold no word over 24 bytes (see `in_list`).
+            let lists = if w.len() > 24 { 0 } else { f.lists };
+            if lists & F_TITLE != 0 && (k.dot || run.get(i + 1).is_some()) {
                 titled = true;
                 strength = 2;
                 i += 1;
                 continue;
             }
-            let is_ctx = in_list(F_PERSON, w);
-            if run.get(i + 1).is_some() && (is_ctx || (self.g.is_common(w) && !self.g.is_given(w)))
-            {
+            let is_ctx = lists & F_PERSON != 0;
+            if run.get(i + 1).is_some() && (is_ctx || (f.common && !f.given)) {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
-                    strength = if in_list(F_WEAK, w) {
+                    strength = if lists & F_WEAK != 0 {
                         strength.max(1)
                     } else {
                         2
@@ -1123,7 +1161,7 @@ impl Names {
                 } else {
                     strength = 0;
                 }
-                place = in_list(F_PLACE, w);
+                place = lists & F_PLACE != 0;
                 i += 1;
                 continue;
             }
@@ -1147,12 +1185,13 @@ impl Names {
             }
             // Common words end the name, unless a surname after a given
             // name (`James White`).
-            let after_given = core
-                .get(..m)
-                .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p))));
-            let stop = self.g.is_common(w)
-                && !self.g.is_given(w)
-                && !(self.g.is_surname(w) && after_given);
+            let f = self.g.facts(w);
+            let stop = f.common
+                && !f.given
+                && !(f.surname
+                    && core
+                        .get(..m)
+                        .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p)))));
             if !self.name_shaped(t, k) || stop {
                 break;
             }
@@ -1399,22 +1438,28 @@ impl Names {
         if caps == 0 || caps > 4 {
             return;
         }
-        let (Some(first), Some(last)) = (core.first(), core.last()) else {
+        let Some(first) = core.first() else {
             return;
         };
         let fw = Self::word(t, first);
-        let lw = Self::word(t, last);
         let g = self.g;
-        let f_given = g.is_given(fw);
-        let f_common = g.is_common(fw);
-        let l_sur = g.is_surname(lw);
-        let l_common = g.is_common(lw);
+        // Each word is looked up once for all lists.
+        let mut facts = [gazetteer::WordFacts::default(); MAX_RUN];
+        for (f, k) in facts.iter_mut().zip(core) {
+            *f = g.facts(Self::word(t, k));
+        }
+        let facts = facts.get(..core.len().min(MAX_RUN)).unwrap_or(&[]);
+        let ff = facts.first().copied().unwrap_or_default();
+        let lf = facts.last().copied().unwrap_or_default();
+        let f_given = ff.given;
+        let f_common = ff.common;
+        let l_sur = lf.surname;
+        let l_common = lf.common;
         let any_known = core
             .iter()
-            .any(|k| k.cap && (g.is_given(Self::word(t, k)) || g.is_surname(Self::word(t, k))));
-        let no_place = core
-            .iter()
-            .all(|k| g.city(Self::word(t, k)) < CITY_LARGE && g.region(Self::word(t, k)) == 0);
+            .zip(facts)
+            .any(|(k, f)| k.cap && (f.given || f.surname));
+        let no_place = facts.iter().all(|f| f.city < CITY_LARGE && f.region == 0);
         if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
             return;
         }
@@ -1446,17 +1491,17 @@ impl Names {
             0.7
         } else if caps >= 2 && !f_common && !l_common && any_known && strength == 1 {
             0.75
-        } else if caps >= 2 && !f_common && !l_common && g.is_surname(fw) && l_sur {
+        } else if caps >= 2 && !f_common && !l_common && ff.surname && l_sur {
             0.65
         } else if (2..=3).contains(&caps) && strength == 1 && !f_common && !l_common && no_place {
             0.6
         } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
             0.55
-        } else if caps == 1 && f_given && !f_common && !g.is_surname(fw) && strength == 1 {
+        } else if caps == 1 && f_given && !f_common && !ff.surname && strength == 1 {
             0.65
         } else if caps == 1 && f_given && !f_common && strength == 1 {
             0.6
-        } else if caps == 1 && f_given && !f_common && g.city(fw) == 0 {
+        } else if caps == 1 && f_given && !f_common && ff.city == 0 {
             0.55
         } else {
             return;
@@ -1691,10 +1736,14 @@ fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hi
             // High bit of each byte: set iff the byte is 'A'..='Z' (for
             // ASCII bytes; non-ASCII bytes are flagged separately).
             let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
-            if (upper | (x & HIGH)) == 0 {
+            let flagged = upper | (x & HIGH);
+            if flagged == 0 {
                 i += 8;
                 continue;
             }
+            // Skip the plain ASCII bytes before the first flagged one (a
+            // char boundary: only ASCII bytes precede it in the chunk).
+            i += (flagged.trailing_zeros() / 8) as usize;
         }
         let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
             i += 1;
@@ -1727,7 +1776,12 @@ fn is_letter_or_mark(c: char) -> bool {
 /// The end of a capitalised word whose first letter ends at `pos`: letters
 /// and marks, and `'`, `’` or `-` when a letter follows.
 fn word_end(text: &str, mut pos: usize) -> usize {
+    let b = text.as_bytes();
     loop {
+        // ASCII letters, the usual case, without decoding.
+        while b.get(pos).is_some_and(u8::is_ascii_alphabetic) {
+            pos += 1;
+        }
         let rest = text.get(pos..).unwrap_or("");
         let mut chars = rest.chars();
         match chars.next() {
