@@ -407,6 +407,15 @@ struct Tok {
     dot: bool,
 }
 
+/// Whether a run token is all caps (`Some(true)`) or capitalised
+/// (`Some(false)`); initials and one-letter tokens fit either (`None`).
+fn case_class(tok: &Tok) -> Option<bool> {
+    if tok.dot || !tok.cap || tok.end.saturating_sub(tok.start) < 2 {
+        return None;
+    }
+    Some(tok.upper)
+}
+
 fn is_name_char(c: char) -> bool {
     c.is_alphabetic() || matches!(c, '\'' | '’' | '-') || (!c.is_ascii() && text::is_word_char(c))
 }
@@ -810,6 +819,19 @@ impl Names {
                     break;
                 }
             }
+            // `Margaret Thompson IBAN`, `NASA Margaret Thompson`: an
+            // all-caps word next to capitalised ones is a code or heading,
+            // not part of the name; the run ends (or, seen from the next
+            // word, a new one starts: see `continues_run`).
+            if let (Some(class), Some(last)) = (
+                case_class(&tok),
+                toks.get(..n)
+                    .and_then(|r| r.iter().rev().find_map(case_class)),
+            ) {
+                if class != last {
+                    break;
+                }
+            }
             if let Some(slot) = toks.get_mut(n) {
                 *slot = tok;
             }
@@ -911,6 +933,15 @@ impl Names {
             return c0.is_uppercase() && (w.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, w));
         }
         if c0.is_uppercase() {
+            // Mixed case classes do not form one run (see `collect_run`).
+            let prev_tok = read_tok(t, wstart);
+            let this_tok = read_tok(t, start);
+            if let (Some(a), Some(b)) = (
+                prev_tok.as_ref().and_then(case_class),
+                this_tok.as_ref().and_then(case_class),
+            ) {
+                return a == b;
+            }
             return true;
         }
         // A particle continues only if a capitalised token precedes it.
