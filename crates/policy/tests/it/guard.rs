@@ -6,9 +6,16 @@ use deepsentinel_policy::{
 };
 use proptest::prelude::*;
 
+/// One scanner for all tests: building it is the slow part (gazetteers),
+/// especially in debug builds; it is cheap to clone.
+fn scanner() -> Scanner {
+    static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+    SCANNER.get_or_init(Scanner::new).clone()
+}
+
 fn guard(preset: &str) -> Guard {
     Guard::new(
-        Scanner::new(),
+        scanner(),
         PolicySet::single(CompliancePolicy::preset(preset).expect("preset")).expect("valid"),
         Anonymizer::new(Keys::ephemeral().expect("keys")),
     )
@@ -110,7 +117,7 @@ fn redacting(op: OperatorSpec) -> Guard {
         p.operators.insert(t.clone(), op.clone());
     }
     Guard::new(
-        Scanner::new(),
+        scanner(),
         PolicySet::single(p).expect("valid"),
         Anonymizer::new(Keys::ephemeral().expect("keys")),
     )
