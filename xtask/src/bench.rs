@@ -149,35 +149,55 @@ fn policy_rows(out: &mut impl Write) -> Result<()> {
             "| request transform (scan + decide + pseudonymize + restore) p50 / p99 | {name} | {p50:.1} µs / {p99:.1} µs |"
         )?;
 
-        // Replies: the protected prompts, placeholders included.
-        let mut per_chunk = Vec::new();
-        let mut bytes = 0usize;
-        let mut held = 0usize;
-        let start = Instant::now();
+        // Replies: the protected prompts, placeholders included, each with
+        // its conversation's vault. Every call (pushes and the final
+        // flush, where a reply without paragraph breaks is transformed) is
+        // timed; the mean per delta is total time / deltas.
         let cfg = StreamConfig::default();
+        let mut replies = Vec::new();
         for p in &prompts {
             let mut vault = Vault::new();
             let reply = guard.protect(p, &mut vault)?.text;
-            let mut s = guard.reply_stream(&vault, &cfg);
-            let mut text = String::new();
-            for chunk in reply.as_bytes().chunks(16) {
-                let t = Instant::now();
-                s.push_bytes(chunk, &mut text)
-                    .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
-                per_chunk.push(t.elapsed().as_secs_f64() * 1e6);
-                held = held.max(s.held_back());
-            }
-            s.finish(&mut text)
-                .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
-            bytes += reply.len();
+            replies.push((reply, vault));
         }
-        let secs = start.elapsed().as_secs_f64();
-        let mean = per_chunk.iter().sum::<f64>() / per_chunk.len().max(1) as f64;
-        let (c50, c99) = quantiles(&mut per_chunk);
+        let mut calls = Vec::new();
+        let mut deltas = 0usize;
+        let mut bytes = 0usize;
+        let mut held = 0usize;
+        let mut total = 0.0f64;
+        for round in 0..5 {
+            for (reply, vault) in &replies {
+                let mut s = guard.reply_stream(vault, &cfg);
+                let mut text = String::new();
+                for chunk in reply.as_bytes().chunks(16) {
+                    let t = Instant::now();
+                    s.push_bytes(chunk, &mut text)
+                        .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
+                    let dt = t.elapsed().as_secs_f64() * 1e6;
+                    held = held.max(s.held_back());
+                    if round > 0 {
+                        calls.push(dt);
+                        total += dt;
+                        deltas += 1;
+                    }
+                }
+                let t = Instant::now();
+                s.finish(&mut text)
+                    .map_err(|e| anyhow::anyhow!("stream: {e}"))?;
+                let dt = t.elapsed().as_secs_f64() * 1e6;
+                if round > 0 {
+                    calls.push(dt);
+                    total += dt;
+                    bytes += reply.len();
+                }
+            }
+        }
+        let mean = total / deltas.max(1) as f64;
+        let (c50, c99) = quantiles(&mut calls);
         writeln!(
             out,
-            "| streaming reply transform, 16-byte deltas: MB/s, µs per delta mean / p50 / p99, max held back | {name} reply | {:.1} MB/s, {mean:.2} / {c50:.2} / {c99:.1} µs, {held} B |",
-            bytes as f64 / 1e6 / secs
+            "| streaming reply transform, 16-byte deltas: MB/s; µs per delta (total / deltas); p50 / p99 per call; max held back | {name} reply | {:.1} MB/s; {mean:.2} µs; {c50:.2} / {c99:.1} µs; {held} B |",
+            bytes as f64 / (total / 1e6) / 1e6
         )?;
     }
     Ok(())
