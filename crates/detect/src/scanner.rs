@@ -2,7 +2,8 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind, dfa::DFA};
 use deepsentinel_core::{Detector, EntityType, Finding, FindingFlags, Flow, Span};
 use regex_automata::meta;
 use regex_automata::util::pool::Pool;
@@ -49,7 +50,7 @@ struct Inner {
     shape_targets: Vec<(usize, u32)>,
     /// Case-sensitive automaton over ASCII-lowercased literals, run over
     /// ASCII-lowercased chunks of the text (see [`Inner::find_anchors`]).
-    anchors: Option<AhoCorasick>,
+    anchors: Option<DFA>,
     /// Length in bytes of the longest anchor literal.
     max_anchor_len: usize,
     /// Pattern id of the anchor automaton -> (module index, anchor id).
@@ -78,6 +79,8 @@ struct Level {
     findings: Vec<Finding>,
     /// ASCII-lowercased copy of the chunk the anchor automaton is reading.
     lowered: Vec<u8>,
+    /// Anchor hits of the second lane of a chunk, appended after the first.
+    lane: Vec<(usize, u32, Hit)>,
 }
 
 /// What a built scanner runs; benchmarks print it.
@@ -165,11 +168,7 @@ impl Scanner {
             shape_patterns: self.inner.shape_targets.len(),
             anchor_literals: self.inner.anchor_targets.len(),
             keywords: self.inner.keywords.len(),
-            anchor_kind: self
-                .inner
-                .anchors
-                .as_ref()
-                .map(|a| format!("{:?}", a.kind())),
+            anchor_kind: self.inner.anchors.as_ref().map(|_| "DFA".to_string()),
             custom_rules: self.inner.custom.as_ref().map_or(0, |c| c.len()),
         }
     }
@@ -221,7 +220,12 @@ impl Inner {
         level.anchors.clear();
         level.shape_spans.clear();
 
-        self.find_anchors(text, &mut level.lowered, &mut level.anchors);
+        self.find_anchors(
+            text,
+            &mut level.lowered,
+            &mut level.anchors,
+            &mut level.lane,
+        );
 
         let ctx = Ctx {
             text,
@@ -282,9 +286,25 @@ impl Inner {
     /// prose. ASCII lowering keeps every offset. Chunks overlap by the
     /// longest literal, and a chunk reports only the matches that start in
     /// it, so each match is reported exactly once.
-    fn find_anchors(&self, text: &str, lowered: &mut Vec<u8>, hits: &mut Vec<(usize, u32, Hit)>) {
-        const CHUNK: usize = 32 << 10;
-        let Some(ac) = &self.anchors else {
+    ///
+    /// A DFA walk is bound by the latency of one table load per byte, so
+    /// each chunk is split into two lanes walked in lockstep: two
+    /// independent chains of loads run in parallel. The lanes overlap like
+    /// chunks do, and the second lane's hits are appended after the first's.
+    fn find_anchors(
+        &self,
+        text: &str,
+        lowered: &mut Vec<u8>,
+        hits: &mut Vec<(usize, u32, Hit)>,
+        lane: &mut Vec<(usize, u32, Hit)>,
+    ) {
+        const CHUNK: usize = 64 << 10;
+        // Below this, a chunk is walked as one lane.
+        const MIN_SPLIT: usize = 1 << 10;
+        let Some(dfa) = &self.anchors else {
+            return;
+        };
+        let Ok(start_sid) = dfa.start_state(Anchored::No) else {
             return;
         };
         let bytes = text.as_bytes();
@@ -300,24 +320,64 @@ impl Inner {
             lowered.clear();
             lowered.extend_from_slice(chunk);
             lowered.make_ascii_lowercase();
-            for m in ac.find_overlapping_iter(&lowered[..]) {
-                let hit = Hit {
-                    start: start + m.start(),
-                    end: start + m.end(),
-                };
-                if hit.start >= own_end {
-                    continue;
+            let own = own_end - start;
+            // Lane A owns [0, split), lane B owns [split, own), in chunk
+            // offsets; each reads on by `overlap` bytes.
+            let split = if own >= MIN_SPLIT { own / 2 } else { own };
+            let a_read = split.saturating_add(overlap).min(lowered.len());
+            let (la, lb) = (
+                lowered.get(..a_read).unwrap_or_default(),
+                lowered.get(split..).unwrap_or_default(),
+            );
+            let mut report = |sid, end: usize, owned: usize, base: usize, out: &mut Vec<_>| {
+                for k in 0..dfa.match_len(sid) {
+                    let pid = dfa.match_pattern(sid, k);
+                    let hit_start = end.saturating_sub(dfa.pattern_len(pid));
+                    if hit_start >= owned {
+                        continue;
+                    }
+                    crossed |= end > owned;
+                    if let Some(&(mi, id)) = self.anchor_targets.get(pid.as_usize()) {
+                        let hit = Hit {
+                            start: base + hit_start,
+                            end: base + end,
+                        };
+                        out.push((mi, id, hit));
+                    }
                 }
-                crossed |= hit.end > own_end;
-                if let Some(&(mi, id)) = self.anchor_targets.get(m.pattern().as_usize()) {
-                    hits.push((mi, id, hit));
+            };
+            lane.clear();
+            let (mut sa, mut sb) = (start_sid, start_sid);
+            let both = la.len().min(lb.len());
+            for (i, (&ba, &bb)) in la.iter().zip(lb).enumerate() {
+                sa = dfa.next_state(Anchored::No, sa, ba);
+                sb = dfa.next_state(Anchored::No, sb, bb);
+                if dfa.is_special(sa) && dfa.is_match(sa) {
+                    report(sa, i + 1, split, start, hits);
+                }
+                if dfa.is_special(sb) && dfa.is_match(sb) {
+                    report(sb, i + 1, own - split, start + split, lane);
                 }
             }
+            for (i, &ba) in la.iter().enumerate().skip(both) {
+                sa = dfa.next_state(Anchored::No, sa, ba);
+                if dfa.is_special(sa) && dfa.is_match(sa) {
+                    report(sa, i + 1, split, start, hits);
+                }
+            }
+            for (i, &bb) in lb.iter().enumerate().skip(both) {
+                sb = dfa.next_state(Anchored::No, sb, bb);
+                if dfa.is_special(sb) && dfa.is_match(sb) {
+                    report(sb, i + 1, own - split, start + split, lane);
+                }
+            }
+            hits.append(lane);
             start = own_end;
         }
         if crossed {
-            // A match that crosses into the next chunk was reported before
-            // that chunk's earlier-ending ones; a single pass reports by end.
+            // A match that crosses into the next lane or chunk was reported
+            // before that one's earlier-ending ones; a single pass reports
+            // by end (stable: at one end, the longer match comes first).
             hits.sort_by_key(|&(_, _, h)| h.end);
         }
     }
@@ -560,9 +620,9 @@ impl Builder {
             None
         } else {
             Some(
-                AhoCorasick::builder()
+                DFA::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&literals)
                     .map_err(|e| {
                         Error::new(ErrorKind::InvalidConfig {
@@ -667,5 +727,71 @@ mod tests {
             matches!(err.kind(), ErrorKind::InvalidAllowPattern { index: 0, .. }),
             "{err}"
         );
+    }
+
+    /// The laned, chunked anchor walk reports exactly what one overlapping
+    /// pass over the whole lowered text reports, in the same order.
+    #[test]
+    fn anchor_lanes_match_a_single_pass() {
+        let scanner = Builder::new().build().expect("built-in rules compile");
+        let inner = &*scanner.inner;
+        let words = [
+            "Password",
+            "sk-",
+            "TOKEN",
+            "://",
+            "-----BEGIN ",
+            "the",
+            "secret",
+            "Ai",
+            " ",
+            "\n",
+            "api_key",
+            "ghp_",
+            "january",
+            "é",
+            "mot de passe",
+            "x",
+            "patient",
+            "ignore",
+        ];
+        let literals: Vec<String> = inner
+            .modules
+            .iter()
+            .flat_map(|m| m.anchors())
+            .map(|a| a.literal.to_ascii_lowercase())
+            .collect();
+        assert_eq!(literals.len(), inner.anchor_targets.len());
+        let mut seed = 0x2545_f491_u64;
+        for len in [10, 1000, 1100, 5000, 40_000, 65_536, 70_000, 140_000] {
+            let mut text = String::new();
+            while text.len() < len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(words[(seed >> 33) as usize % words.len()]);
+            }
+            let (mut lowered, mut hits, mut lane) = (Vec::new(), Vec::new(), Vec::new());
+            inner.find_anchors(&text, &mut lowered, &mut hits, &mut lane);
+            let lower = text.to_ascii_lowercase();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .expect("automaton");
+            let want: Vec<(usize, u32, Hit)> = ac
+                .find_overlapping_iter(&lower)
+                .map(|m| {
+                    let (mi, id) = inner.anchor_targets[m.pattern().as_usize()];
+                    (
+                        mi,
+                        id,
+                        Hit {
+                            start: m.start(),
+                            end: m.end(),
+                        },
+                    )
+                })
+                .collect();
+            assert!(!want.is_empty());
+            assert_eq!(hits, want, "text of {len} bytes");
+        }
     }
 }
