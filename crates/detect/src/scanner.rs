@@ -62,6 +62,9 @@ struct Inner {
     pool: Pool<Scratch, fn() -> Scratch>,
 }
 
+/// Number of lanes the anchor automaton walks in lockstep.
+const LANES: usize = 3;
+
 /// Per-scan buffers, reused through the pool.
 #[derive(Default)]
 struct Scratch {
@@ -79,8 +82,9 @@ struct Level {
     findings: Vec<Finding>,
     /// ASCII-lowercased copy of the chunk the anchor automaton is reading.
     lowered: Vec<u8>,
-    /// Anchor hits of the second lane of a chunk, appended after the first.
-    lane: Vec<(usize, u32, Hit)>,
+    /// Anchor hits of the later lanes of a chunk, appended after the
+    /// first lane's, in lane order.
+    lanes: [Vec<(usize, u32, Hit)>; LANES - 1],
 }
 
 /// What a built scanner runs; benchmarks print it.
@@ -224,7 +228,7 @@ impl Inner {
             text,
             &mut level.lowered,
             &mut level.anchors,
-            &mut level.lane,
+            &mut level.lanes,
         );
 
         let ctx = Ctx {
@@ -288,15 +292,15 @@ impl Inner {
     /// it, so each match is reported exactly once.
     ///
     /// A DFA walk is bound by the latency of one table load per byte, so
-    /// each chunk is split into two lanes walked in lockstep: two
+    /// each chunk is split into [`LANES`] lanes walked in lockstep:
     /// independent chains of loads run in parallel. The lanes overlap like
-    /// chunks do, and the second lane's hits are appended after the first's.
+    /// chunks do, and each lane's hits are appended after the previous one's.
     fn find_anchors(
         &self,
         text: &str,
         lowered: &mut Vec<u8>,
         hits: &mut Vec<(usize, u32, Hit)>,
-        lane: &mut Vec<(usize, u32, Hit)>,
+        lanes: &mut [Vec<(usize, u32, Hit)>; LANES - 1],
     ) {
         const CHUNK: usize = 64 << 10;
         // Below this, a chunk is walked as one lane.
@@ -321,23 +325,30 @@ impl Inner {
             lowered.extend_from_slice(chunk);
             lowered.make_ascii_lowercase();
             let own = own_end - start;
-            // Lane A owns [0, split), lane B owns [split, own), in chunk
-            // offsets; each reads on by `overlap` bytes.
-            let split = if own >= MIN_SPLIT { own / 2 } else { own };
-            let a_read = split.saturating_add(overlap).min(lowered.len());
-            let (la, lb) = (
-                lowered.get(..a_read).unwrap_or_default(),
-                lowered.get(split..).unwrap_or_default(),
-            );
-            let mut report = |sid, end: usize, owned: usize, base: usize, out: &mut Vec<_>| {
-                for k in 0..dfa.match_len(sid) {
-                    let pid = dfa.match_pattern(sid, k);
+            // Lane k owns [bounds[k], bounds[k + 1]) in chunk offsets and
+            // reads on by `overlap` bytes.
+            let n = if own >= MIN_SPLIT { LANES } else { 1 };
+            let mut bounds = [own; LANES + 1];
+            for (k, b) in bounds.iter_mut().enumerate().take(n) {
+                *b = own / n * k;
+            }
+            let mut input: [&[u8]; LANES] = [&[]; LANES];
+            for (k, lane_in) in input.iter_mut().enumerate().take(n) {
+                let from = bounds[k];
+                let to = bounds[k + 1].saturating_add(overlap).min(lowered.len());
+                *lane_in = lowered.get(from..to).unwrap_or_default();
+            }
+            let mut report = |sid, end: usize, k: usize, out: &mut Vec<_>| {
+                let owned = bounds[k + 1] - bounds[k];
+                for j in 0..dfa.match_len(sid) {
+                    let pid = dfa.match_pattern(sid, j);
                     let hit_start = end.saturating_sub(dfa.pattern_len(pid));
                     if hit_start >= owned {
                         continue;
                     }
                     crossed |= end > owned;
                     if let Some(&(mi, id)) = self.anchor_targets.get(pid.as_usize()) {
+                        let base = start + bounds[k];
                         let hit = Hit {
                             start: base + hit_start,
                             end: base + end,
@@ -346,32 +357,52 @@ impl Inner {
                     }
                 }
             };
-            lane.clear();
-            let (mut sa, mut sb) = (start_sid, start_sid);
-            let both = la.len().min(lb.len());
-            for (i, (&ba, &bb)) in la.iter().zip(lb).enumerate() {
-                sa = dfa.next_state(Anchored::No, sa, ba);
-                sb = dfa.next_state(Anchored::No, sb, bb);
-                if dfa.is_special(sa) && dfa.is_match(sa) {
-                    report(sa, i + 1, split, start, hits);
+            for l in lanes.iter_mut() {
+                l.clear();
+            }
+            let mut sids = [start_sid; LANES];
+            let both = if n == LANES {
+                input.iter().map(|l| l.len()).min().unwrap_or(0)
+            } else {
+                0
+            };
+            for i in 0..both {
+                for (sid, lane_in) in sids.iter_mut().zip(&input) {
+                    if let Some(&b) = lane_in.get(i) {
+                        *sid = dfa.next_state(Anchored::No, *sid, b);
+                    }
                 }
-                if dfa.is_special(sb) && dfa.is_match(sb) {
-                    report(sb, i + 1, own - split, start + split, lane);
+                for (k, &sid) in sids.iter().enumerate() {
+                    if dfa.is_special(sid) && dfa.is_match(sid) {
+                        let out = match k.checked_sub(1) {
+                            None => &mut *hits,
+                            Some(l) => match lanes.get_mut(l) {
+                                Some(out) => out,
+                                None => continue,
+                            },
+                        };
+                        report(sid, i + 1, k, out);
+                    }
                 }
             }
-            for (i, &ba) in la.iter().enumerate().skip(both) {
-                sa = dfa.next_state(Anchored::No, sa, ba);
-                if dfa.is_special(sa) && dfa.is_match(sa) {
-                    report(sa, i + 1, split, start, hits);
+            for (k, (sid, lane_in)) in sids.iter_mut().zip(&input).enumerate().take(n) {
+                let out = match k.checked_sub(1) {
+                    None => &mut *hits,
+                    Some(l) => match lanes.get_mut(l) {
+                        Some(out) => out,
+                        None => continue,
+                    },
+                };
+                for (i, &b) in lane_in.iter().enumerate().skip(both) {
+                    *sid = dfa.next_state(Anchored::No, *sid, b);
+                    if dfa.is_special(*sid) && dfa.is_match(*sid) {
+                        report(*sid, i + 1, k, out);
+                    }
                 }
             }
-            for (i, &bb) in lb.iter().enumerate().skip(both) {
-                sb = dfa.next_state(Anchored::No, sb, bb);
-                if dfa.is_special(sb) && dfa.is_match(sb) {
-                    report(sb, i + 1, own - split, start + split, lane);
-                }
+            for l in lanes.iter_mut() {
+                hits.append(l);
             }
-            hits.append(lane);
             start = own_end;
         }
         if crossed {
@@ -769,8 +800,8 @@ mod tests {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 text.push_str(words[(seed >> 33) as usize % words.len()]);
             }
-            let (mut lowered, mut hits, mut lane) = (Vec::new(), Vec::new(), Vec::new());
-            inner.find_anchors(&text, &mut lowered, &mut hits, &mut lane);
+            let (mut lowered, mut hits, mut lanes) = (Vec::new(), Vec::new(), Default::default());
+            inner.find_anchors(&text, &mut lowered, &mut hits, &mut lanes);
             let lower = text.to_ascii_lowercase();
             let ac = aho_corasick::AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
