@@ -2,7 +2,8 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{Anchored, MatchKind, dfa::DFA};
 use deepsentinel_core::{Detector, EntityType, Finding, FindingFlags, Flow, Span};
 use regex_automata::meta;
 use regex_automata::util::pool::Pool;
@@ -49,7 +50,7 @@ struct Inner {
     shape_targets: Vec<(usize, u32)>,
     /// Case-sensitive automaton over ASCII-lowercased literals, run over
     /// ASCII-lowercased chunks of the text (see [`Inner::find_anchors`]).
-    anchors: Option<AhoCorasick>,
+    anchors: Option<DFA>,
     /// Length in bytes of the longest anchor literal.
     max_anchor_len: usize,
     /// Pattern id of the anchor automaton -> (module index, anchor id).
@@ -60,6 +61,9 @@ struct Inner {
     allow_patterns: Option<meta::Regex>,
     pool: Pool<Scratch, fn() -> Scratch>,
 }
+
+/// Number of lanes the anchor automaton walks in lockstep.
+const LANES: usize = 3;
 
 /// Per-scan buffers, reused through the pool.
 #[derive(Default)]
@@ -78,6 +82,9 @@ struct Level {
     findings: Vec<Finding>,
     /// ASCII-lowercased copy of the chunk the anchor automaton is reading.
     lowered: Vec<u8>,
+    /// Anchor hits of the later lanes of a chunk, appended after the
+    /// first lane's, in lane order.
+    lanes: [Vec<(usize, u32, Hit)>; LANES - 1],
 }
 
 /// What a built scanner runs; benchmarks print it.
@@ -165,11 +172,7 @@ impl Scanner {
             shape_patterns: self.inner.shape_targets.len(),
             anchor_literals: self.inner.anchor_targets.len(),
             keywords: self.inner.keywords.len(),
-            anchor_kind: self
-                .inner
-                .anchors
-                .as_ref()
-                .map(|a| format!("{:?}", a.kind())),
+            anchor_kind: self.inner.anchors.as_ref().map(|_| "DFA".to_string()),
             custom_rules: self.inner.custom.as_ref().map_or(0, |c| c.len()),
         }
     }
@@ -221,7 +224,12 @@ impl Inner {
         level.anchors.clear();
         level.shape_spans.clear();
 
-        self.find_anchors(text, &mut level.lowered, &mut level.anchors);
+        self.find_anchors(
+            text,
+            &mut level.lowered,
+            &mut level.anchors,
+            &mut level.lanes,
+        );
 
         let ctx = Ctx {
             text,
@@ -282,9 +290,25 @@ impl Inner {
     /// prose. ASCII lowering keeps every offset. Chunks overlap by the
     /// longest literal, and a chunk reports only the matches that start in
     /// it, so each match is reported exactly once.
-    fn find_anchors(&self, text: &str, lowered: &mut Vec<u8>, hits: &mut Vec<(usize, u32, Hit)>) {
-        const CHUNK: usize = 32 << 10;
-        let Some(ac) = &self.anchors else {
+    ///
+    /// A DFA walk is bound by the latency of one table load per byte, so
+    /// each chunk is split into [`LANES`] lanes walked in lockstep:
+    /// independent chains of loads run in parallel. The lanes overlap like
+    /// chunks do, and each lane's hits are appended after the previous one's.
+    fn find_anchors(
+        &self,
+        text: &str,
+        lowered: &mut Vec<u8>,
+        hits: &mut Vec<(usize, u32, Hit)>,
+        lanes: &mut [Vec<(usize, u32, Hit)>; LANES - 1],
+    ) {
+        const CHUNK: usize = 64 << 10;
+        // Below this, a chunk is walked as one lane.
+        const MIN_SPLIT: usize = 1 << 10;
+        let Some(dfa) = &self.anchors else {
+            return;
+        };
+        let Ok(start_sid) = dfa.start_state(Anchored::No) else {
             return;
         };
         let bytes = text.as_bytes();
@@ -300,24 +324,91 @@ impl Inner {
             lowered.clear();
             lowered.extend_from_slice(chunk);
             lowered.make_ascii_lowercase();
-            for m in ac.find_overlapping_iter(&lowered[..]) {
-                let hit = Hit {
-                    start: start + m.start(),
-                    end: start + m.end(),
+            let own = own_end - start;
+            // Lane k owns [bounds[k], bounds[k + 1]) in chunk offsets and
+            // reads on by `overlap` bytes.
+            let n = if own >= MIN_SPLIT { LANES } else { 1 };
+            let mut bounds = [own; LANES + 1];
+            for (k, b) in bounds.iter_mut().enumerate().take(n) {
+                *b = own / n * k;
+            }
+            let mut input: [&[u8]; LANES] = [&[]; LANES];
+            for (k, lane_in) in input.iter_mut().enumerate().take(n) {
+                let from = bounds[k];
+                let to = bounds[k + 1].saturating_add(overlap).min(lowered.len());
+                *lane_in = lowered.get(from..to).unwrap_or_default();
+            }
+            let mut report = |sid, end: usize, k: usize, out: &mut Vec<_>| {
+                let owned = bounds[k + 1] - bounds[k];
+                for j in 0..dfa.match_len(sid) {
+                    let pid = dfa.match_pattern(sid, j);
+                    let hit_start = end.saturating_sub(dfa.pattern_len(pid));
+                    if hit_start >= owned {
+                        continue;
+                    }
+                    crossed |= end > owned;
+                    if let Some(&(mi, id)) = self.anchor_targets.get(pid.as_usize()) {
+                        let base = start + bounds[k];
+                        let hit = Hit {
+                            start: base + hit_start,
+                            end: base + end,
+                        };
+                        out.push((mi, id, hit));
+                    }
+                }
+            };
+            for l in lanes.iter_mut() {
+                l.clear();
+            }
+            let mut sids = [start_sid; LANES];
+            let both = if n == LANES {
+                input.iter().map(|l| l.len()).min().unwrap_or(0)
+            } else {
+                0
+            };
+            for i in 0..both {
+                for (sid, lane_in) in sids.iter_mut().zip(&input) {
+                    if let Some(&b) = lane_in.get(i) {
+                        *sid = dfa.next_state(Anchored::No, *sid, b);
+                    }
+                }
+                for (k, &sid) in sids.iter().enumerate() {
+                    if dfa.is_special(sid) && dfa.is_match(sid) {
+                        let out = match k.checked_sub(1) {
+                            None => &mut *hits,
+                            Some(l) => match lanes.get_mut(l) {
+                                Some(out) => out,
+                                None => continue,
+                            },
+                        };
+                        report(sid, i + 1, k, out);
+                    }
+                }
+            }
+            for (k, (sid, lane_in)) in sids.iter_mut().zip(&input).enumerate().take(n) {
+                let out = match k.checked_sub(1) {
+                    None => &mut *hits,
+                    Some(l) => match lanes.get_mut(l) {
+                        Some(out) => out,
+                        None => continue,
+                    },
                 };
-                if hit.start >= own_end {
-                    continue;
+                for (i, &b) in lane_in.iter().enumerate().skip(both) {
+                    *sid = dfa.next_state(Anchored::No, *sid, b);
+                    if dfa.is_special(*sid) && dfa.is_match(*sid) {
+                        report(*sid, i + 1, k, out);
+                    }
                 }
-                crossed |= hit.end > own_end;
-                if let Some(&(mi, id)) = self.anchor_targets.get(m.pattern().as_usize()) {
-                    hits.push((mi, id, hit));
-                }
+            }
+            for l in lanes.iter_mut() {
+                hits.append(l);
             }
             start = own_end;
         }
         if crossed {
-            // A match that crosses into the next chunk was reported before
-            // that chunk's earlier-ending ones; a single pass reports by end.
+            // A match that crosses into the next lane or chunk was reported
+            // before that one's earlier-ending ones; a single pass reports
+            // by end (stable: at one end, the longer match comes first).
             hits.sort_by_key(|&(_, _, h)| h.end);
         }
     }
@@ -560,9 +651,9 @@ impl Builder {
             None
         } else {
             Some(
-                AhoCorasick::builder()
+                DFA::builder()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .prefilter(false)
                     .build(&literals)
                     .map_err(|e| {
                         Error::new(ErrorKind::InvalidConfig {
@@ -667,5 +758,71 @@ mod tests {
             matches!(err.kind(), ErrorKind::InvalidAllowPattern { index: 0, .. }),
             "{err}"
         );
+    }
+
+    /// The laned, chunked anchor walk reports exactly what one overlapping
+    /// pass over the whole lowered text reports, in the same order.
+    #[test]
+    fn anchor_lanes_match_a_single_pass() {
+        let scanner = Builder::new().build().expect("built-in rules compile");
+        let inner = &*scanner.inner;
+        let words = [
+            "Password",
+            "sk-",
+            "TOKEN",
+            "://",
+            "-----BEGIN ",
+            "the",
+            "secret",
+            "Ai",
+            " ",
+            "\n",
+            "api_key",
+            "ghp_",
+            "january",
+            "é",
+            "mot de passe",
+            "x",
+            "patient",
+            "ignore",
+        ];
+        let literals: Vec<String> = inner
+            .modules
+            .iter()
+            .flat_map(|m| m.anchors())
+            .map(|a| a.literal.to_ascii_lowercase())
+            .collect();
+        assert_eq!(literals.len(), inner.anchor_targets.len());
+        let mut seed = 0x2545_f491_u64;
+        for len in [10, 1000, 1100, 5000, 40_000, 65_536, 70_000, 140_000] {
+            let mut text = String::new();
+            while text.len() < len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(words[(seed >> 33) as usize % words.len()]);
+            }
+            let (mut lowered, mut hits, mut lanes) = (Vec::new(), Vec::new(), Default::default());
+            inner.find_anchors(&text, &mut lowered, &mut hits, &mut lanes);
+            let lower = text.to_ascii_lowercase();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&literals)
+                .expect("automaton");
+            let want: Vec<(usize, u32, Hit)> = ac
+                .find_overlapping_iter(&lower)
+                .map(|m| {
+                    let (mi, id) = inner.anchor_targets[m.pattern().as_usize()];
+                    (
+                        mi,
+                        id,
+                        Hit {
+                            start: m.start(),
+                            end: m.end(),
+                        },
+                    )
+                })
+                .collect();
+            assert!(!want.is_empty());
+            assert_eq!(hits, want, "text of {len} bytes");
+        }
     }
 }
