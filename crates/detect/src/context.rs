@@ -747,7 +747,7 @@ impl KeywordMatcher {
     }
 
     /// Reports the keywords that start at `start` and end at a word bound.
-    #[inline]
+    #[inline(always)]
     fn walk(&self, text: &str, start: usize, emit: &mut impl FnMut(usize, usize, KwSet)) {
         let bytes = text.as_bytes();
         let Some(&b0) = bytes.get(start) else {
@@ -827,14 +827,21 @@ impl KeywordCache {
         self.covered.clear();
     }
 
-    /// Records a hit, replacing an equal one.
-    fn insert(&mut self, h: KeywordHit) {
-        let bi = h.start / BLOCK;
-        if self.blocks.len() <= bi {
-            self.blocks.resize_with(bi + 1, Vec::new);
+    /// Makes room for hits starting before `end` (one call per scanned
+    /// range, so [`KeywordCache::insert`] need not check).
+    fn reserve_blocks(&mut self, end: usize) {
+        let n = end.saturating_sub(1) / BLOCK + 1;
+        if self.blocks.len() < n {
+            self.blocks.resize_with(n, Vec::new);
         }
-        self.used = self.used.max(bi + 1);
-        let Some(v) = self.blocks.get_mut(bi) else {
+        self.used = self.used.max(n);
+    }
+
+    /// Records a hit, replacing an equal one ([`KeywordCache::reserve_blocks`]
+    /// must cover its start).
+    #[inline]
+    fn insert(&mut self, h: KeywordHit) {
+        let Some(v) = self.blocks.get_mut(h.start / BLOCK) else {
             return;
         };
         let key = (h.start, h.end);
@@ -909,6 +916,7 @@ impl<'a> Keywords<'a> {
             };
             pos = ge;
             // Keywords starting inside the gap (they may run past its end).
+            st.reserve_blocks(ge);
             self.matcher.scan(self.text, gs, ge, |start, end, classes| {
                 st.insert(KeywordHit {
                     classes,
