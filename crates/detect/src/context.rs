@@ -1,18 +1,17 @@
 //! Context keywords: words near a candidate that raise or lower its score.
 //!
-//! Every keyword of every class goes into one Aho-Corasick automaton (ASCII
-//! case-insensitive). Recognizers ask "is there a keyword of class K within
+//! Every keyword of every class goes into one byte trie (ASCII
+//! case-insensitive), walked from word starts only. Recognizers ask "is there a keyword of class K within
 //! N bytes before this candidate?"; the first question about a region scans
 //! that region and remembers the hits, so text without candidates is never
 //! scanned for context at all and no byte is scanned twice.
 //!
 //! To add a class: add a variant to [`Kw`] (at most 64) and its words to
-//! [`Kw::words`]. Words are matched whole (ASCII word boundaries on both
-//! sides), case-insensitively; multi-word phrases are fine.
+//! [`Kw::words`]. Words are matched whole (no alphanumeric character glued
+//! to either side), case-insensitively; multi-word phrases are fine. Every
+//! word must start with an ASCII letter or digit.
 
 use std::cell::RefCell;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 /// A class of context keywords.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -550,23 +549,109 @@ pub(crate) struct KeywordHit {
     pub(crate) end: usize,
 }
 
-/// The keyword automaton: every word of every class, ASCII
-/// case-insensitive, with the classes of each pattern.
+/// The keyword matcher: every word of every class in one byte trie, ASCII
+/// case-insensitive, with the classes of each word.
+///
+/// Keywords only count as whole words (no alphanumeric character glued to
+/// either side), so a match can only start where a word starts. Walking the
+/// trie from each word start finds exactly the matches an overlapping
+/// Aho-Corasick search filtered by word bounds would, but touches a few
+/// bytes per word instead of running an automaton over every byte.
 pub(crate) struct KeywordMatcher {
-    /// `None` only for the inert fallback scanner.
-    ac: Option<AhoCorasick>,
-    classes: Vec<KwSet>,
+    /// Byte -> transition column; 0 for bytes no keyword contains. ASCII
+    /// upper- and lower-case letters share a column.
+    class: [u8; 256],
+    /// The child of the root for each byte (either case), as in `next`.
+    root: [u16; 256],
+    /// Number of columns per trie node.
+    stride: usize,
+    /// `next[node * stride + class]`: the child node, 0 for none (the root,
+    /// node 0, is nobody's child), with [`TERM`] set if a keyword ends there.
+    next: Vec<u16>,
+    /// Classes of the keyword ending at each node (empty for none).
+    term: Vec<KwSet>,
+    /// Number of distinct keywords.
+    words: usize,
     /// Length of the longest keyword, so window scans can overlap enough.
     max_len: usize,
 }
 
 impl KeywordMatcher {
     pub(crate) fn new() -> Result<KeywordMatcher, aho_corasick::BuildError> {
+        let (words, classes) = Self::patterns();
+        let max_len = words.iter().map(|w| w.len()).max().unwrap_or(0);
+        let mut class = [0u8; 256];
+        let mut ncls = 1usize;
+        for w in &words {
+            for &b in w.as_bytes() {
+                let lo = usize::from(b.to_ascii_lowercase());
+                if class[lo] == 0 {
+                    // Fewer than 256 distinct bytes: the column fits a u8.
+                    class[lo] = u8::try_from(ncls).unwrap_or(u8::MAX);
+                    ncls += 1;
+                }
+                class[usize::from(b.to_ascii_uppercase())] = class[lo];
+            }
+        }
+        let stride = ncls;
+        let mut next: Vec<u16> = vec![0; stride];
+        let mut term: Vec<KwSet> = vec![KwSet::EMPTY];
+        for (w, &set) in words.iter().zip(&classes) {
+            let mut node = 0usize;
+            for &b in w.as_bytes() {
+                let slot = node * stride + usize::from(class[usize::from(b)]);
+                let child = next.get(slot).copied().unwrap_or(0);
+                node = if child != 0 {
+                    usize::from(child)
+                } else {
+                    let id = term.len();
+                    term.push(KwSet::EMPTY);
+                    next.resize(next.len() + stride, 0);
+                    if let Some(x) = next.get_mut(slot) {
+                        *x = u16::try_from(id).unwrap_or(0);
+                    }
+                    id
+                };
+            }
+            if let Some(t) = term.get_mut(node) {
+                *t = t.union(set);
+            }
+        }
+        // Flag the children where a keyword ends; fewer than 2^15 nodes.
+        if term.len() >= usize::from(TERM) {
+            return Ok(KeywordMatcher::disabled());
+        }
+        for x in next.iter_mut() {
+            if term
+                .get(usize::from(*x))
+                .is_some_and(|t| *t != KwSet::EMPTY)
+            {
+                *x |= TERM;
+            }
+        }
+        let mut root = [0u16; 256];
+        for (b, r) in root.iter_mut().enumerate() {
+            let col = usize::from(class.get(b).copied().unwrap_or(0));
+            *r = next.get(col).copied().unwrap_or(0);
+        }
+        Ok(KeywordMatcher {
+            class,
+            root,
+            stride,
+            next,
+            term,
+            words: words.len(),
+            max_len,
+        })
+    }
+
+    /// Every distinct keyword with its classes (a word in several classes
+    /// is one pattern with several bits).
+    fn patterns() -> (Vec<&'static str>, Vec<KwSet>) {
         let mut words: Vec<&'static str> = Vec::new();
         let mut classes: Vec<KwSet> = Vec::new();
         for kw in Kw::ALL {
             for w in kw.words() {
-                // A word in several classes is one pattern with several bits.
                 if let Some(i) = words.iter().position(|x| x == w) {
                     if let Some(c) = classes.get_mut(i) {
                         *c = c.union(KwSet::of(&[*kw]));
@@ -577,32 +662,127 @@ impl KeywordMatcher {
                 }
             }
         }
-        let max_len = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)?;
-        Ok(KeywordMatcher {
-            ac: Some(ac),
-            classes,
-            max_len,
-        })
+        (words, classes)
     }
 
     /// A matcher that finds nothing.
     pub(crate) fn disabled() -> KeywordMatcher {
         KeywordMatcher {
-            ac: None,
-            classes: Vec::new(),
+            class: [0; 256],
+            root: [0; 256],
+            stride: 1,
+            next: vec![0],
+            term: vec![KwSet::EMPTY],
+            words: 0,
             max_len: 0,
         }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.classes.len()
+        self.words
+    }
+
+    /// Calls `emit(start, end, classes)` for every whole-word keyword
+    /// occurrence starting within `from..to`, sorted by (start, end).
+    ///
+    /// Every keyword starts with an ASCII letter or digit (a test checks),
+    /// so only word starts need a trie walk: eight ASCII bytes at a time,
+    /// a word-start mask is computed with a few integer operations.
+    fn scan(&self, text: &str, from: usize, to: usize, mut emit: impl FnMut(usize, usize, KwSet)) {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const fn splat(b: u8) -> u64 {
+            0x0101_0101_0101_0101u64 * b as u64
+        }
+        let bytes = text.as_bytes();
+        let to = to.min(bytes.len());
+        let mut i = from.min(to);
+        while i < to && !text.is_char_boundary(i) {
+            i += 1;
+        }
+        let mut prev = crate::text::char_before(text, i).is_some_and(char::is_alphanumeric);
+        while i < to {
+            if let Some(chunk) = bytes.get(i..i + 8).filter(|_| i + 8 <= to) {
+                let mut arr = [0u8; 8];
+                arr.copy_from_slice(chunk);
+                let x = u64::from_le_bytes(arr);
+                if x & HIGH == 0 {
+                    // Bytes are below 0x80: no carry crosses a byte.
+                    let digit = x.wrapping_add(splat(0x80 - b'0'))
+                        & !x.wrapping_add(splat(0x80 - b'9' - 1));
+                    let y = x | splat(0x20);
+                    let letter = y.wrapping_add(splat(0x80 - b'a'))
+                        & !y.wrapping_add(splat(0x80 - b'z' - 1));
+                    let alnum = (digit | letter) & HIGH;
+                    let mut starts = alnum & !((alnum << 8) | (u64::from(prev) << 7));
+                    while starts != 0 {
+                        let p = i + (starts.trailing_zeros() / 8) as usize;
+                        starts &= starts - 1;
+                        if bytes
+                            .get(p)
+                            .is_some_and(|&b| self.root[usize::from(b)] != 0)
+                        {
+                            self.walk(text, p, &mut emit);
+                        }
+                    }
+                    prev = alnum >> 63 != 0;
+                    i += 8;
+                    continue;
+                }
+            }
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
+            if b < 0x80 {
+                if !prev && self.root[usize::from(b)] != 0 {
+                    self.walk(text, i, &mut emit);
+                }
+                prev = b.is_ascii_alphanumeric();
+                i += 1;
+            } else {
+                let c = crate::text::char_at(text, i);
+                prev = c.is_some_and(char::is_alphanumeric);
+                i += c.map_or(1, char::len_utf8);
+            }
+        }
+    }
+
+    /// Reports the keywords that start at `start` and end at a word bound.
+    #[inline(always)]
+    fn walk(&self, text: &str, start: usize, emit: &mut impl FnMut(usize, usize, KwSet)) {
+        let bytes = text.as_bytes();
+        let Some(&b0) = bytes.get(start) else {
+            return;
+        };
+        let mut node = self.root[usize::from(b0)];
+        let mut j = start + 1;
+        while node != 0 {
+            let next_byte = bytes.get(j).copied();
+            if node & TERM != 0 {
+                let glued = match next_byte {
+                    None => false,
+                    Some(n) if n < 0x80 => n.is_ascii_alphanumeric(),
+                    Some(_) => crate::text::char_at(text, j).is_some_and(char::is_alphanumeric),
+                };
+                if !glued {
+                    let set = self.term.get(usize::from(node & !TERM)).copied();
+                    emit(start, j, set.unwrap_or(KwSet::EMPTY));
+                }
+            }
+            let Some(b) = next_byte else {
+                break;
+            };
+            // Column 0 (bytes no keyword contains) never has a child.
+            let slot =
+                usize::from(node & !TERM) * self.stride + usize::from(self.class[usize::from(b)]);
+            node = self.next.get(slot).copied().unwrap_or(0);
+            j += 1;
+        }
     }
 }
+
+/// Flag of a trie node id (in [`KeywordMatcher::next`] and `root`): a
+/// keyword ends at that node.
+const TERM: u16 = 0x8000;
 
 /// How far past a query's end a keyword scan goes on (see
 /// [`Keywords::ensure`]).
@@ -647,14 +827,21 @@ impl KeywordCache {
         self.covered.clear();
     }
 
-    /// Records a hit, replacing an equal one.
-    fn insert(&mut self, h: KeywordHit) {
-        let bi = h.start / BLOCK;
-        if self.blocks.len() <= bi {
-            self.blocks.resize_with(bi + 1, Vec::new);
+    /// Makes room for hits starting before `end` (one call per scanned
+    /// range, so [`KeywordCache::insert`] need not check).
+    fn reserve_blocks(&mut self, end: usize) {
+        let n = end.saturating_sub(1) / BLOCK + 1;
+        if self.blocks.len() < n {
+            self.blocks.resize_with(n, Vec::new);
         }
-        self.used = self.used.max(bi + 1);
-        let Some(v) = self.blocks.get_mut(bi) else {
+        self.used = self.used.max(n);
+    }
+
+    /// Records a hit, replacing an equal one ([`KeywordCache::reserve_blocks`]
+    /// must cover its start).
+    #[inline]
+    fn insert(&mut self, h: KeywordHit) {
+        let Some(v) = self.blocks.get_mut(h.start / BLOCK) else {
             return;
         };
         let key = (h.start, h.end);
@@ -706,10 +893,7 @@ impl<'a> Keywords<'a> {
     /// Makes sure every keyword lying within `lo..hi` has been found.
     fn ensure(&self, lo: usize, hi: usize) {
         let hi = hi.min(self.text.len());
-        let Some(ac) = &self.matcher.ac else {
-            return;
-        };
-        if lo >= hi {
+        if lo >= hi || self.matcher.words == 0 {
             return;
         }
         let mut st = self.state.borrow_mut();
@@ -731,37 +915,15 @@ impl<'a> Keywords<'a> {
                 None => (pos, hi.saturating_add(AHEAD).min(self.text.len())),
             };
             pos = ge;
-            // Scan a little beyond the gap's end so words straddling it are
-            // seen whole; keep only hits that start inside the gap (a scan
-            // from the gap's start sees every word starting in it).
-            let mut s = gs;
-            while !self.text.is_char_boundary(s) {
-                s -= 1;
-            }
-            let mut e = (ge + self.matcher.max_len).min(self.text.len());
-            while !self.text.is_char_boundary(e) {
-                e += 1;
-            }
-            let Some(window) = self.text.get(s..e) else {
-                continue;
-            };
-            for m in ac.find_overlapping_iter(window) {
-                let (ms, me) = (s + m.start(), s + m.end());
-                if ms < gs || ms >= ge {
-                    continue;
-                }
-                if !crate::text::is_alnum_bounded(self.text, ms, me) {
-                    continue;
-                }
-                let Some(&classes) = self.matcher.classes.get(m.pattern().as_usize()) else {
-                    continue;
-                };
+            // Keywords starting inside the gap (they may run past its end).
+            st.reserve_blocks(ge);
+            self.matcher.scan(self.text, gs, ge, |start, end, classes| {
                 st.insert(KeywordHit {
                     classes,
-                    start: ms,
-                    end: me,
+                    start,
+                    end,
                 });
-            }
+            });
             // Record the gap as covered, merging with touching neighbours
             // (only they can touch: the list is disjoint and sorted).
             let touches_prev = i > 0 && st.covered.get(i - 1).is_some_and(|&(_, e)| e >= gs);
@@ -922,6 +1084,89 @@ mod tests {
                     "after {pos} {kw:?}"
                 );
             }
+        }
+    }
+
+    /// The trie scan finds exactly what an overlapping Aho-Corasick search
+    /// over every keyword, filtered by word bounds, finds.
+    #[test]
+    fn trie_matches_aho_corasick() {
+        let m = KeywordMatcher::new().expect("keywords compile");
+        let (words, classes) = KeywordMatcher::patterns();
+        let ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&words)
+            .expect("ac");
+        let pieces: &[&str] = &[
+            " ", "  ", "\n", ":", "#", "-", "_", ".", "/", "'", "é", "É", "ß", "日", "1", "42",
+            "x", "A", "Z9", "\u{a0}", "ü",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..rnd(40) {
+                if rnd(3) == 0 {
+                    text.push_str(pieces[rnd(pieces.len())]);
+                } else {
+                    let w = words[rnd(words.len())];
+                    let w: String = w
+                        .chars()
+                        .map(|c| {
+                            if rnd(2) == 0 {
+                                c.to_ascii_uppercase()
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
+                    let cut = rnd(w.len() + 3).min(w.len());
+                    let w = if text.is_char_boundary(0) && w.is_char_boundary(cut) && rnd(4) == 0 {
+                        &w[..cut]
+                    } else {
+                        &w[..]
+                    };
+                    text.push_str(w);
+                }
+            }
+            let mut want = Vec::new();
+            for h in ac.find_overlapping_iter(&text) {
+                if crate::text::is_alnum_bounded(&text, h.start(), h.end()) {
+                    want.push((h.start(), h.end(), classes[h.pattern().as_usize()]));
+                }
+            }
+            want.sort_by_key(|&(s, e, _)| (s, e));
+            let mut got = Vec::new();
+            m.scan(&text, 0, text.len(), |s, e, c| got.push((s, e, c)));
+            assert_eq!(got, want, "{text:?}");
+            // A scan of a sub-range sees the words starting inside it.
+            let (a, b) = (rnd(text.len() + 1), rnd(text.len() + 1));
+            let (a, b) = (a.min(b), a.max(b));
+            let mut part = Vec::new();
+            m.scan(&text, a, b, |s, e, c| part.push((s, e, c)));
+            let sub: Vec<_> = want
+                .iter()
+                .copied()
+                .filter(|&(s, _, _)| s >= a && s < b)
+                .collect();
+            assert_eq!(part, sub, "{text:?} {a}..{b}");
+        }
+    }
+
+    #[test]
+    fn words_start_with_ascii() {
+        let (words, _) = KeywordMatcher::patterns();
+        for w in words {
+            assert!(
+                w.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric),
+                "{w}"
+            );
         }
     }
 }

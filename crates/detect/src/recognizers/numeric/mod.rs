@@ -175,15 +175,24 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     // or the header (looked up by column below).
     // Whether the line is a row matters only for a keyword before the
     // line start, so it is looked at only then (lines can be long).
-    let ls = line_start(ctx.text.as_bytes(), start);
+    // The line start itself is found only then too.
     let mut row: Option<bool> = None;
     let mut is_row = || {
         *row.get_or_insert_with(|| {
+            let ls = line_start(ctx.text.as_bytes(), start);
             ctx.text
                 .as_bytes()
                 .get(ls..start)
                 .is_some_and(|s| memchr::memrchr3(b',', b'\t', b'|', s).is_some())
         })
+    };
+    // `end <= line_start(start)` for a keyword ending at most `WINDOW`
+    // bytes before `start`: a newline lies in `end - 1..start`.
+    let before_line = |end: usize| {
+        ctx.text
+            .as_bytes()
+            .get(end.saturating_sub(1)..start)
+            .is_some_and(|s| memchr::memchr(b'\n', s).is_some())
     };
     // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
     // column, not by the column names just before the first values.
@@ -199,7 +208,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         for h in hits {
             if h.end > start
                 || start - h.end > WINDOW
-                || (h.end <= ls && is_row())
+                || (before_line(h.end) && is_row())
                 || crosses_sentence(ctx.text.as_bytes(), h.end, start)
             {
                 continue;
