@@ -168,34 +168,65 @@ impl Guard {
     }
 }
 
+/// Whether the scanner recognises values of `t` by their format and
+/// checksum alone, so a repeat is always reported like the first one.
+fn by_format(t: &deepsentinel_core::EntityType) -> bool {
+    use deepsentinel_core::EntityType as E;
+    matches!(
+        t,
+        E::EmailAddress
+            | E::Url
+            | E::IpAddress
+            | E::MacAddress
+            | E::CreditCard
+            | E::IbanCode
+            | E::Crypto
+            | E::Secret
+            | E::PromptInjection
+    )
+}
+
 /// Adds a rewrite for every other whole-word occurrence of a rewritten
-/// value that no rewrite covers yet.
+/// value that no rewrite covers yet (values whose recognition depends on
+/// context: names, places, context-only numbers).
 fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>) {
     use deepsentinel_core::Span;
-    let mut extra = Vec::new();
-    let covered = |rs: &[crate::operators::Rewrite], s: usize, e: usize| {
-        rs.iter().any(|r| s < r.span.end() && r.span.start() < e)
+    let mut taken: Vec<(usize, usize)> = rewrites
+        .iter()
+        .map(|r| (r.span.start(), r.span.end()))
+        .collect();
+    taken.sort_unstable();
+    let overlaps = |taken: &[(usize, usize)], s: usize, e: usize| {
+        // The spans are disjoint and sorted, so ends are sorted too: the
+        // first span ending after `s` is the only one that can overlap.
+        let i = taken.partition_point(|&(_, te)| te <= s);
+        taken.get(i).is_some_and(|&(ts, _)| ts < e)
     };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut extra = Vec::new();
     for r in rewrites.iter() {
         let Some(value) = text.get(r.span.range()) else {
             continue;
         };
-        // Short values repeat by chance ("Al", "12").
-        if value.chars().count() < 4 {
+        // Short values repeat by chance ("Al", "12"); each value once;
+        // values recognised by their format alone (addresses, checksummed
+        // numbers, keys) are found wherever they repeat already.
+        if by_format(&r.entity_type) || value.chars().count() < 4 || seen.contains(&value) {
             continue;
         }
-        for (s, _) in text.match_indices(value) {
+        seen.push(value);
+        for s in memchr::memmem::find_iter(text.as_bytes(), value.as_bytes()) {
             let e = s + value.len();
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
             if word_char(text.get(..s).and_then(|t| t.chars().next_back()))
                 || word_char(text.get(e..).and_then(|t| t.chars().next()))
+                || overlaps(&taken, s, e)
             {
                 continue;
             }
-            if covered(rewrites, s, e) || covered(&extra, s, e) {
-                continue;
-            }
             if let Ok(span) = Span::new(s, e) {
+                let i = taken.partition_point(|&t| t < (s, e));
+                taken.insert(i, (s, e));
                 extra.push(crate::operators::Rewrite {
                     span,
                     entity_type: r.entity_type.clone(),

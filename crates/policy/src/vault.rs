@@ -7,7 +7,7 @@
 //! stays as text. The vault lives in memory for as long as the caller keeps
 //! it (one request, or one conversation); its `Debug` shows counts only.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use deepsentinel_core::EntityType;
@@ -17,9 +17,10 @@ use crate::operators::is_type_name;
 /// Placeholder mapping for one conversation. See the module docs.
 #[derive(Clone, Default)]
 pub struct Vault {
-    by_value: HashMap<(EntityType, String), String>,
+    /// Per type: value -> placeholder (lookups borrow the value), and the
+    /// last number issued.
+    by_type: HashMap<EntityType, (HashMap<String, String>, u64)>,
     by_placeholder: HashMap<String, String>,
-    next: BTreeMap<String, u64>,
     reserved: HashSet<String>,
 }
 
@@ -98,19 +99,21 @@ impl Vault {
     /// The placeholder for `value` of type `t`, issuing the next free
     /// number the first time.
     pub fn placeholder(&mut self, t: &EntityType, value: &str) -> String {
-        if let Some(p) = self.by_value.get(&(t.clone(), value.to_string())) {
+        let slot = match self.by_type.get_mut(t) {
+            Some(slot) => slot,
+            None => self.by_type.entry(t.clone()).or_default(),
+        };
+        if let Some(p) = slot.0.get(value) {
             return p.clone();
         }
-        let counter = self.next.entry(t.as_str().to_string()).or_insert(0);
         let placeholder = loop {
-            *counter += 1;
-            let p = format!("<{t}_{counter}>");
+            slot.1 += 1;
+            let p = format!("<{t}_{}>", slot.1);
             if !self.reserved.contains(&p) && !self.by_placeholder.contains_key(&p) {
                 break p;
             }
         };
-        self.by_value
-            .insert((t.clone(), value.to_string()), placeholder.clone());
+        slot.0.insert(value.to_string(), placeholder.clone());
         self.by_placeholder
             .insert(placeholder.clone(), value.to_string());
         placeholder
