@@ -376,3 +376,20 @@ mod requests {
         ));
     }
 }
+
+#[test]
+fn a_rewritten_value_is_rewritten_at_every_whole_word_repeat() {
+    let g = guard("staging");
+    let mut vault = Vault::new();
+    let text = "Dr. Margaret Thompson Dr. Margaret Thompson; Margaret Thompsonville is a town.";
+    let p = g.protect(text, &mut vault).expect("ok");
+    assert_eq!(
+        p.text.matches("<PERSON_1>").count(),
+        2,
+        "both whole-word occurrences: {}",
+        p.text
+    );
+    // Inside a longer word it is not a repeat of the value.
+    assert!(!p.text.contains("<PERSON_1>ville"), "{}", p.text);
+    assert_eq!(g.restore(&p.text, &vault), text);
+}
