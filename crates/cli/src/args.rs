@@ -133,6 +133,21 @@ pub(crate) struct Settings {
     pub(crate) progress: bool,
 }
 
+/// Loads the scanner configuration file, if one is given; a problem is
+/// added to `problems` (so every problem is reported together).
+pub(crate) fn load_config(
+    path: Option<&std::path::Path>,
+    problems: &mut Vec<String>,
+) -> Option<Config> {
+    match Config::from_path(path?) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            problems.push(e.to_string());
+            None
+        }
+    }
+}
+
 /// One thing to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Input {
@@ -179,16 +194,7 @@ impl Settings {
                 problems.push("--jsonl-input reads stdin only: don't pass paths".into());
             }
         }
-        let config = match &args.config {
-            Some(path) => match Config::from_path(path) {
-                Ok(c) => Some(c),
-                Err(e) => {
-                    problems.push(e.to_string());
-                    None
-                }
-            },
-            None => None,
-        };
+        let config = load_config(args.config.as_deref(), &mut problems);
         if !problems.is_empty() {
             bail!("{}", problems.join("\n  "));
         }

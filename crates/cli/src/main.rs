@@ -41,16 +41,19 @@ fn main() -> ExitCode {
         Ok(run::Outcome { errors: true, .. }) => ExitCode::from(2),
         Ok(run::Outcome { found: true, .. }) => ExitCode::from(1),
         Ok(_) => ExitCode::SUCCESS,
-        Err(e) => {
-            // A closed pipe (`deepsentinel scan | head`) is not a failure.
-            let broken_pipe = e
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
-            if broken_pipe {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("deepsentinel: {e:#}");
-            ExitCode::from(2)
-        }
+        Err(e) => report_error(&e),
     }
+}
+
+/// Prints a run's error and returns exit code 2; a closed pipe
+/// (`deepsentinel scan | head`) is not a failure.
+pub(crate) fn report_error(e: &anyhow::Error) -> ExitCode {
+    let broken_pipe = e
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("deepsentinel: {e:#}");
+    ExitCode::from(2)
 }

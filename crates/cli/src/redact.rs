@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use deepsentinel_core::{Category, EntityType};
-use deepsentinel_detect::{Config, Scanner};
+use deepsentinel_detect::Scanner;
 use deepsentinel_policy::{
     Action, Anonymizer, CompliancePolicy, Guard, GuardError, Keys, OperatorSpec, PolicySet, Vault,
 };
@@ -67,22 +67,11 @@ pub(crate) enum PolicyCommand {
     },
 }
 
-fn report_error(e: &anyhow::Error) -> ExitCode {
-    let broken_pipe = e
-        .downcast_ref::<std::io::Error>()
-        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe);
-    if broken_pipe {
-        return ExitCode::SUCCESS;
-    }
-    eprintln!("deepsentinel: {e:#}");
-    ExitCode::from(2)
-}
-
 /// Runs `redact`.
 pub(crate) fn redact(args: RedactArgs) -> ExitCode {
     match run_redact(args) {
         Ok(code) => code,
-        Err(e) => report_error(&e),
+        Err(e) => crate::report_error(&e),
     }
 }
 
@@ -166,16 +155,7 @@ fn run_redact(args: RedactArgs) -> Result<ExitCode> {
             Err(e) => problems.push(format!("--policy {spec}: {e}")),
         }
     }
-    let config = match &args.config {
-        Some(path) => match Config::from_path(path) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                problems.push(e.to_string());
-                None
-            }
-        },
-        None => None,
-    };
+    let config = crate::args::load_config(args.config.as_deref(), &mut problems);
     if !problems.is_empty() {
         bail!("{}", problems.join("\n  "));
     }
@@ -271,7 +251,7 @@ pub(crate) fn policy(cmd: PolicyCommand) -> ExitCode {
     match cmd {
         PolicyCommand::Check { policy, toml } => match check(&policy, toml) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => report_error(&e),
+            Err(e) => crate::report_error(&e),
         },
     }
 }

@@ -119,8 +119,8 @@ fn any_set(bits: &[u64], start: usize, end: usize) -> bool {
     false
 }
 
-/// Sets the bits of `start..end`.
-fn set_range(bits: &mut [u64], start: usize, end: usize) {
+/// Sets (or, with `set == false`, clears) the bits of `start..end`.
+fn mark_range(bits: &mut [u64], start: usize, end: usize, set: bool) {
     let mut i = start;
     while i < end {
         let w = i / 64;
@@ -132,26 +132,11 @@ fn set_range(bits: &mut [u64], start: usize, end: usize) {
             ((1u64 << n) - 1) << lo
         };
         if let Some(x) = bits.get_mut(w) {
-            *x |= mask;
-        }
-        i += n;
-    }
-}
-
-/// Clears the bits of `start..end`.
-fn clear_range(bits: &mut [u64], start: usize, end: usize) {
-    let mut i = start;
-    while i < end {
-        let w = i / 64;
-        let lo = i % 64;
-        let n = (end - i).min(64 - lo);
-        let mask = if n == 64 {
-            u64::MAX
-        } else {
-            ((1u64 << n) - 1) << lo
-        };
-        if let Some(x) = bits.get_mut(w) {
-            *x &= !mask;
+            if set {
+                *x |= mask;
+            } else {
+                *x &= !mask;
+            }
         }
         i += n;
     }
@@ -281,7 +266,7 @@ fn settle(
                 let Some(f) = findings.get(i) else { continue };
                 let (start, end) = (f.span().start(), f.span().end());
                 if !any_set(taken, start, end) {
-                    set_range(taken, start, end);
+                    mark_range(taken, start, end, true);
                     if let Some(k) = keep.get_mut(i) {
                         *k = true;
                     }
@@ -291,7 +276,7 @@ fn settle(
             // kind's pass.
             for &(_, i) in cluster.iter() {
                 if let Some(f) = findings.get(i) {
-                    clear_range(taken, f.span().start(), f.span().end());
+                    mark_range(taken, f.span().start(), f.span().end(), false);
                 }
             }
         }
