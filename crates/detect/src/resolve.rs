@@ -99,11 +99,13 @@ fn strength_key(f: &Finding) -> u128 {
         | ((START_MAX - f.span().start().min(START_MAX)) as u128)
 }
 
-/// Whether any bit of `start..end` is set.
-fn any_set(bits: &[u64], start: usize, end: usize) -> bool {
+/// The bit range `start..end` as (word index, mask) pairs.
+fn word_masks(start: usize, end: usize) -> impl Iterator<Item = (usize, u64)> {
     let mut i = start;
-    while i < end {
-        let w = i / 64;
+    std::iter::from_fn(move || {
+        if i >= end {
+            return None;
+        }
         let lo = i % 64;
         let n = (end - i).min(64 - lo);
         let mask = if n == 64 {
@@ -111,26 +113,20 @@ fn any_set(bits: &[u64], start: usize, end: usize) -> bool {
         } else {
             ((1u64 << n) - 1) << lo
         };
-        if bits.get(w).is_some_and(|&x| x & mask != 0) {
-            return true;
-        }
+        let w = i / 64;
         i += n;
-    }
-    false
+        Some((w, mask))
+    })
+}
+
+/// Whether any bit of `start..end` is set.
+fn any_set(bits: &[u64], start: usize, end: usize) -> bool {
+    word_masks(start, end).any(|(w, mask)| bits.get(w).is_some_and(|&x| x & mask != 0))
 }
 
 /// Sets (or, with `set == false`, clears) the bits of `start..end`.
 fn mark_range(bits: &mut [u64], start: usize, end: usize, set: bool) {
-    let mut i = start;
-    while i < end {
-        let w = i / 64;
-        let lo = i % 64;
-        let n = (end - i).min(64 - lo);
-        let mask = if n == 64 {
-            u64::MAX
-        } else {
-            ((1u64 << n) - 1) << lo
-        };
+    for (w, mask) in word_masks(start, end) {
         if let Some(x) = bits.get_mut(w) {
             if set {
                 *x |= mask;
@@ -138,7 +134,6 @@ fn mark_range(bits: &mut [u64], start: usize, end: usize, set: bool) {
                 *x &= !mask;
             }
         }
-        i += n;
     }
 }
 
