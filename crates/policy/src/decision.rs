@@ -219,10 +219,17 @@ impl Decision {
     }
 }
 
+/// A policy's allow-list, compiled: a set of values and one regex.
+#[derive(Debug, Clone)]
+pub(crate) struct AllowMatcher {
+    pub(crate) values: std::collections::HashSet<String>,
+    pub(crate) patterns: Option<meta::Regex>,
+}
+
 /// One or more validated policies, ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct PolicySet {
-    policies: Vec<(CompliancePolicy, Option<meta::Regex>)>,
+    policies: Vec<(CompliancePolicy, AllowMatcher)>,
 }
 
 impl PolicySet {
@@ -236,7 +243,10 @@ impl PolicySet {
         let mut compiled = Vec::new();
         for p in policies {
             match p.validate().and_then(|()| p.allow_regex()) {
-                Ok(re) => compiled.push((p, re)),
+                Ok(patterns) => {
+                    let values = p.allow_list.values.iter().cloned().collect();
+                    compiled.push((p, AllowMatcher { values, patterns }));
+                }
                 Err(PolicyError::Invalid {
                     policy,
                     problems: ps,
@@ -291,7 +301,7 @@ impl PolicySet {
             let mut residual: Vec<&Finding> = Vec::new();
             let mut violations: Vec<Violation> = Vec::new();
             for (i, &(_, _, text, f)) in all.iter().enumerate() {
-                if !policy.considers(f, text, allow.as_ref()) {
+                if !policy.considers(f, text, allow) {
                     continue;
                 }
                 counted_any[i] = true;

@@ -428,8 +428,14 @@ impl CompliancePolicy {
         self.categories.contains(&t.category()) && (self.types.is_empty() || self.types.contains(t))
     }
 
-    /// Whether the policy considers `f` at all, given the scanned `text`.
-    pub(crate) fn considers(&self, f: &Finding, text: &str, allow: Option<&meta::Regex>) -> bool {
+    /// Whether the policy considers `f` at all, given the scanned `text`
+    /// and the policy's compiled allow-list.
+    pub(crate) fn considers(
+        &self,
+        f: &Finding,
+        text: &str,
+        allow: &crate::decision::AllowMatcher,
+    ) -> bool {
         if !self.covers_type(f.entity_type()) {
             return false;
         }
@@ -437,10 +443,10 @@ impl CompliancePolicy {
             return false;
         }
         if let Some(value) = f.span().slice(text) {
-            if self.allow_list.values.iter().any(|v| v == value) {
+            if allow.values.contains(value) {
                 return false;
             }
-            if allow.is_some_and(|re| re.is_match(value)) {
+            if allow.patterns.as_ref().is_some_and(|re| re.is_match(value)) {
                 return false;
             }
         }
