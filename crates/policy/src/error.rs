@@ -57,6 +57,12 @@ pub enum PolicyError {
         /// What was asked for.
         name: String,
     },
+    /// A preset name that is also a file in the working directory.
+    #[error("`{name}` is both a preset and a file here: write `./{name}` for the file")]
+    Ambiguous {
+        /// The name.
+        name: String,
+    },
     /// A policy set must hold at least one policy.
     #[error("no policy given")]
     Empty,

@@ -282,12 +282,19 @@ impl CompliancePolicy {
         }
     }
 
-    /// A preset name or a policy file path.
+    /// A preset name or a policy file path. A bare preset name that is
+    /// also a file in the working directory is ambiguous and refused
+    /// (write `./production` for the file).
     pub fn load(spec: &str) -> Result<CompliancePolicy, PolicyError> {
+        let path = Path::new(spec);
         if PRESETS.contains(&spec) {
+            if path.exists() {
+                return Err(PolicyError::Ambiguous {
+                    name: spec.to_string(),
+                });
+            }
             return CompliancePolicy::preset(spec);
         }
-        let path = Path::new(spec);
         if path.exists() {
             return CompliancePolicy::from_path(path);
         }

@@ -144,3 +144,18 @@ fn policy_check_prints_tables_and_lists_every_problem() {
     let o = run(dir.path(), &["policy", "check", "--toml", "pci-dss"], b"");
     assert!(stdout(&o).contains("keep_last = 4"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_preset_name_that_is_also_a_file_is_ambiguous() {
+    let dir = tree(&[(
+        "staging",
+        b"name = \"mine\"\n[actions]\ndefault = \"log\"\n",
+    )]);
+    let o = run(dir.path(), &["policy", "check", "staging"], b"");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("./staging"), "{}", stderr(&o));
+    // The explicit path reaches the file, which has no known extension.
+    let o = run(dir.path(), &["policy", "check", "./staging"], b"");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown format"), "{}", stderr(&o));
+}
