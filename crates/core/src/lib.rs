@@ -7,8 +7,13 @@
 //! carry the matched text: whoever holds the text can slice it with the span,
 //! and everybody else (logs, audit records, errors) never sees the value.
 //!
+//! The request path's vocabulary lives here too: the chat types in OpenAI's
+//! wire format ([`chat`]) and their mapping to Anthropic's ([`anthropic`]),
+//! the [`Provider`] trait every provider and resilience layer implements,
+//! and the one [`Error`] taxonomy callers match on.
+//!
 //! This crate has no regex engine, no I/O and no runtime; it is the seam the
-//! detection engine, the policy layer and the client meet at.
+//! detection engine, the policy layer, the providers and the client meet at.
 //!
 //! ```
 //! use deepsentinel_core::{Category, Detector, EntityType, Finding, Flow, Span};
@@ -34,16 +39,23 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod anthropic;
+pub mod chat;
 mod detector;
 mod entity;
 mod error;
 mod finding;
 mod label;
+mod provider;
 mod span;
+mod violation;
 
+pub use chat::{ChatChunk, ChatRequest, ChatResponse, Message, Role};
 pub use detector::{Detector, Flow};
 pub use entity::{Category, EntityType, ParseCategoryError, ParseEntityTypeError};
-pub use error::SpanError;
+pub use error::{ConfigProblem, Error, NetworkErrorKind, RateLimitOrigin, SpanError, TimeoutPhase};
 pub use finding::{Finding, FindingFlags};
 pub use label::Label;
+pub use provider::{BoxChunkStream, ChatStream, Provider, RateLimitInfo};
 pub use span::Span;
+pub use violation::Violation;
