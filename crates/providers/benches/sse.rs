@@ -1,0 +1,2 @@
+//! SSE decoder throughput.
+fn main() {}

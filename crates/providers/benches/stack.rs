@@ -1,0 +1,2 @@
+//! Provider stack overhead.
+fn main() {}

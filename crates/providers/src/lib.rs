@@ -1,0 +1,8 @@
+//! LLM providers and the resilience layers around them.
+//!
+//! Every provider implements [`deepsentinel_core::Provider`]: OpenAI,
+//! Anthropic, any OpenAI-compatible server, and the built-in echo provider.
+//! The resilience layers implement the same trait around an
+//! `Arc<dyn Provider>`, so they stack in any order and each can be
+//! configured and tested alone.
+#![deny(missing_docs)]
