@@ -6,3 +6,17 @@
 //! `Arc<dyn Provider>`, so they stack in any order and each can be
 //! configured and tested alone.
 #![deny(missing_docs)]
+
+mod anthropic;
+mod echo;
+pub mod headers;
+mod http;
+mod openai;
+pub mod sse;
+mod upstream;
+
+pub use anthropic::{AnthropicConfig, AnthropicProvider};
+pub use echo::EchoProvider;
+pub use http::{HttpClient, NetworkConfig};
+pub use openai::{OpenAiConfig, OpenAiProvider};
+pub use upstream::AuthStyle;
