@@ -13,6 +13,8 @@ pub mod headers;
 mod http;
 mod openai;
 pub mod sse;
+#[cfg(any(test, feature = "test-util"))]
+pub mod testing;
 mod upstream;
 
 pub use anthropic::{AnthropicConfig, AnthropicProvider};
