@@ -435,6 +435,49 @@ mod tests {
         assert_eq!(decode_all(&[&s[..7], &s[7..]]).expect("valid")[0].data, "é");
     }
 
+    fn sse_like() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(b"data: ".to_vec()),
+            Just(b"data:".to_vec()),
+            Just(b"event: x".to_vec()),
+            Just(b"id: 1".to_vec()),
+            Just(b"retry: 9".to_vec()),
+            Just(b":c".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\n\n".to_vec()),
+            Just("é😀".as_bytes().to_vec()),
+            Just(vec![0xEF, 0xBB, 0xBF]),
+            Just(vec![0xFF]),
+            any::<u8>().prop_map(|b| vec![b]),
+        ];
+        proptest::collection::vec(piece, 0..48).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        /// Any bytes, any split: the same events or the same error as one
+        /// read, and never a panic.
+        #[test]
+        fn any_split_of_any_bytes_matches_one_read(
+            bytes in sse_like(),
+            cuts in proptest::collection::vec(0usize..400, 0..6),
+        ) {
+            let whole = decode_all(&[&bytes]);
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let mut pieces = Vec::new();
+            let mut at = 0;
+            for c in cuts {
+                pieces.push(&bytes[at..c]);
+                at = c;
+            }
+            pieces.push(&bytes[at..]);
+            proptest::prop_assert_eq!(decode_all(&pieces), whole);
+        }
+    }
+
     #[test]
     fn oversized_events_are_refused() {
         let mut d = SseDecoder::with_limit(16);
