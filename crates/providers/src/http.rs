@@ -141,17 +141,25 @@ impl HttpClient {
 }
 
 /// A transport failure as an [`Error`], URL stripped.
-pub(crate) fn transport_error(provider: &str, e: reqwest::Error, timeout: Duration) -> Error {
+///
+/// A timeout while connecting reports the connect deadline; one while
+/// waiting for the response reports the read deadline (or the whole-request
+/// deadline when that is shorter).
+pub(crate) fn transport_error(provider: &str, e: reqwest::Error, config: &NetworkConfig) -> Error {
     let e = e.without_url();
     if e.is_timeout() {
+        let (phase, after) = if e.is_connect() {
+            (TimeoutPhase::Connect, config.connect_timeout)
+        } else {
+            (
+                TimeoutPhase::FirstByte,
+                config.read_timeout.min(config.request_timeout),
+            )
+        };
         return Error::Timeout {
             provider: provider.to_owned(),
-            phase: if e.is_connect() {
-                TimeoutPhase::Connect
-            } else {
-                TimeoutPhase::FirstByte
-            },
-            after: timeout,
+            phase,
+            after,
         };
     }
     let kind = if e.is_connect() {

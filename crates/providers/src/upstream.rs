@@ -193,7 +193,7 @@ impl Upstream {
         let resp = rb
             .send()
             .await
-            .map_err(|e| transport_error(&self.name, e, self.client.config().connect_timeout))?;
+            .map_err(|e| transport_error(&self.name, e, self.client.config()))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
