@@ -38,6 +38,39 @@ use super::timeout::{
 /// Every layer but the balancer is optional; `new` turns on the attempt
 /// timeout, breaker, concurrency bound, retry and overall timeout with
 /// their defaults, and leaves rate limits off.
+///
+/// ```
+/// # #[cfg(feature = "test-util")]
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use deepsentinel_core::{ChatRequest, Message, Provider};
+/// use deepsentinel_providers::testing::{Outcome, ScriptedProvider};
+/// use deepsentinel_providers::{FallbackTarget, RateLimitConfig, StackBuilder};
+///
+/// let key1 = ScriptedProvider::new("openai-key-1").otherwise(Outcome::status(503));
+/// let key2 = ScriptedProvider::new("openai-key-2").otherwise(Outcome::reply("hi"));
+/// let claude = ScriptedProvider::new("anthropic").otherwise(Outcome::reply("hello"));
+/// let stack = StackBuilder::new("openai")
+///     .endpoint(key1.arc())
+///     .endpoint(key2.arc())
+///     .rate_limit(Some(RateLimitConfig {
+///         requests_per_minute: Some(500),
+///         ..RateLimitConfig::default()
+///     }))
+///     .fallback(claude.arc(), FallbackTarget::model("claude-sonnet-4-5"))
+///     .build()?;
+///
+/// let rt = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
+/// let req = ChatRequest::new("gpt-4o", vec![Message::user("Hi")]);
+/// let reply = rt.block_on(stack.complete(&req))?;
+/// // Key 1 answered 503; the retry went to key 2.
+/// assert_eq!(reply.meta.provider, "openai-key-2");
+/// assert_eq!(reply.meta.attempts, 2);
+/// assert_eq!(stack.stats()[0].errors, 1);
+/// # Ok(())
+/// # }
+/// # #[cfg(not(feature = "test-util"))]
+/// # fn main() {}
+/// ```
 #[derive(Clone)]
 pub struct StackBuilder {
     name: String,
