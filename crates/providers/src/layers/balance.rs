@@ -9,6 +9,7 @@ use deepsentinel_core::chat::{EmbeddingRequest, EmbeddingResponse, ModelList};
 use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Provider};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::breaker::{BreakerHandle, BreakerState};
@@ -19,7 +20,8 @@ const LAYER: &str = "balance";
 
 /// How a [`Balancer`] picks an endpoint. Endpoints whose breaker would
 /// refuse the call are skipped by every strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Strategy {
     /// Each endpoint in turn (the default).
@@ -35,7 +37,8 @@ pub enum Strategy {
 }
 
 /// How a [`Balancer`] balances.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BalanceConfig {
     /// The strategy. Default round robin.
     pub strategy: Strategy,

@@ -3,11 +3,15 @@
 use deepsentinel_core::{ChatRequest, ChatResponse, Error, Provider};
 use futures_util::StreamExt;
 use futures_util::stream;
+use serde::{Deserialize, Serialize};
 
 use super::error::{LayerConfigError, nonzero};
 
 /// A request's priority in a [`Batch`]; higher goes first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Priority {
     /// Sent last.
     Low,

@@ -11,6 +11,7 @@ use deepsentinel_core::{
     BoxChunkStream, ChatChunk, ChatRequest, ChatResponse, ChatStream, Error, Provider,
 };
 use futures_core::Stream;
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -26,7 +27,8 @@ const LAYER: &str = "breaker";
 /// Only [`Error::is_endpoint_failure`] errors count as failures (network
 /// errors, timeouts, 5xx); every other outcome, a 429 or a 400 included,
 /// shows the endpoint is alive and counts as a success.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BreakerConfig {
     /// Consecutive failures that open the circuit. Default 5; not zero.
     pub consecutive_failures: u32,
@@ -34,10 +36,12 @@ pub struct BreakerConfig {
     /// Default 0.5.
     pub failure_rate: f64,
     /// The window of the failure rate. Default 30 s; not zero.
+    #[serde(with = "super::duration")]
     pub window: Duration,
     /// Calls needed in the window before the rate counts. Default 20.
     pub min_calls: u32,
     /// How long the circuit stays open before probing. Default 15 s.
+    #[serde(with = "super::duration")]
     pub cool_down: Duration,
     /// Probes allowed in flight while half-open. Default 1; not zero.
     pub half_open_probes: u32,

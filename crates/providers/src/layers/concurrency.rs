@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use deepsentinel_core::chat::{EmbeddingRequest, EmbeddingResponse, ModelList};
 use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Provider};
+use serde::{Deserialize, Serialize};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::ProviderLayer;
@@ -12,7 +13,8 @@ use super::error::{LayerConfigError, nonzero};
 use super::stream::Guarded;
 
 /// How many calls may be in flight at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConcurrencyConfig {
     /// The bound. Default 64; not zero. A stream holds its slot until it
     /// ends or is dropped. Callers beyond it wait, first come first served.

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use deepsentinel_core::chat::{EmbeddingRequest, EmbeddingResponse, ModelList, ResponseMeta};
 use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Provider};
+use serde::{Deserialize, Serialize};
 
 use super::ProviderLayer;
 use super::stream::first_item;
 
 /// Which model to ask a fallback provider for.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FallbackTarget {
     /// The requested model → the model to send here (e.g. `gpt-4o` →
     /// `claude-sonnet-4-5`). Default empty.

@@ -12,6 +12,7 @@ use governor::middleware::NoOpMiddleware;
 use governor::nanos::Nanos;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::ProviderLayer;
@@ -51,12 +52,14 @@ impl Clock for TokioClock {
 }
 
 /// What a [`RateLimit`] does when a limit is reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum RateLimitMode {
     /// Wait for capacity, up to `max_wait`; a longer wait fails at once
     /// (without waiting) like [`RateLimitMode::FailFast`].
     Wait {
         /// The longest wait accepted.
+        #[serde(rename = "max-wait", with = "super::duration")]
         max_wait: Duration,
     },
     /// Fail at once with
@@ -69,7 +72,8 @@ pub enum RateLimitMode {
 /// A request's tokens are `req.estimated_prompt_tokens() +
 /// req.output_limit().unwrap_or(0)`. Limits allow a burst of a whole
 /// minute's quota and refill evenly (GCRA).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RateLimitConfig {
     /// Requests per minute; `None` (the default) for no limit; not zero.
     pub requests_per_minute: Option<u32>,

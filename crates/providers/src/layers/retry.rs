@@ -9,6 +9,7 @@ use deepsentinel_core::chat::{EmbeddingRequest, EmbeddingResponse, ModelList};
 use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Provider};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::ProviderLayer;
@@ -25,17 +26,21 @@ const LAYER: &str = "retry";
 /// exactly that bound when `jitter` is off. A `Retry-After` from the
 /// upstream replaces the backoff; one longer than `max_retry_after` ends
 /// retrying with the error.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RetryConfig {
     /// Attempts in total, the first included. Default 3; at least 1.
     pub max_attempts: u32,
     /// The first backoff bound. Default 200 ms; not zero.
+    #[serde(with = "super::duration")]
     pub base_backoff: Duration,
     /// The largest backoff bound. Default 10 s; at least `base_backoff`.
+    #[serde(with = "super::duration")]
     pub max_backoff: Duration,
     /// Full jitter (default `true`); off, the delay is the bound itself.
     pub jitter: bool,
     /// The longest `Retry-After` worth waiting for. Default 30 s.
+    #[serde(with = "super::duration")]
     pub max_retry_after: Duration,
     /// The retry budget; `None` retries without one. Default: the
     /// [`BudgetConfig`] defaults.
@@ -63,9 +68,11 @@ impl Default for RetryConfig {
 /// retries per second are always allowed. Deposits expire after `ttl`, so
 /// during an outage retries add at most `retry_ratio` (plus the minimum)
 /// to the load instead of multiplying it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BudgetConfig {
     /// How long a deposit counts. Default 10 s; between 1 s and 60 s.
+    #[serde(with = "super::duration")]
     pub ttl: Duration,
     /// Retries per second always allowed. Default 10.
     pub min_per_sec: u32,

@@ -13,23 +13,28 @@ use deepsentinel_core::{
     BoxChunkStream, ChatChunk, ChatRequest, ChatResponse, ChatStream, Error, Provider, TimeoutPhase,
 };
 use futures_core::Stream;
+use serde::{Deserialize, Serialize};
 use tokio::time::{Instant, Sleep};
 
 use super::ProviderLayer;
 use super::error::{LayerConfigError, nonzero_duration};
 
 /// Deadlines for one attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct AttemptTimeoutConfig {
     /// For `complete` and `embed` as a whole, and for `stream` until the
     /// upstream accepted the request ([`TimeoutPhase::Attempt`]). Default
     /// 60 s; `None` for no limit.
+    #[serde(with = "super::duration::option")]
     pub attempt: Option<Duration>,
     /// For a stream, from the call to its first chunk
     /// ([`TimeoutPhase::FirstByte`]). Default 30 s; `None` for no limit.
+    #[serde(with = "super::duration::option")]
     pub first_chunk: Option<Duration>,
     /// For a stream, between two chunks ([`TimeoutPhase::Idle`]). Default
     /// `None` (no limit): reasoning models may think for minutes.
+    #[serde(with = "super::duration::option")]
     pub idle: Option<Duration>,
 }
 
@@ -238,11 +243,13 @@ impl Stream for DeadlineStream {
 }
 
 /// The deadline for a whole call, retries and fallbacks included.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct OverallTimeoutConfig {
     /// For `complete` and `embed` as a whole, and for `stream` until it
     /// returns (in the standard stack: until the first chunk arrived, since
     /// the retry layer waits for it). Default 120 s.
+    #[serde(with = "super::duration")]
     pub overall: Duration,
 }
 
