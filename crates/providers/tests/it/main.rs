@@ -4,4 +4,5 @@
 // test the same way tests do.
 #![allow(clippy::expect_used, clippy::panic)]
 
+mod layers;
 mod suite;
