@@ -4,5 +4,6 @@
 // test the same way tests do.
 #![allow(clippy::expect_used, clippy::panic)]
 
+mod http_stack;
 mod layers;
 mod suite;
