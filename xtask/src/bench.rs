@@ -107,6 +107,129 @@ pub(crate) fn measure() -> Result<()> {
         )?;
     }
     policy_rows(&mut out)?;
+    provider_rows(&mut out)?;
+    Ok(())
+}
+
+/// Rows for the provider layer: SSE decoding throughput, and the overhead
+/// of the standard stack with every layer on, in process (over the echo
+/// provider) and over HTTP on loopback (over the OpenAI provider talking to
+/// a fake upstream), each against the same provider called bare. One
+/// current-thread runtime: one core, the fake upstream included.
+fn provider_rows(out: &mut impl Write) -> Result<()> {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use deepsentinel_core::{ChatRequest, Message, Provider};
+    use deepsentinel_providers::sse::SseDecoder;
+    use deepsentinel_providers::testing::{FakeUpstream, Reply};
+    use deepsentinel_providers::{
+        AttemptTimeoutConfig, BreakerConfig, ConcurrencyConfig, EchoProvider, FallbackTarget,
+        HttpClient, NetworkConfig, OpenAiConfig, OpenAiProvider, OverallTimeoutConfig,
+        RateLimitConfig, RateLimitMode, RetryConfig, StackBuilder,
+    };
+
+    // SSE: a 1 MB OpenAI stream, one event per token, in 16 KiB reads.
+    let mut sse = String::new();
+    while sse.len() < 1 << 20 {
+        sse.push_str("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" token\"},\"finish_reason\":null}]}\n\n");
+    }
+    let mut best = f64::MAX;
+    let mut events = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let mut d = SseDecoder::new();
+        events.clear();
+        for piece in sse.as_bytes().chunks(16 << 10) {
+            d.decode(piece, &mut events)
+                .map_err(|e| anyhow::anyhow!("sse: {e}"))?;
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    writeln!(
+        out,
+        "| SSE decode, 16 KiB reads | 1 MB OpenAI stream ({} events) | {:.0} MB/s |",
+        events.len(),
+        sse.len() as f64 / best / 1e6
+    )?;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let stack = |primary: Arc<dyn Provider>, second: Arc<dyn Provider>| -> Result<Arc<dyn Provider>> {
+        let mut b = StackBuilder::new("openai");
+        b.endpoint(primary)
+            .endpoint(second)
+            .attempt_timeout(Some(AttemptTimeoutConfig::default()))
+            .breaker(Some(BreakerConfig::default()))
+            .concurrency(Some(ConcurrencyConfig::default()))
+            .rate_limit(Some(RateLimitConfig {
+                requests_per_minute: Some(u32::MAX),
+                tokens_per_minute: Some(u32::MAX),
+                mode: RateLimitMode::Wait {
+                    max_wait: Duration::from_secs(1),
+                },
+            }))
+            .retry(Some(RetryConfig::default()))
+            .overall_timeout(Some(OverallTimeoutConfig::default()))
+            .fallback(
+                Arc::new(EchoProvider::named("fallback")),
+                FallbackTarget::model("claude-sonnet-4-5"),
+            );
+        Ok(b.build()?.provider())
+    };
+    let req = ChatRequest::new("gpt-4o-mini", vec![Message::user("Hello, how are you?")]);
+    let time = |p: &Arc<dyn Provider>, n: usize| -> Result<(f64, f64)> {
+        let mut samples = Vec::with_capacity(n);
+        for i in 0..n + n / 10 {
+            let t = Instant::now();
+            rt.block_on(p.complete(&req))?;
+            if i >= n / 10 {
+                samples.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+        Ok(quantiles(&mut samples))
+    };
+
+    let echo: Arc<dyn Provider> = Arc::new(EchoProvider::named("key-1"));
+    let stacked = stack(echo.clone(), Arc::new(EchoProvider::named("key-2")))?;
+    let (b50, b99) = time(&echo, 50_000)?;
+    let (s50, s99) = time(&stacked, 50_000)?;
+    writeln!(
+        out,
+        "| provider stack overhead, all layers on: bare / stacked p50 (p99), added at p50 | in process (echo provider) | {b50:.2} / {s50:.2} µs ({b99:.2} / {s99:.2} µs), +{:.2} µs |",
+        s50 - b50
+    )?;
+
+    let fake = rt.block_on(FakeUpstream::start())?;
+    let body = std::fs::read_to_string(root().join("testdata/providers/openai/complete.json"))?;
+    fake.fallback(Reply::json(200, body));
+    let client = HttpClient::new(&NetworkConfig::default())?;
+    let openai = |name: &str| -> Result<Arc<dyn Provider>> {
+        let mut cfg = OpenAiConfig::openai(secrecy::SecretString::from("sk-bench"));
+        cfg.name = name.into();
+        cfg.base_url = fake.url("/v1");
+        Ok(Arc::new(OpenAiProvider::new(&cfg, client.clone())?))
+    };
+    let bare = openai("key-1")?;
+    let stacked = stack(openai("key-1")?, openai("key-2")?)?;
+    // Interleaved rounds, so drift on a shared machine hits both alike.
+    let (mut bare50, mut stack50, mut bare99, mut stack99) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let (a, b) = time(&bare, 2_000)?;
+        let (c, d) = time(&stacked, 2_000)?;
+        bare50.push(a);
+        bare99.push(b);
+        stack50.push(c);
+        stack99.push(d);
+    }
+    let med = |v: &mut Vec<f64>| quantiles(v).0;
+    let (b50, s50, b99, s99) = (med(&mut bare50), med(&mut stack50), med(&mut bare99), med(&mut stack99));
+    writeln!(
+        out,
+        "| provider stack overhead, all layers on: bare / stacked p50 (p99), added at p50 | HTTP on loopback (OpenAI provider → fake upstream, 1 core) | {b50:.1} / {s50:.1} µs ({b99:.1} / {s99:.1} µs), +{:.1} µs |",
+        s50 - b50
+    )?;
     Ok(())
 }
 
