@@ -156,28 +156,29 @@ fn provider_rows(out: &mut impl Write) -> Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let stack = |primary: Arc<dyn Provider>, second: Arc<dyn Provider>| -> Result<Arc<dyn Provider>> {
-        let mut b = StackBuilder::new("openai");
-        b.endpoint(primary)
-            .endpoint(second)
-            .attempt_timeout(Some(AttemptTimeoutConfig::default()))
-            .breaker(Some(BreakerConfig::default()))
-            .concurrency(Some(ConcurrencyConfig::default()))
-            .rate_limit(Some(RateLimitConfig {
-                requests_per_minute: Some(u32::MAX),
-                tokens_per_minute: Some(u32::MAX),
-                mode: RateLimitMode::Wait {
-                    max_wait: Duration::from_secs(1),
-                },
-            }))
-            .retry(Some(RetryConfig::default()))
-            .overall_timeout(Some(OverallTimeoutConfig::default()))
-            .fallback(
-                Arc::new(EchoProvider::named("fallback")),
-                FallbackTarget::model("claude-sonnet-4-5"),
-            );
-        Ok(b.build()?.provider())
-    };
+    let stack =
+        |primary: Arc<dyn Provider>, second: Arc<dyn Provider>| -> Result<Arc<dyn Provider>> {
+            let mut b = StackBuilder::new("openai");
+            b.endpoint(primary)
+                .endpoint(second)
+                .attempt_timeout(Some(AttemptTimeoutConfig::default()))
+                .breaker(Some(BreakerConfig::default()))
+                .concurrency(Some(ConcurrencyConfig::default()))
+                .rate_limit(Some(RateLimitConfig {
+                    requests_per_minute: Some(u32::MAX),
+                    tokens_per_minute: Some(u32::MAX),
+                    mode: RateLimitMode::Wait {
+                        max_wait: Duration::from_secs(1),
+                    },
+                }))
+                .retry(Some(RetryConfig::default()))
+                .overall_timeout(Some(OverallTimeoutConfig::default()))
+                .fallback(
+                    Arc::new(EchoProvider::named("fallback")),
+                    FallbackTarget::model("claude-sonnet-4-5"),
+                );
+            Ok(b.build()?.provider())
+        };
     let req = ChatRequest::new("gpt-4o-mini", vec![Message::user("Hello, how are you?")]);
     let time = |p: &Arc<dyn Provider>, n: usize| -> Result<(f64, f64)> {
         let mut samples = Vec::with_capacity(n);
@@ -214,7 +215,8 @@ fn provider_rows(out: &mut impl Write) -> Result<()> {
     let bare = openai("key-1")?;
     let stacked = stack(openai("key-1")?, openai("key-2")?)?;
     // Interleaved rounds, so drift on a shared machine hits both alike.
-    let (mut bare50, mut stack50, mut bare99, mut stack99) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut bare50, mut stack50, mut bare99, mut stack99) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..5 {
         let (a, b) = time(&bare, 2_000)?;
         let (c, d) = time(&stacked, 2_000)?;
@@ -224,7 +226,12 @@ fn provider_rows(out: &mut impl Write) -> Result<()> {
         stack99.push(d);
     }
     let med = |v: &mut Vec<f64>| quantiles(v).0;
-    let (b50, s50, b99, s99) = (med(&mut bare50), med(&mut stack50), med(&mut bare99), med(&mut stack99));
+    let (b50, s50, b99, s99) = (
+        med(&mut bare50),
+        med(&mut stack50),
+        med(&mut bare99),
+        med(&mut stack99),
+    );
     writeln!(
         out,
         "| provider stack overhead, all layers on: bare / stacked p50 (p99), added at p50 | HTTP on loopback (OpenAI provider → fake upstream, 1 core) | {b50:.1} / {s50:.1} µs ({b99:.1} / {s99:.1} µs), +{:.1} µs |",
