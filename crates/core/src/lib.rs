@@ -48,6 +48,8 @@ mod finding;
 mod label;
 mod provider;
 mod span;
+#[cfg(test)]
+mod testutil;
 mod violation;
 
 pub use chat::{ChatChunk, ChatRequest, ChatResponse, Message, Role};

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use deepsentinel_core::anthropic::{
     ChunkMapper, MessagesResponse, StreamEvent, from_messages_response, to_messages_request,
 };
-use deepsentinel_core::chat::{ChatChunk, ModelInfo, ModelList, ResponseMeta};
+use deepsentinel_core::chat::{ChatChunk, ModelInfo, ModelList};
 use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Provider};
 use futures_util::StreamExt;
 use secrecy::SecretString;
@@ -16,7 +16,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::http::{HttpClient, malformed};
 use crate::openai::{cut, stream_fault};
 use crate::sse::SseStream;
-use crate::upstream::{AuthStyle, Upstream, rate_limits, unix_now};
+use crate::upstream::{AuthStyle, Upstream, unix_now};
 
 /// Configuration of the Anthropic provider. `Debug` never shows the key.
 #[derive(Debug, Clone)]
@@ -102,16 +102,6 @@ impl AnthropicProvider {
         }
     }
 
-    fn meta(&self, model: &str, headers: &reqwest::header::HeaderMap) -> ResponseMeta {
-        ResponseMeta {
-            provider: self.upstream.name.clone(),
-            model: model.to_owned(),
-            attempts: 1,
-            fallback_index: 0,
-            rate_limits: rate_limits(headers),
-        }
-    }
-
     fn body(
         &self,
         req: &ChatRequest,
@@ -153,7 +143,7 @@ impl Provider for AnthropicProvider {
     async fn complete(&self, req: &ChatRequest) -> Result<ChatResponse, Error> {
         let body = self.body(req, false)?;
         let resp = self.upstream.post("/v1/messages", &body, false).await?;
-        let meta = self.meta(&req.model, resp.headers());
+        let meta = self.upstream.meta(&req.model, resp.headers());
         let msg: MessagesResponse = self.upstream.json(resp).await?;
         let mut out = from_messages_response(msg, unix_now());
         out.meta = meta;
@@ -163,7 +153,7 @@ impl Provider for AnthropicProvider {
     async fn stream(&self, req: &ChatRequest) -> Result<ChatStream, Error> {
         let body = self.body(req, true)?;
         let resp = self.upstream.post("/v1/messages", &body, true).await?;
-        let meta = self.meta(&req.model, resp.headers());
+        let meta = self.upstream.meta(&req.model, resp.headers());
         let state = EventState {
             events: SseStream::new(resp.bytes_stream()),
             mapper: ChunkMapper::new(self.upstream.name.clone(), req.include_usage(), unix_now()),

@@ -2,9 +2,7 @@
 //! Ollama, LM Studio, …).
 
 use async_trait::async_trait;
-use deepsentinel_core::chat::{
-    ChatChunk, EmbeddingRequest, EmbeddingResponse, ModelList, ResponseMeta,
-};
+use deepsentinel_core::chat::{ChatChunk, EmbeddingRequest, EmbeddingResponse, ModelList};
 use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, NetworkErrorKind, Provider};
 use futures_util::StreamExt;
 use secrecy::SecretString;
@@ -12,7 +10,7 @@ use serde_json::Value;
 
 use crate::http::{HttpClient, body_error, malformed};
 use crate::sse::{SseError, SseFault, SseStream};
-use crate::upstream::{AuthStyle, Upstream, rate_limits};
+use crate::upstream::{AuthStyle, Upstream};
 
 /// Configuration of an OpenAI or OpenAI-compatible provider.
 ///
@@ -117,16 +115,6 @@ impl OpenAiProvider {
             )?,
         })
     }
-
-    fn meta(&self, model: &str, headers: &reqwest::header::HeaderMap) -> ResponseMeta {
-        ResponseMeta {
-            provider: self.upstream.name.clone(),
-            model: model.to_owned(),
-            attempts: 1,
-            fallback_index: 0,
-            rate_limits: rate_limits(headers),
-        }
-    }
 }
 
 #[async_trait]
@@ -144,7 +132,7 @@ impl Provider for OpenAiProvider {
         } else {
             self.upstream.post("/chat/completions", req, false).await?
         };
-        let meta = self.meta(&req.model, resp.headers());
+        let meta = self.upstream.meta(&req.model, resp.headers());
         let mut out: ChatResponse = self.upstream.json(resp).await?;
         out.meta = meta;
         Ok(out)
@@ -154,7 +142,7 @@ impl Provider for OpenAiProvider {
         let mut r = req.clone();
         r.stream = Some(true);
         let resp = self.upstream.post("/chat/completions", &r, true).await?;
-        let meta = self.meta(&req.model, resp.headers());
+        let meta = self.upstream.meta(&req.model, resp.headers());
         let name = self.upstream.name.clone();
         let read_timeout = self.upstream.read_timeout();
         let events = SseStream::new(resp.bytes_stream());
@@ -174,7 +162,7 @@ impl Provider for OpenAiProvider {
 
     async fn embed(&self, req: &EmbeddingRequest) -> Result<EmbeddingResponse, Error> {
         let resp = self.upstream.post("/embeddings", req, false).await?;
-        let meta = self.meta(&req.model, resp.headers());
+        let meta = self.upstream.meta(&req.model, resp.headers());
         let mut out: EmbeddingResponse = self.upstream.json(resp).await?;
         out.meta = meta;
         Ok(out)

@@ -4,6 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use deepsentinel_core::chat::ResponseMeta;
 use deepsentinel_core::{ConfigProblem, Error, RateLimitInfo};
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -213,6 +214,18 @@ impl Upstream {
         serde_json::from_slice(&bytes).map_err(|_| malformed(&self.name, Some(status)))
     }
 
+    /// The meta of a response to a request for `model`: this provider,
+    /// one attempt, and the rate limits the headers report.
+    pub(crate) fn meta(&self, model: &str, headers: &HeaderMap) -> ResponseMeta {
+        ResponseMeta {
+            provider: self.name.clone(),
+            model: model.to_owned(),
+            attempts: 1,
+            fallback_index: 0,
+            rate_limits: rate_limits(headers),
+        }
+    }
+
     /// The read deadline, for errors.
     pub(crate) fn read_timeout(&self) -> Duration {
         self.client.config().read_timeout
@@ -220,7 +233,7 @@ impl Upstream {
 }
 
 /// The rate-limit state a response reports, if it reports any.
-pub(crate) fn rate_limits(headers: &HeaderMap) -> Option<RateLimitInfo> {
+fn rate_limits(headers: &HeaderMap) -> Option<RateLimitInfo> {
     let info = headers::rate_limit_info(headers, SystemTime::now());
     (!info.is_empty()).then_some(info)
 }

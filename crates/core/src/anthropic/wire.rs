@@ -496,13 +496,7 @@ pub struct ApiErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn round_trip<T: serde::de::DeserializeOwned + Serialize>(json: &str) -> T {
-        let value: Value = serde_json::from_str(json).expect("fixture is JSON");
-        let typed: T = serde_json::from_value(value.clone()).expect("parses");
-        assert_eq!(serde_json::to_value(&typed).expect("serializes"), value);
-        typed
-    }
+    use crate::testutil::round_trip;
 
     #[test]
     fn request_and_response_round_trip() {

@@ -188,18 +188,11 @@ pub struct StreamOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Parse, re-serialize, compare as JSON values: nothing lost or added.
-    fn round_trip<T: serde::de::DeserializeOwned + Serialize>(json: &str) {
-        let value: Value = serde_json::from_str(json).expect("fixture is JSON");
-        let typed: T = serde_json::from_value(value.clone()).expect("parses");
-        let back = serde_json::to_value(&typed).expect("serializes");
-        assert_eq!(back, value);
-    }
+    use crate::testutil::round_trip;
 
     #[test]
     fn request_round_trips_with_unknown_fields_and_nulls() {
-        round_trip::<ChatRequest>(
+        let _: ChatRequest = round_trip(
             r#"{
               "model": "gpt-4o",
               "messages": [
