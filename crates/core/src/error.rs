@@ -122,6 +122,18 @@ pub enum Error {
         /// The offending parameter path, when known.
         param: Option<String>,
     },
+    /// A spending budget for the period is used up; nothing was sent.
+    #[error("the {period} budget of {limit_usd:.2} USD{} is used up ({spent_usd:.2} USD spent)", scope_suffix(.scope.as_deref()))]
+    BudgetExceeded {
+        /// `hour`, `day`, `month` or `total`.
+        period: String,
+        /// What the budget covers (a provider or model), or `None` for all spending.
+        scope: Option<String>,
+        /// The budget.
+        limit_usd: f64,
+        /// What was spent in the current period.
+        spent_usd: f64,
+    },
     /// The configuration is invalid; every problem is listed.
     #[error("invalid configuration:{}", problems_list(.problems))]
     Config {
@@ -235,7 +247,7 @@ impl Error {
     }
 
     /// Whether another provider may be tried: every error except
-    /// compliance, authentication, invalid-request and configuration errors,
+    /// compliance, authentication, invalid-request, budget and configuration errors,
     /// which would fail (or must not be sent) anywhere.
     pub fn allows_fallback(&self) -> bool {
         !matches!(
@@ -244,6 +256,7 @@ impl Error {
                 | Error::Authentication { .. }
                 | Error::InvalidRequest { .. }
                 | Error::Config { .. }
+                | Error::BudgetExceeded { .. }
         )
     }
 
@@ -293,6 +306,7 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::InvalidRequest { .. } => "invalid_request",
             Error::Config { .. } => "config",
+            Error::BudgetExceeded { .. } => "budget_exceeded",
         }
     }
 
@@ -316,6 +330,10 @@ fn compliance_message(policy: &str, violations: &[crate::Violation], risk: f32) 
         s.push_str(&v.to_string());
     }
     s
+}
+
+fn scope_suffix(scope: Option<&str>) -> String {
+    scope.map(|s| format!(" for {s}")).unwrap_or_default()
 }
 
 fn status_suffix(status: Option<u16>) -> String {
@@ -475,6 +493,18 @@ mod tests {
     fn labels_are_low_cardinality_and_messages_actionable() {
         let labels: std::collections::BTreeSet<_> = all().iter().map(Error::label).collect();
         assert_eq!(labels.len(), 8);
+        let budget = Error::BudgetExceeded {
+            period: "day".into(),
+            scope: None,
+            limit_usd: 5.0,
+            spent_usd: 5.01,
+        };
+        assert_eq!(budget.label(), "budget_exceeded");
+        assert!(!budget.is_retryable() && !budget.allows_fallback());
+        assert!(
+            budget.to_string().contains("day budget of 5.00 USD"),
+            "{budget}"
+        );
         let msgs: Vec<String> = all().iter().map(ToString::to_string).collect();
         assert!(msgs[1].contains("check the API key"), "{}", msgs[1]);
         assert!(msgs[2].contains("retry after 2.0 s"), "{}", msgs[2]);

@@ -325,9 +325,22 @@ impl Guard {
         req: &mut serde_json::Value,
         vault: &mut Vault,
     ) -> Result<ProtectedRequest, RequestError> {
+        self.protect_request_with(&self.scanner, req, vault)
+    }
+
+    /// [`Guard::protect_request`] with findings from another detector (a
+    /// remote detection service, or findings computed ahead of time)
+    /// instead of the guard's scanner. Each text of the request is given to
+    /// `detector` once, in [`crate::chat::visit_request`] order.
+    pub fn protect_request_with(
+        &self,
+        detector: &dyn deepsentinel_core::Detector,
+        req: &mut serde_json::Value,
+        vault: &mut Vault,
+    ) -> Result<ProtectedRequest, RequestError> {
         let mut texts: Vec<(crate::chat::TextLocation, String, Vec<Finding>)> = Vec::new();
         crate::chat::visit_request(req, &mut |loc, text| {
-            let findings = self.scanner.scan(text);
+            let findings = detector.detect_all(text);
             texts.push((loc.clone(), text.to_string(), findings));
             Ok::<(), GuardError>(())
         })?;

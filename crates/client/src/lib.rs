@@ -1,0 +1,2 @@
+//! DeepSentinel's client.
+#![deny(missing_docs)]

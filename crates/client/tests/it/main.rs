@@ -1,0 +1,5 @@
+//! The one integration-test binary of `deepsentinel`.
+
+// Shared steps live outside `#[test]` functions and fail the test the same
+// way tests do.
+#![allow(clippy::expect_used, clippy::panic)]
