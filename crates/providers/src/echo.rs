@@ -55,6 +55,7 @@ impl EchoProvider {
             attempts: 1,
             fallback_index: 0,
             rate_limits: None,
+            compliance: None,
         }
     }
 }

@@ -223,6 +223,7 @@ impl Upstream {
             attempts: 1,
             fallback_index: 0,
             rate_limits: rate_limits(headers),
+            compliance: None,
         }
     }
 

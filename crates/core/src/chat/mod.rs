@@ -22,8 +22,8 @@ pub use message::{
 };
 pub use nullable::Nullable;
 pub use response::{
-    ChatChunk, ChatResponse, Choice, ChunkChoice, Delta, FunctionCallDelta, ResponseMeta,
-    ToolCallDelta, Usage,
+    ChatChunk, ChatResponse, Choice, ChunkChoice, ComplianceMeta, Delta, FunctionCallDelta,
+    ResponseMeta, ToolCallDelta, Usage,
 };
 
 use serde::{Deserialize, Serialize};

@@ -89,7 +89,7 @@ impl Usage {
 
 /// Which provider, model and attempt produced a response: filled in by the
 /// provider stack, never serialized.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseMeta {
     /// The configured name of the provider that served the request.
     pub provider: String,
@@ -103,6 +103,30 @@ pub struct ResponseMeta {
     pub fallback_index: usize,
     /// The upstream's rate-limit state, when it sent one.
     pub rate_limits: Option<crate::RateLimitInfo>,
+    /// What compliance did to the request and the reply, when it ran.
+    pub compliance: Option<ComplianceMeta>,
+}
+
+/// What the compliance pipeline did with one call: never values, only
+/// decisions, scores and counts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComplianceMeta {
+    /// The request's decision: `allow`, `log`, `redact`, `anonymize`; or
+    /// `bypassed` (a bypass rule matched), `disabled` (compliance is off),
+    /// `fail_open` (the engine failed and the fail mode let it through).
+    pub decision: String,
+    /// The request's risk score in `[0, 1]`.
+    pub risk_score: f32,
+    /// The policy (or policies, comma-separated) that decided.
+    pub policy: String,
+    /// Findings in the request, by entity type name.
+    pub findings: std::collections::BTreeMap<String, usize>,
+    /// Values in the reply that were rewritten because the policy covers
+    /// them (placeholders restored are not counted), by entity type name.
+    /// Empty for streams, whose reply is still to come.
+    pub reply_findings: std::collections::BTreeMap<String, usize>,
+    /// The bypass rule that matched, if one did.
+    pub bypass_rule: Option<String>,
 }
 
 /// One chunk of a streamed response (`chat.completion.chunk`).

@@ -223,6 +223,7 @@ impl ScriptedProvider {
             attempts: 1,
             fallback_index: 0,
             rate_limits: None,
+            compliance: None,
         }
     }
 
