@@ -1,2 +1,30 @@
-//! DeepSentinel's client.
+//! DeepSentinel's client: call LLMs as you would call OpenAI, with
+//! compliance enforced on the way out and on the way back.
+//!
+//! [`SentinelClient`] wires the detection engine (`deepsentinel-detect`),
+//! compliance policies (`deepsentinel-policy`) and providers with their
+//! resilience layers (`deepsentinel-providers`) into one pipeline: input
+//! limits, interceptors, a decision over the whole request (a block never
+//! reaches the network; anonymized values leave as placeholders), the
+//! provider stack, and the reply transform (placeholders restored, values
+//! the model produced rewritten per policy, streaming included). Every
+//! response carries what compliance did in
+//! `response.meta.compliance`.
 #![deny(missing_docs)]
+
+mod client;
+mod hooks;
+mod pipeline;
+mod router;
+
+pub use client::{
+    Chat, ClientBuilder, Completions, Embeddings, HealthReport, Models, ProviderHealth,
+    SentinelClient,
+};
+pub use hooks::{BypassRule, FailMode, Interceptor, Operation, RequestContext, RequestOptions};
+pub use pipeline::Limits;
+
+pub use deepsentinel_core as core;
+pub use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Message};
+pub use deepsentinel_policy as policy;
+pub use deepsentinel_providers as providers;

@@ -118,6 +118,19 @@ impl Guard {
     /// `pseudonymize` operator becomes `replace` here, since the user could
     /// not resolve a new placeholder); a block is an error. Appends to `out`.
     pub fn reply(&self, text: &str, vault: &Vault, out: &mut String) -> Result<(), GuardError> {
+        self.reply_rewritten(text, vault, out).map(drop)
+    }
+
+    /// [`Guard::reply`], also returning the type of every value the
+    /// policies rewrote (restored placeholders are not counted): what a
+    /// report of the reply may say without holding the values.
+    pub fn reply_rewritten(
+        &self,
+        text: &str,
+        vault: &Vault,
+        out: &mut String,
+    ) -> Result<Vec<deepsentinel_core::EntityType>, GuardError> {
+        let mut rewritten = Vec::new();
         let issued: Vec<(usize, usize, &str)> = placeholders(text)
             .filter_map(|p| vault.original(p.text).map(|v| (p.start, p.end, v)))
             .collect();
@@ -149,6 +162,7 @@ impl Guard {
                         self.anonymizer
                             .operate(&op, &item.entity_type, value, &mut scratch)?;
                     edits.push((s, e, new));
+                    rewritten.push(item.entity_type.clone());
                 }
             }
             Decision::Allow { .. } | Decision::Log(_) => {}
@@ -164,7 +178,7 @@ impl Guard {
             at = e;
         }
         out.push_str(text.get(at..).unwrap_or(""));
-        Ok(())
+        Ok(rewritten)
     }
 }
 
