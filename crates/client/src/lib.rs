@@ -12,6 +12,8 @@
 //! `response.meta.compliance`.
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod hooks;
 mod pipeline;

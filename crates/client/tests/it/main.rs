@@ -4,4 +4,5 @@
 // way tests do.
 #![allow(clippy::expect_used, clippy::panic)]
 
+mod blocking;
 mod pipeline;
