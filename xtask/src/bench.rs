@@ -108,6 +108,105 @@ pub(crate) fn measure() -> Result<()> {
     }
     policy_rows(&mut out)?;
     provider_rows(&mut out)?;
+    client_rows(&mut out)?;
+    Ok(())
+}
+
+/// Rows for the client: its added latency over calling the same provider
+/// (OpenAI → fake upstream on loopback) directly, for 2 KB prompts, whole
+/// replies and time to first token, with the `staging` policy (anonymize).
+/// One current-thread runtime: one core, the fake upstream included.
+fn client_rows(out: &mut impl Write) -> Result<()> {
+    use std::sync::Arc;
+
+    use deepsentinel::SentinelClient;
+    use deepsentinel_core::{ChatRequest, Message, Provider};
+    use deepsentinel_providers::testing::{FakeUpstream, Reply};
+    use deepsentinel_providers::{HttpClient, NetworkConfig, OpenAiConfig, OpenAiProvider};
+    use futures_util::StreamExt;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let fake = rt.block_on(FakeUpstream::start())?;
+    let whole = std::fs::read_to_string(root().join("testdata/providers/openai/complete.json"))?;
+    let stream = std::fs::read_to_string(root().join("testdata/providers/openai/stream.sse"))?;
+    let mut cfg = OpenAiConfig::openai(secrecy::SecretString::from("sk-bench"));
+    cfg.base_url = fake.url("/v1");
+    let provider: Arc<dyn Provider> = Arc::new(OpenAiProvider::new(
+        &cfg,
+        HttpClient::new(&NetworkConfig::default())?,
+    )?);
+    let client = SentinelClient::builder()
+        .provider("openai", provider.clone())
+        .policy_preset("staging")
+        .build()?;
+    for (name, dense) in [("2 KB clean", false), ("2 KB dense", true)] {
+        let prompts: Vec<ChatRequest> = (0..64)
+            .map(|seed| {
+                let text = if dense {
+                    inputs::dense(2 << 10, 3000 + seed)
+                } else {
+                    inputs::clean(2 << 10, 3000 + seed)
+                };
+                ChatRequest::new("gpt-4o-mini", vec![Message::user(text)])
+            })
+            .collect();
+        // (direct, client) samples in µs, interleaved per prompt so drift
+        // hits both alike.
+        let mut whole_direct = Vec::new();
+        let mut whole_client = Vec::new();
+        let mut ttft_direct = Vec::new();
+        let mut ttft_client = Vec::new();
+        for round in 0..16 {
+            for req in &prompts {
+                fake.push([Reply::json(200, whole.clone()), Reply::json(200, whole.clone())]);
+                let t = Instant::now();
+                rt.block_on(provider.complete(req))?;
+                let d = t.elapsed().as_secs_f64() * 1e6;
+                let t = Instant::now();
+                rt.block_on(client.chat().completions().create(req.clone()))?;
+                let c = t.elapsed().as_secs_f64() * 1e6;
+                fake.push([Reply::sse(stream.clone(), 1 << 16), Reply::sse(stream.clone(), 1 << 16)]);
+                let t = Instant::now();
+                let ds = rt.block_on(async {
+                    let mut s = provider.stream(req).await?;
+                    let _first = s.next().await;
+                    let at = t.elapsed().as_secs_f64() * 1e6;
+                    while s.next().await.is_some() {}
+                    Ok::<_, deepsentinel_core::Error>(at)
+                })?;
+                let t = Instant::now();
+                let ttft = rt.block_on(async {
+                    let mut s = client.chat().completions().stream(req.clone()).await?;
+                    let _first = s.next().await;
+                    let at = t.elapsed().as_secs_f64() * 1e6;
+                    while s.next().await.is_some() {}
+                    Ok::<_, deepsentinel_core::Error>(at)
+                })?;
+                if round > 0 {
+                    whole_direct.push(d);
+                    whole_client.push(c);
+                    ttft_direct.push(ds);
+                    ttft_client.push(ttft);
+                }
+            }
+        }
+        let (wd, _) = quantiles(&mut whole_direct);
+        let (wc, wc99) = quantiles(&mut whole_client);
+        writeln!(
+            out,
+            "| client added latency, whole reply: direct / client p50 (client p99), added at p50 | {name}, staging policy | {wd:.1} / {wc:.1} µs ({wc99:.1} µs), +{:.1} µs |",
+            wc - wd
+        )?;
+        let (td, _) = quantiles(&mut ttft_direct);
+        let (tc, tc99) = quantiles(&mut ttft_client);
+        writeln!(
+            out,
+            "| client added latency, time to first chunk (stream): direct / client p50 (client p99), added at p50 | {name}, staging policy | {td:.1} / {tc:.1} µs ({tc99:.1} µs), +{:.1} µs |",
+            tc - td
+        )?;
+    }
     Ok(())
 }
 
