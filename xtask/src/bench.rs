@@ -160,14 +160,20 @@ fn client_rows(out: &mut impl Write) -> Result<()> {
         let mut ttft_client = Vec::new();
         for round in 0..16 {
             for req in &prompts {
-                fake.push([Reply::json(200, whole.clone()), Reply::json(200, whole.clone())]);
+                fake.push([
+                    Reply::json(200, whole.clone()),
+                    Reply::json(200, whole.clone()),
+                ]);
                 let t = Instant::now();
                 rt.block_on(provider.complete(req))?;
                 let d = t.elapsed().as_secs_f64() * 1e6;
                 let t = Instant::now();
                 rt.block_on(client.chat().completions().create(req.clone()))?;
                 let c = t.elapsed().as_secs_f64() * 1e6;
-                fake.push([Reply::sse(stream.clone(), 1 << 16), Reply::sse(stream.clone(), 1 << 16)]);
+                fake.push([
+                    Reply::sse(stream.clone(), 1 << 16),
+                    Reply::sse(stream.clone(), 1 << 16),
+                ]);
                 let t = Instant::now();
                 let ds = rt.block_on(async {
                     let mut s = provider.stream(req).await?;

@@ -15,9 +15,11 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod detection;
 mod hooks;
 mod pipeline;
 mod router;
+mod usage;
 
 pub use client::{
     Chat, ClientBuilder, Completions, Embeddings, HealthReport, Models, ProviderHealth,
@@ -30,3 +32,8 @@ pub use deepsentinel_core as core;
 pub use deepsentinel_core::{ChatRequest, ChatResponse, ChatStream, Error, Message};
 pub use deepsentinel_policy as policy;
 pub use deepsentinel_providers as providers;
+pub use detection::{
+    DetectOutcome, Detection, DetectionSource, INVALID_SPAN, Precomputed, REMOTE_DETECTION,
+    RemoteDetector,
+};
+pub use usage::{Budget, ModelPrice, Period, PriceTable, UsageTotals, UsageTracker};

@@ -5,4 +5,6 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 mod blocking;
+mod detection;
 mod pipeline;
+mod usage;
