@@ -3,3 +3,5 @@
 // Shared steps live outside `#[test]` functions and fail the test the same
 // way tests do.
 #![allow(clippy::expect_used, clippy::panic)]
+
+mod config;
