@@ -15,6 +15,7 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod config;
 mod detection;
 mod hooks;
 mod pipeline;
@@ -24,6 +25,12 @@ mod usage;
 pub use client::{
     Chat, ClientBuilder, Completions, Embeddings, HealthReport, Models, ProviderHealth,
     SentinelClient,
+};
+pub use config::{
+    AnthropicSettings, AuditConfig, AzureSettings, BudgetRule, CacheConfig, CompatibleSettings,
+    ComplianceConfig, DEFAULT_AZURE_API_VERSION, DetectionConfig, DetectionMode, Environment,
+    FailModeSetting, FallbackEntry, LoggingConfig, NetworkSettings, OpenAiSettings, Price,
+    ProvidersConfig, SentinelConfig, SentinelConfigBuilder, UsageConfig,
 };
 pub use hooks::{BypassRule, FailMode, Interceptor, Operation, RequestContext, RequestOptions};
 pub use pipeline::Limits;

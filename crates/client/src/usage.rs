@@ -136,7 +136,8 @@ impl PriceTable {
 }
 
 /// A budget's period, calendar-aligned in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Period {
     /// The current clock hour (`hh:00:00` to the next hour).

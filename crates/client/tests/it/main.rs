@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 mod blocking;
+mod config;
 mod detection;
 mod pipeline;
 mod usage;
