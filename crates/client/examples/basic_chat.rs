@@ -5,6 +5,8 @@
 //! The echo provider prints what the upstream would have seen; the caller
 //! gets the original values back.
 
+#![expect(clippy::print_stdout, reason = "an example prints what happened")]
+
 use std::sync::Arc;
 
 use deepsentinel::providers::EchoProvider;

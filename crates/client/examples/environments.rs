@@ -4,6 +4,8 @@
 //!
 //! `cargo run -p deepsentinel --example environments`
 
+#![expect(clippy::print_stdout, reason = "an example prints what happened")]
+
 use std::sync::Arc;
 
 use deepsentinel::policy::{CompliancePolicy, PolicySet};

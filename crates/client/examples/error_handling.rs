@@ -3,6 +3,8 @@
 //!
 //! `cargo run -p deepsentinel --example error_handling`
 
+#![expect(clippy::print_stdout, reason = "an example prints what happened")]
+
 use std::sync::Arc;
 
 use deepsentinel::providers::EchoProvider;

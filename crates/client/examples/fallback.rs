@@ -6,6 +6,8 @@
 //! (`deepsentinel-providers`' `FakeUpstream`), so this runs anywhere:
 //! `cargo run -p deepsentinel --example fallback`
 
+#![expect(clippy::print_stdout, reason = "an example prints what happened")]
+
 use std::sync::Arc;
 use std::time::Duration;
 

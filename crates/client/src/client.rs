@@ -9,9 +9,11 @@ use deepsentinel_detect::Scanner;
 use deepsentinel_policy::stream::StreamConfig;
 use deepsentinel_policy::{Anonymizer, CompliancePolicy, Guard, Keys, PolicySet};
 
+use crate::detection::Detection;
 use crate::hooks::{BypassRule, FailMode, Interceptor, RequestOptions};
 use crate::pipeline::{Guards, Limits, Pipeline};
 use crate::router::Router;
+use crate::usage::UsageTracker;
 
 /// The DeepSentinel client: call it as you would call OpenAI, with
 /// compliance enforced on the way out and on the way back.
@@ -59,7 +61,8 @@ pub struct ClientBuilder {
     bypass: Vec<BypassRule>,
     hooks: Vec<Arc<dyn Interceptor>>,
     stream: StreamConfig,
-    problems: Vec<ConfigProblem>,
+    detection: Option<Detection>,
+    usage: Option<UsageTracker>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -90,7 +93,8 @@ impl Default for ClientBuilder {
             bypass: Vec::new(),
             hooks: Vec::new(),
             stream: StreamConfig::default(),
-            problems: Vec::new(),
+            detection: None,
+            usage: None,
         }
     }
 }
@@ -183,10 +187,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Records a configuration problem found while mapping a configuration
-    /// onto the builder; `build` reports it with the others.
-    pub(crate) fn problem(mut self, p: ConfigProblem) -> Self {
-        self.problems.push(p);
+    /// Where findings come from (default: the local scanner only).
+    pub fn detection(mut self, detection: Detection) -> Self {
+        self.detection = Some(detection);
+        self
+    }
+
+    /// Records token usage and cost per provider and model, and refuses
+    /// calls once a budget is spent.
+    pub fn usage(mut self, usage: UsageTracker) -> Self {
+        self.usage = Some(usage);
         self
     }
 
@@ -197,8 +207,7 @@ impl ClientBuilder {
     /// default naming unknown providers, zero limits, policies that do not
     /// load.
     pub fn build(self) -> Result<SentinelClient, Error> {
-        let mut problems = self.problems;
-        problems.extend(self.router.problems());
+        let mut problems = self.router.problems();
         if self.limits.max_message_bytes == 0 {
             problems.push(ConfigProblem::new(
                 "compliance.max_message_bytes",
@@ -247,6 +256,8 @@ impl ClientBuilder {
                         bypass: self.bypass,
                         hooks: self.hooks,
                         stream: self.stream,
+                        detection: self.detection,
+                        usage: self.usage,
                     }),
                 })
             }
@@ -309,6 +320,16 @@ pub struct Models<'a> {
 }
 
 impl SentinelClient {
+    /// Token usage and cost so far, per provider and model (empty when the
+    /// client records no usage).
+    pub fn usage(&self) -> Vec<crate::usage::UsageTotals> {
+        self.pipeline
+            .usage
+            .as_ref()
+            .map(UsageTracker::totals)
+            .unwrap_or_default()
+    }
+
     /// A builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()

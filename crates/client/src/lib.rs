@@ -17,6 +17,7 @@ pub mod blocking;
 mod client;
 mod config;
 mod detection;
+mod from_config;
 mod hooks;
 mod pipeline;
 mod router;

@@ -74,6 +74,9 @@ pub(crate) struct Pipeline {
     pub(crate) bypass: Vec<BypassRule>,
     pub(crate) hooks: Vec<Arc<dyn Interceptor>>,
     pub(crate) stream: StreamConfig,
+    /// Remote or hybrid detection; `None` is the guard's local scanner.
+    pub(crate) detection: Option<crate::detection::Detection>,
+    pub(crate) usage: Option<crate::usage::UsageTracker>,
 }
 
 impl std::fmt::Debug for dyn Interceptor {
@@ -202,7 +205,11 @@ impl Pipeline {
 
     /// Step 3: the compliance check of the whole request, rewriting it in
     /// place (or refusing it).
-    fn prepare(&self, req: &mut ChatRequest, ctx: &RequestContext) -> Result<Prepared, Error> {
+    async fn prepare(
+        &self,
+        req: &mut ChatRequest,
+        ctx: &RequestContext,
+    ) -> Result<Prepared, Error> {
         if !self.enabled {
             return Ok(self.passthrough("disabled", None));
         }
@@ -217,18 +224,40 @@ impl Pipeline {
         }
         let guard = self.guards.select(&ctx.options).clone();
         let anthropic = req.anthropic.take();
-        let outcome = serde_json::to_value(&*req)
-            .map_err(|_| None)
-            .and_then(|mut value| {
-                let mut vault = Vault::new();
-                match guard.protect_request(&mut value, &mut vault) {
-                    Ok(p) => serde_json::from_value::<ChatRequest>(value)
-                        .map(|r| (r, p, vault))
-                        .map_err(|_| None),
-                    Err(RequestError::Blocked(b)) => Err(Some(blocked(&guard, &b))),
-                    Err(_) => Err(None),
+        let value = serde_json::to_value(&*req).map_err(|_| None);
+        // Remote and hybrid modes: every text's findings first (one call
+        // for the whole request), then the same decision and rewrite.
+        let precomputed = match (&self.detection, &value) {
+            (Some(detection), Ok(v)) => {
+                let mut texts: Vec<String> = Vec::new();
+                let walked = deepsentinel_policy::chat::visit_request(v, &mut |_, t| {
+                    texts.push(t.to_owned());
+                    Ok::<(), std::convert::Infallible>(())
+                });
+                if walked.is_ok() {
+                    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+                    let outcome = detection.detect_many(&refs).await;
+                    Some(outcome.to_precomputed(&refs, detection.scanner().clone()))
+                } else {
+                    None
                 }
-            });
+            }
+            _ => None,
+        };
+        let outcome = value.and_then(|mut value| {
+            let mut vault = Vault::new();
+            let protected = match &precomputed {
+                Some(p) => guard.protect_request_with(p, &mut value, &mut vault),
+                None => guard.protect_request(&mut value, &mut vault),
+            };
+            match protected {
+                Ok(p) => serde_json::from_value::<ChatRequest>(value)
+                    .map(|r| (r, p, vault))
+                    .map_err(|_| None),
+                Err(RequestError::Blocked(b)) => Err(Some(blocked(&guard, &b))),
+                Err(_) => Err(None),
+            }
+        });
         match outcome {
             Ok((rewritten, protected, vault)) => {
                 *req = rewritten;
@@ -279,6 +308,14 @@ impl Pipeline {
         }
     }
 
+    /// Refuses the call when a budget covering it is spent.
+    fn check_budget(&self, provider: &str, model: &str) -> Result<(), Error> {
+        match &self.usage {
+            Some(u) => u.check(provider, model, std::time::SystemTime::now()),
+            None => Ok(()),
+        }
+    }
+
     /// Step 5 for a whole response.
     fn reply(&self, resp: &mut ChatResponse, prepared: &mut Prepared) -> Result<(), Error> {
         let Some(guard) = prepared.guard.clone() else {
@@ -324,8 +361,12 @@ impl Pipeline {
             .router
             .pick(ctx.options.provider.as_deref(), &req.model)?
             .clone();
-        let mut prepared = self.prepare(&mut req, &ctx)?;
+        let mut prepared = self.prepare(&mut req, &ctx).await?;
+        self.check_budget(provider.name(), &req.model)?;
         let mut resp = provider.complete(&req).await?;
+        if let Some(u) = &self.usage {
+            u.record_response(&resp, std::time::SystemTime::now());
+        }
         self.reply(&mut resp, &mut prepared)?;
         resp.meta.compliance = Some(prepared.meta);
         for h in &self.hooks {
@@ -349,18 +390,24 @@ impl Pipeline {
             .router
             .pick(ctx.options.provider.as_deref(), &req.model)?
             .clone();
-        let prepared = self.prepare(&mut req, &ctx)?;
+        let prepared = self.prepare(&mut req, &ctx).await?;
+        self.check_budget(provider.name(), &req.model)?;
         let upstream = provider.stream(&req).await?;
         let (mut meta, inner) = upstream.into_parts();
         meta.compliance = Some(prepared.meta.clone());
-        let Some(guard) = prepared.guard else {
+        let usage = self
+            .usage
+            .clone()
+            .map(|u| (u, meta.provider.clone(), meta.model.clone()));
+        if prepared.guard.is_none() && usage.is_none() {
             return Ok(ChatStream::new(meta, inner));
-        };
+        }
         let transformed = ReplyStream {
             inner,
-            guard,
+            usage,
+            guard: prepared.guard,
             vault: Arc::new(prepared.vault),
-            config: self.stream.clone(),
+            config: self.stream,
             content: HashMap::new(),
             tools: HashMap::new(),
             pending: std::collections::VecDeque::new(),
@@ -409,7 +456,8 @@ impl Pipeline {
                 .map(|t| deepsentinel_core::Message::user(t.as_str()))
                 .collect(),
         );
-        let prepared = self.prepare(&mut chat, &ctx)?;
+        let prepared = self.prepare(&mut chat, &ctx).await?;
+        self.check_budget(provider.name(), &req.model)?;
         if prepared.guard.is_some() {
             let rewritten: Vec<String> = chat
                 .messages
@@ -455,7 +503,10 @@ impl SegmentTransform for OwnedReply {
 /// `finish_reason` or at the end of the stream; no chunk is merged away.
 struct ReplyStream {
     inner: deepsentinel_core::BoxChunkStream,
-    guard: Arc<Guard>,
+    /// Where to record the stream's usage chunk: (tracker, provider, model).
+    usage: Option<(crate::usage::UsageTracker, String, String)>,
+    /// `None` when compliance did not run: chunks pass unchanged.
+    guard: Option<Arc<Guard>>,
     vault: Arc<Vault>,
     config: StreamConfig,
     /// Per choice index.
@@ -478,6 +529,12 @@ fn stream_error(guard: &Guard, e: StreamError<GuardError>) -> Error {
 
 impl ReplyStream {
     fn transform(&mut self, mut chunk: ChatChunk) -> Result<ChatChunk, Error> {
+        if let Some((tracker, provider, model)) = &self.usage {
+            tracker.record_chunk(provider, model, &chunk, std::time::SystemTime::now());
+        }
+        let Some(guard) = self.guard.clone() else {
+            return Ok(chunk);
+        };
         for choice in &mut chunk.choices {
             let idx = choice.index;
             let finishing = choice.finish_reason.value().is_some();
@@ -485,7 +542,7 @@ impl ReplyStream {
                 let s = self.content.entry(idx).or_insert_with(|| {
                     TransformStream::new(
                         OwnedReply {
-                            guard: self.guard.clone(),
+                            guard: guard.clone(),
                             vault: self.vault.clone(),
                         },
                         &self.config,
@@ -493,7 +550,7 @@ impl ReplyStream {
                 });
                 let mut out = String::new();
                 s.push(text, &mut out)
-                    .map_err(|e| stream_error(&self.guard, e))?;
+                    .map_err(|e| stream_error(&guard, e))?;
                 *text = out;
             }
             for call in choice.delta.tool_calls.iter_mut().flatten() {
@@ -502,7 +559,7 @@ impl ReplyStream {
                     let s = self.tools.entry(key).or_insert_with(|| {
                         TransformStream::new(
                             OwnedReply {
-                                guard: self.guard.clone(),
+                                guard: guard.clone(),
                                 vault: self.vault.clone(),
                             },
                             &self.config,
@@ -510,7 +567,7 @@ impl ReplyStream {
                     });
                     let mut out = String::new();
                     s.push(args, &mut out)
-                        .map_err(|e| stream_error(&self.guard, e))?;
+                        .map_err(|e| stream_error(&guard, e))?;
                     *args = out;
                 }
             }
@@ -527,10 +584,12 @@ impl ReplyStream {
         idx: u32,
         choice: &mut deepsentinel_core::chat::ChunkChoice,
     ) -> Result<(), Error> {
+        let Some(guard) = self.guard.clone() else {
+            return Ok(());
+        };
         if let Some(mut s) = self.content.remove(&idx) {
             let mut out = String::new();
-            s.finish(&mut out)
-                .map_err(|e| stream_error(&self.guard, e))?;
+            s.finish(&mut out).map_err(|e| stream_error(&guard, e))?;
             if !out.is_empty() {
                 match choice.delta.content.value_mut() {
                     Some(t) => t.push_str(&out),
@@ -544,8 +603,7 @@ impl ReplyStream {
                 continue;
             };
             let mut out = String::new();
-            s.finish(&mut out)
-                .map_err(|e| stream_error(&self.guard, e))?;
+            s.finish(&mut out).map_err(|e| stream_error(&guard, e))?;
             if out.is_empty() {
                 continue;
             }

@@ -35,7 +35,7 @@ impl Router {
 
     pub(crate) fn route(&mut self, prefix: String, provider: String) {
         self.routes.push((prefix, provider));
-        self.routes.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        self.routes.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
     }
 
     pub(crate) fn set_default(&mut self, name: String) {

@@ -7,5 +7,6 @@
 mod blocking;
 mod config;
 mod detection;
+mod from_config;
 mod pipeline;
 mod usage;
