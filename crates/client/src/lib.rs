@@ -19,6 +19,7 @@ mod config;
 mod detection;
 mod from_config;
 mod hooks;
+mod logging;
 mod pipeline;
 mod router;
 mod usage;
@@ -34,6 +35,7 @@ pub use config::{
     ProvidersConfig, SentinelConfig, SentinelConfigBuilder, UsageConfig,
 };
 pub use hooks::{BypassRule, FailMode, Interceptor, Operation, RequestContext, RequestOptions};
+pub use logging::{init_logging, logging_subscriber};
 pub use pipeline::Limits;
 
 pub use deepsentinel_core as core;
