@@ -574,6 +574,10 @@ pub(crate) struct KeywordMatcher {
     words: usize,
     /// Length of the longest keyword, so window scans can overlap enough.
     max_len: usize,
+    /// The trie turned into one automaton over every byte (see
+    /// [`WordStartDfa`]); `None` if it would be too large, and the trie is
+    /// walked from each word start instead.
+    dfa: Option<WordStartDfa>,
 }
 
 impl KeywordMatcher {
@@ -634,7 +638,7 @@ impl KeywordMatcher {
             let col = usize::from(class.get(b).copied().unwrap_or(0));
             *r = next.get(col).copied().unwrap_or(0);
         }
-        Ok(KeywordMatcher {
+        let mut m = KeywordMatcher {
             class,
             root,
             stride,
@@ -642,7 +646,10 @@ impl KeywordMatcher {
             term,
             words: words.len(),
             max_len,
-        })
+            dfa: None,
+        };
+        m.dfa = WordStartDfa::new(&m);
+        Ok(m)
     }
 
     /// Every distinct keyword with its classes (a word in several classes
@@ -675,6 +682,7 @@ impl KeywordMatcher {
             term: vec![KwSet::EMPTY],
             words: 0,
             max_len: 0,
+            dfa: None,
         }
     }
 
@@ -683,12 +691,28 @@ impl KeywordMatcher {
     }
 
     /// Calls `emit(start, end, classes)` for every whole-word keyword
-    /// occurrence starting within `from..to`, sorted by (start, end).
+    /// occurrence starting within `from..to`, each once, in order of end
+    /// (at one end, longer first).
+    fn scan(&self, text: &str, from: usize, to: usize, mut emit: impl FnMut(usize, usize, KwSet)) {
+        match &self.dfa {
+            Some(dfa) => dfa.scan(self, text, from, to, &mut emit),
+            None => self.scan_trie(text, from, to, emit),
+        }
+    }
+
+    /// [`KeywordMatcher::scan`] by walking the trie from each word start,
+    /// reporting in (start, end) order.
     ///
     /// Every keyword starts with an ASCII letter or digit (a test checks),
     /// so only word starts need a trie walk: eight ASCII bytes at a time,
     /// a word-start mask is computed with a few integer operations.
-    fn scan(&self, text: &str, from: usize, to: usize, mut emit: impl FnMut(usize, usize, KwSet)) {
+    fn scan_trie(
+        &self,
+        text: &str,
+        from: usize,
+        to: usize,
+        mut emit: impl FnMut(usize, usize, KwSet),
+    ) {
         const HIGH: u64 = 0x8080_8080_8080_8080;
         const fn splat(b: u8) -> u64 {
             0x0101_0101_0101_0101u64 * b as u64
@@ -778,6 +802,301 @@ impl KeywordMatcher {
             j += 1;
         }
     }
+}
+
+/// The keyword trie as a DFA over every byte of a region.
+///
+/// Walking the trie from each word start costs a few table loads per word
+/// plus the word-start bookkeeping, about 20 instructions per byte of prose
+/// once a region holds candidates everywhere (PII-dense text asks about
+/// nearly every byte). This automaton runs all those walks at once: a state
+/// is the set of trie nodes of the walks still alive, plus whether a walk
+/// may start at the next byte (the previous byte was not an ASCII letter or
+/// digit). Its table is built once by subset construction from the trie
+/// and costs one load per byte.
+///
+/// Exactness: ASCII bytes are classified exactly; after a non-ASCII byte a
+/// walk may start, and a keyword found that way is kept only if the
+/// character before it is not alphanumeric, as the trie scan decides. A
+/// keyword is kept only if no alphanumeric character follows it, exactly as
+/// in [`KeywordMatcher::walk`].
+#[derive(Debug)]
+struct WordStartDfa {
+    /// Byte -> class: the trie's column, split by whether the byte is an
+    /// ASCII letter or digit.
+    class: [u8; 256],
+    /// Premultiplied transitions, padded to a power of two (see [`step`]).
+    trans: Vec<u32>,
+    /// States below this id end at least one keyword.
+    match_limit: u32,
+    /// Per match state (`sid / stride`): its range of `ends`.
+    match_ranges: Vec<(u32, u32)>,
+    /// (keyword length, trie node) of each keyword a match state ends,
+    /// longer first.
+    ends: Vec<(u32, u16)>,
+    stride: u32,
+    /// No walk alive, a walk may start at the next byte.
+    boundary: u32,
+    /// No walk alive, inside a word (no walk may start at the next byte).
+    in_word: u32,
+}
+
+/// More automaton states than this and the trie is walked instead.
+const MAX_DFA_STATES: usize = 1 << 14;
+
+impl WordStartDfa {
+    fn new(m: &KeywordMatcher) -> Option<WordStartDfa> {
+        use std::collections::HashMap;
+        // Depth of every trie node (the length of the keyword ending there).
+        let nodes = m.term.len();
+        let mut depth = vec![0u32; nodes];
+        let mut queue = vec![0usize];
+        let mut qi = 0;
+        while let Some(&n) = queue.get(qi) {
+            qi += 1;
+            for c in 1..m.stride {
+                let child = usize::from(m.next.get(n * m.stride + c).copied().unwrap_or(0) & !TERM);
+                if child != 0 {
+                    depth[child] = depth[n] + 1;
+                    queue.push(child);
+                }
+            }
+        }
+        // Byte classes: (trie column, ASCII alphanumeric).
+        let mut class = [0u8; 256];
+        let mut reps: Vec<u8> = Vec::new();
+        let mut seen: HashMap<(u8, bool), u8> = HashMap::new();
+        for b in 0..=255u8 {
+            let key = (m.class[usize::from(b)], b.is_ascii_alphanumeric());
+            let c = match seen.get(&key) {
+                Some(&c) => c,
+                None => {
+                    let c = u8::try_from(reps.len()).ok()?;
+                    seen.insert(key, c);
+                    reps.push(b);
+                    c
+                }
+            };
+            class[usize::from(b)] = c;
+        }
+        let ncls = reps.len();
+        // Subset construction. A state: (may start, sorted live nodes).
+        type Key = (bool, Vec<u16>);
+        let mut ids: HashMap<Key, usize> = HashMap::new();
+        let mut states: Vec<Key> = Vec::new();
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        for k in [(true, Vec::new()), (false, Vec::new())] {
+            ids.insert(k.clone(), states.len());
+            states.push(k);
+        }
+        let mut si = 0;
+        while let Some((may_start, live)) = states.get(si).cloned() {
+            si += 1;
+            let mut row = Vec::with_capacity(ncls);
+            for &b in &reps {
+                let col = usize::from(m.class[usize::from(b)]);
+                let mut set: Vec<u16> = Vec::new();
+                if col != 0 {
+                    for &n in &live {
+                        let child = m.next.get(usize::from(n) * m.stride + col).copied();
+                        let child = child.unwrap_or(0) & !TERM;
+                        if child != 0 {
+                            set.push(child);
+                        }
+                    }
+                    if may_start && b.is_ascii_alphanumeric() {
+                        let child = m.root[usize::from(b)] & !TERM;
+                        if child != 0 {
+                            set.push(child);
+                        }
+                    }
+                }
+                set.sort_unstable();
+                set.dedup();
+                let key = (!b.is_ascii_alphanumeric(), set);
+                let id = match ids.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        if states.len() >= MAX_DFA_STATES {
+                            return None;
+                        }
+                        ids.insert(key.clone(), states.len());
+                        states.push(key);
+                        states.len() - 1
+                    }
+                };
+                row.push(id);
+            }
+            rows.push(row);
+        }
+        // Match states first; then the two empty states keep their order.
+        let ends_of = |live: &[u16]| -> Vec<(u32, u16)> {
+            let mut v: Vec<(u32, u16)> = live
+                .iter()
+                .filter(|&&n| {
+                    m.term
+                        .get(usize::from(n))
+                        .is_some_and(|t| *t != KwSet::EMPTY)
+                })
+                .map(|&n| (depth[usize::from(n)], n))
+                .collect();
+            v.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+            v
+        };
+        let is_match: Vec<bool> = states.iter().map(|(_, l)| !ends_of(l).is_empty()).collect();
+        let mut order: Vec<usize> = (0..states.len()).filter(|&i| is_match[i]).collect();
+        let n_match = order.len();
+        order.extend((0..states.len()).filter(|&i| !is_match[i]));
+        let stride = u32::try_from(ncls).ok()?;
+        let mut renumber = vec![0u32; states.len()];
+        for (new, &old) in order.iter().enumerate() {
+            renumber[old] = u32::try_from(new).ok()?.checked_mul(stride)?;
+        }
+        let mut trans = Vec::with_capacity(states.len() * ncls);
+        let mut match_ranges = Vec::with_capacity(n_match);
+        let mut ends = Vec::new();
+        for &old in &order {
+            for &to in &rows[old] {
+                trans.push(renumber[to]);
+            }
+            if is_match[old] {
+                let from = u32::try_from(ends.len()).ok()?;
+                ends.extend(ends_of(&states[old].1));
+                match_ranges.push((from, u32::try_from(ends.len()).ok()?));
+            }
+        }
+        trans.resize(trans.len().next_power_of_two(), 0);
+        Some(WordStartDfa {
+            class,
+            trans,
+            match_limit: u32::try_from(n_match).ok()?.checked_mul(stride)?,
+            match_ranges,
+            ends,
+            stride,
+            boundary: renumber[0],
+            in_word: renumber[1],
+        })
+    }
+
+    /// [`KeywordMatcher::scan`] with the automaton.
+    fn scan(
+        &self,
+        m: &KeywordMatcher,
+        text: &str,
+        from: usize,
+        to: usize,
+        emit: &mut impl FnMut(usize, usize, KwSet),
+    ) {
+        let bytes = text.as_bytes();
+        let to = to.min(bytes.len());
+        let mut i = from.min(to);
+        while i < to && !text.is_char_boundary(i) {
+            i += 1;
+        }
+        if i >= to {
+            return;
+        }
+        let prev = crate::text::char_before(text, i).is_some_and(char::is_alphanumeric);
+        let mut sid = if prev { self.in_word } else { self.boundary };
+        // Keywords starting in `i..to`, which may end up to the longest
+        // keyword's length further on.
+        let mut at = i;
+        while at < to {
+            let rest = bytes.get(at..to).unwrap_or_default();
+            let (read, now) = run(&self.trans, &self.class, self.match_limit, rest, sid);
+            at += read;
+            sid = now;
+            if sid < self.match_limit {
+                self.report(m, text, sid, at, i, to, emit);
+            }
+        }
+        let tail_end = to.saturating_add(m.max_len).min(bytes.len());
+        for (k, &b) in bytes
+            .get(to..tail_end)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if sid == self.boundary || sid == self.in_word {
+                break; // no walk alive, and none may start past `to`
+            }
+            sid = step(&self.trans, &self.class, sid, b);
+            if sid < self.match_limit {
+                self.report(m, text, sid, to + k + 1, i, to, emit);
+            }
+        }
+    }
+
+    /// Emits the whole-word keywords that match state `sid` ends at `end`
+    /// and that start in `lo..hi`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn report(
+        &self,
+        m: &KeywordMatcher,
+        text: &str,
+        sid: u32,
+        end: usize,
+        lo: usize,
+        hi: usize,
+        emit: &mut impl FnMut(usize, usize, KwSet),
+    ) {
+        let bytes = text.as_bytes();
+        let glued = match bytes.get(end) {
+            None => false,
+            Some(&n) if n < 0x80 => n.is_ascii_alphanumeric(),
+            Some(_) => crate::text::char_at(text, end).is_some_and(char::is_alphanumeric),
+        };
+        if glued {
+            return;
+        }
+        let state = (sid / self.stride.max(1)) as usize;
+        let Some(&(a, b)) = self.match_ranges.get(state) else {
+            return;
+        };
+        for &(len, node) in self.ends.get(a as usize..b as usize).unwrap_or_default() {
+            let start = end.saturating_sub(len as usize);
+            if start < lo || start >= hi {
+                continue;
+            }
+            // After a non-ASCII byte a walk starts provisionally.
+            if start > 0
+                && bytes.get(start - 1).is_some_and(|&p| p >= 0x80)
+                && crate::text::char_before(text, start).is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let set = m.term.get(usize::from(node)).copied();
+            emit(start, end, set.unwrap_or(KwSet::EMPTY));
+        }
+    }
+}
+
+/// Runs the automaton over `bytes` from `sid` until it reaches a match state
+/// (below `limit`) or the bytes end; returns the bytes read and the state.
+/// Out of line, so that reporting does not make the loop spill registers.
+#[inline(never)]
+fn run(trans: &[u32], class: &[u8; 256], limit: u32, bytes: &[u8], mut sid: u32) -> (usize, u32) {
+    // Never true; tells the compiler the masked index is in bounds.
+    if trans.is_empty() {
+        return (bytes.len(), sid);
+    }
+    for (k, &b) in bytes.iter().enumerate() {
+        sid = step(trans, class, sid, b);
+        if sid < limit {
+            return (k + 1, sid);
+        }
+    }
+    (bytes.len(), sid)
+}
+
+/// The state after `sid` reads `b`. `trans` has a power-of-two length, so
+/// the mask keeps every index in range without a bounds check (every real
+/// index is below the length, so the mask never changes one).
+#[inline(always)]
+fn step(trans: &[u32], class: &[u8; 256], sid: u32, b: u8) -> u32 {
+    let at = sid as usize + usize::from(class[usize::from(b)]);
+    trans[at & trans.len().wrapping_sub(1)]
 }
 
 /// Flag of a trie node id (in [`KeywordMatcher::next`] and `root`): a
@@ -1087,11 +1406,13 @@ mod tests {
         }
     }
 
-    /// The trie scan finds exactly what an overlapping Aho-Corasick search
-    /// over every keyword, filtered by word bounds, finds.
+    /// The keyword automaton and the trie walk (its fallback) each find
+    /// exactly what an overlapping Aho-Corasick search over every keyword,
+    /// filtered by word bounds, finds.
     #[test]
     fn trie_matches_aho_corasick() {
         let m = KeywordMatcher::new().expect("keywords compile");
+        assert!(m.dfa.is_some(), "the built-in keywords fit the automaton");
         let (words, classes) = KeywordMatcher::patterns();
         let ac = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -1142,20 +1463,29 @@ mod tests {
                 }
             }
             want.sort_by_key(|&(s, e, _)| (s, e));
+            // The automaton reports by end: compare as sorted lists.
             let mut got = Vec::new();
             m.scan(&text, 0, text.len(), |s, e, c| got.push((s, e, c)));
+            got.sort_by_key(|&(s, e, _)| (s, e));
             assert_eq!(got, want, "{text:?}");
+            let mut trie = Vec::new();
+            m.scan_trie(&text, 0, text.len(), |s, e, c| trie.push((s, e, c)));
+            assert_eq!(trie, want, "trie walk {text:?}");
             // A scan of a sub-range sees the words starting inside it.
             let (a, b) = (rnd(text.len() + 1), rnd(text.len() + 1));
             let (a, b) = (a.min(b), a.max(b));
             let mut part = Vec::new();
             m.scan(&text, a, b, |s, e, c| part.push((s, e, c)));
+            part.sort_by_key(|&(s, e, _)| (s, e));
             let sub: Vec<_> = want
                 .iter()
                 .copied()
                 .filter(|&(s, _, _)| s >= a && s < b)
                 .collect();
             assert_eq!(part, sub, "{text:?} {a}..{b}");
+            let mut part = Vec::new();
+            m.scan_trie(&text, a, b, |s, e, c| part.push((s, e, c)));
+            assert_eq!(part, sub, "trie walk {text:?} {a}..{b}");
         }
     }
 

@@ -31,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod anchors;
 mod config;
 mod context;
 mod custom;

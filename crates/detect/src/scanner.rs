@@ -2,12 +2,11 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::{Anchored, MatchKind, dfa::DFA};
 use deepsentinel_core::{Detector, EntityType, Finding, FindingFlags, Flow, Span};
 use regex_automata::meta;
 use regex_automata::util::pool::Pool;
 
+use crate::anchors::{AnchorAutomaton, AnchorHit, LANES};
 use crate::config::Config;
 use crate::context::{KeywordCache, KeywordMatcher, Keywords};
 use crate::custom::CustomRules;
@@ -48,22 +47,14 @@ struct Inner {
     shapes: Option<meta::Regex>,
     /// Pattern id of the shapes regex -> (module index, shape id).
     shape_targets: Vec<(usize, u32)>,
-    /// Case-sensitive automaton over ASCII-lowercased literals, run over
-    /// ASCII-lowercased chunks of the text (see [`Inner::find_anchors`]).
-    anchors: Option<DFA>,
-    /// Length in bytes of the longest anchor literal.
-    max_anchor_len: usize,
-    /// Pattern id of the anchor automaton -> (module index, anchor id).
-    anchor_targets: Vec<(usize, u32)>,
+    /// Every module's anchor literals (see [`AnchorAutomaton`]).
+    anchors: Option<AnchorAutomaton>,
     keywords: KeywordMatcher,
     custom: Option<CustomRules>,
     allow_values: HashSet<String>,
     allow_patterns: Option<meta::Regex>,
     pool: Pool<Scratch, fn() -> Scratch>,
 }
-
-/// Number of lanes the anchor automaton walks in lockstep.
-const LANES: usize = 3;
 
 /// Per-scan buffers, reused through the pool.
 #[derive(Default)]
@@ -78,13 +69,10 @@ struct Scratch {
 struct Level {
     keywords: KeywordCache,
     shape_spans: Vec<(usize, usize)>,
-    anchors: Vec<(usize, u32, Hit)>,
+    anchors: Vec<AnchorHit>,
     findings: Vec<Finding>,
-    /// ASCII-lowercased copy of the chunk the anchor automaton is reading.
-    lowered: Vec<u8>,
-    /// Anchor hits of the later lanes of a chunk, appended after the
-    /// first lane's, in lane order.
-    lanes: [Vec<(usize, u32, Hit)>; LANES - 1],
+    /// Anchor hits of the later lanes, appended after the first lane's.
+    lanes: [Vec<AnchorHit>; LANES - 1],
 }
 
 /// What a built scanner runs; benchmarks print it.
@@ -139,8 +127,6 @@ impl Scanner {
                 shapes: None,
                 shape_targets: Vec::new(),
                 anchors: None,
-                max_anchor_len: 0,
-                anchor_targets: Vec::new(),
                 keywords: KeywordMatcher::disabled(),
                 custom: None,
                 allow_values: HashSet::new(),
@@ -170,7 +156,7 @@ impl Scanner {
         EngineInfo {
             modules: self.inner.modules.iter().map(|m| m.name()).collect(),
             shape_patterns: self.inner.shape_targets.len(),
-            anchor_literals: self.inner.anchor_targets.len(),
+            anchor_literals: self.inner.anchors.as_ref().map_or(0, |a| a.len()),
             keywords: self.inner.keywords.len(),
             anchor_kind: self.inner.anchors.as_ref().map(|_| "DFA".to_string()),
             custom_rules: self.inner.custom.as_ref().map_or(0, |c| c.len()),
@@ -224,12 +210,9 @@ impl Inner {
         level.anchors.clear();
         level.shape_spans.clear();
 
-        self.find_anchors(
-            text,
-            &mut level.lowered,
-            &mut level.anchors,
-            &mut level.lanes,
-        );
+        if let Some(anchors) = &self.anchors {
+            anchors.find(text, &mut level.anchors, &mut level.lanes);
+        }
 
         let ctx = Ctx {
             text,
@@ -278,139 +261,6 @@ impl Inner {
             self.scan_views(text, depth, levels, out, &mut level.findings);
         }
         levels[d] = level;
-    }
-
-    /// Every anchor literal occurrence in `text`, ASCII case-insensitively,
-    /// overlapping, in the order a single pass reports them (by end).
-    ///
-    /// The automaton is case-sensitive over lowercased literals and reads
-    /// an ASCII-lowercased copy of the text, chunk by chunk: a
-    /// case-insensitive automaton has twice the transitions and its table
-    /// no longer fits the cache, which made it the slowest part of a scan on
-    /// prose. ASCII lowering keeps every offset. Chunks overlap by the
-    /// longest literal, and a chunk reports only the matches that start in
-    /// it, so each match is reported exactly once.
-    ///
-    /// A DFA walk is bound by the latency of one table load per byte, so
-    /// each chunk is split into [`LANES`] lanes walked in lockstep:
-    /// independent chains of loads run in parallel. The lanes overlap like
-    /// chunks do, and each lane's hits are appended after the previous one's.
-    fn find_anchors(
-        &self,
-        text: &str,
-        lowered: &mut Vec<u8>,
-        hits: &mut Vec<(usize, u32, Hit)>,
-        lanes: &mut [Vec<(usize, u32, Hit)>; LANES - 1],
-    ) {
-        const CHUNK: usize = 64 << 10;
-        // Below this, a chunk is walked as one lane.
-        const MIN_SPLIT: usize = 1 << 10;
-        let Some(dfa) = &self.anchors else {
-            return;
-        };
-        let Ok(start_sid) = dfa.start_state(Anchored::No) else {
-            return;
-        };
-        let bytes = text.as_bytes();
-        let overlap = self.max_anchor_len.saturating_sub(1);
-        let mut crossed = false;
-        let mut start = 0;
-        while start < bytes.len() {
-            let own_end = start.saturating_add(CHUNK).min(bytes.len());
-            let read_end = own_end.saturating_add(overlap).min(bytes.len());
-            let Some(chunk) = bytes.get(start..read_end) else {
-                break;
-            };
-            lowered.clear();
-            lowered.extend_from_slice(chunk);
-            lowered.make_ascii_lowercase();
-            let own = own_end - start;
-            // Lane k owns [bounds[k], bounds[k + 1]) in chunk offsets and
-            // reads on by `overlap` bytes.
-            let n = if own >= MIN_SPLIT { LANES } else { 1 };
-            let mut bounds = [own; LANES + 1];
-            for (k, b) in bounds.iter_mut().enumerate().take(n) {
-                *b = own / n * k;
-            }
-            let mut input: [&[u8]; LANES] = [&[]; LANES];
-            for (k, lane_in) in input.iter_mut().enumerate().take(n) {
-                let from = bounds[k];
-                let to = bounds[k + 1].saturating_add(overlap).min(lowered.len());
-                *lane_in = lowered.get(from..to).unwrap_or_default();
-            }
-            let mut report = |sid, end: usize, k: usize, out: &mut Vec<_>| {
-                let owned = bounds[k + 1] - bounds[k];
-                for j in 0..dfa.match_len(sid) {
-                    let pid = dfa.match_pattern(sid, j);
-                    let hit_start = end.saturating_sub(dfa.pattern_len(pid));
-                    if hit_start >= owned {
-                        continue;
-                    }
-                    crossed |= end > owned;
-                    if let Some(&(mi, id)) = self.anchor_targets.get(pid.as_usize()) {
-                        let base = start + bounds[k];
-                        let hit = Hit {
-                            start: base + hit_start,
-                            end: base + end,
-                        };
-                        out.push((mi, id, hit));
-                    }
-                }
-            };
-            for l in lanes.iter_mut() {
-                l.clear();
-            }
-            let mut sids = [start_sid; LANES];
-            let both = if n == LANES {
-                input.iter().map(|l| l.len()).min().unwrap_or(0)
-            } else {
-                0
-            };
-            for i in 0..both {
-                for (sid, lane_in) in sids.iter_mut().zip(&input) {
-                    if let Some(&b) = lane_in.get(i) {
-                        *sid = dfa.next_state(Anchored::No, *sid, b);
-                    }
-                }
-                for (k, &sid) in sids.iter().enumerate() {
-                    if dfa.is_special(sid) && dfa.is_match(sid) {
-                        let out = match k.checked_sub(1) {
-                            None => &mut *hits,
-                            Some(l) => match lanes.get_mut(l) {
-                                Some(out) => out,
-                                None => continue,
-                            },
-                        };
-                        report(sid, i + 1, k, out);
-                    }
-                }
-            }
-            for (k, (sid, lane_in)) in sids.iter_mut().zip(&input).enumerate().take(n) {
-                let out = match k.checked_sub(1) {
-                    None => &mut *hits,
-                    Some(l) => match lanes.get_mut(l) {
-                        Some(out) => out,
-                        None => continue,
-                    },
-                };
-                for (i, &b) in lane_in.iter().enumerate().skip(both) {
-                    *sid = dfa.next_state(Anchored::No, *sid, b);
-                    if dfa.is_special(*sid) && dfa.is_match(*sid) {
-                        report(*sid, i + 1, k, out);
-                    }
-                }
-            }
-            for l in lanes.iter_mut() {
-                hits.append(l);
-            }
-            start = own_end;
-        }
-        if crossed {
-            // A match that crosses into the next lane or chunk was reported
-            // before that one's earlier-ending ones; a single pass reports
-            // by end (stable: at one end, the longer match comes first).
-            hits.sort_by_key(|&(_, _, h)| h.end);
-        }
     }
 
     /// Scans the decoded views of `text` and maps their findings back.
@@ -643,26 +493,12 @@ impl Builder {
         // Overlapping matches: every literal fires, even when one nests in
         // another (`auth` in `authorization`) or two modules share one, so
         // modules never hide each other's anchors.
-        let max_anchor_len = literals.iter().map(String::len).max().unwrap_or(0);
-        for l in &mut literals {
-            l.make_ascii_lowercase();
-        }
-        let anchors = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                DFA::builder()
-                    .match_kind(MatchKind::Standard)
-                    .prefilter(false)
-                    .build(&literals)
-                    .map_err(|e| {
-                        Error::new(ErrorKind::InvalidConfig {
-                            field: "built-in anchors".into(),
-                            problem: e.to_string(),
-                        })
-                    })?,
-            )
-        };
+        let anchors = AnchorAutomaton::new(&literals, anchor_targets).map_err(|problem| {
+            Error::new(ErrorKind::InvalidConfig {
+                field: "built-in anchors".into(),
+                problem,
+            })
+        })?;
         let keywords = KeywordMatcher::new().map_err(|e| {
             Error::new(ErrorKind::InvalidConfig {
                 field: "built-in keywords".into(),
@@ -704,8 +540,6 @@ impl Builder {
                 shapes: shapes_re,
                 shape_targets,
                 anchors,
-                max_anchor_len,
-                anchor_targets,
                 keywords,
                 custom,
                 allow_values: c.allow_list.values.iter().cloned().collect(),
@@ -760,8 +594,9 @@ mod tests {
         );
     }
 
-    /// The laned, chunked anchor walk reports exactly what one overlapping
-    /// pass over the whole lowered text reports, in the same order.
+    /// The laned anchor walk over the built-in literals reports exactly what
+    /// one overlapping pass over the whole lowered text reports, in the
+    /// same order.
     #[test]
     fn anchor_lanes_match_a_single_pass() {
         let scanner = Builder::new().build().expect("built-in rules compile");
@@ -786,13 +621,18 @@ mod tests {
             "patient",
             "ignore",
         ];
-        let literals: Vec<String> = inner
+        let (literals, targets): (Vec<String>, Vec<(usize, u32)>) = inner
             .modules
             .iter()
-            .flat_map(|m| m.anchors())
-            .map(|a| a.literal.to_ascii_lowercase())
-            .collect();
-        assert_eq!(literals.len(), inner.anchor_targets.len());
+            .enumerate()
+            .flat_map(|(mi, m)| {
+                m.anchors()
+                    .into_iter()
+                    .map(move |a| (a.literal.to_ascii_lowercase(), (mi, a.id)))
+            })
+            .unzip();
+        let anchors = inner.anchors.as_ref().expect("built-in anchors");
+        assert_eq!(literals.len(), anchors.len());
         let mut seed = 0x2545_f491_u64;
         for len in [10, 1000, 1100, 5000, 40_000, 65_536, 70_000, 140_000] {
             let mut text = String::new();
@@ -800,17 +640,17 @@ mod tests {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 text.push_str(words[(seed >> 33) as usize % words.len()]);
             }
-            let (mut lowered, mut hits, mut lanes) = (Vec::new(), Vec::new(), Default::default());
-            inner.find_anchors(&text, &mut lowered, &mut hits, &mut lanes);
+            let (mut hits, mut lanes) = (Vec::new(), Default::default());
+            anchors.find(&text, &mut hits, &mut lanes);
             let lower = text.to_ascii_lowercase();
             let ac = aho_corasick::AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
+                .match_kind(aho_corasick::MatchKind::Standard)
                 .build(&literals)
                 .expect("automaton");
             let want: Vec<(usize, u32, Hit)> = ac
                 .find_overlapping_iter(&lower)
                 .map(|m| {
-                    let (mi, id) = inner.anchor_targets[m.pattern().as_usize()];
+                    let (mi, id) = targets[m.pattern().as_usize()];
                     (
                         mi,
                         id,

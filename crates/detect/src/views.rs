@@ -265,6 +265,17 @@ static B64: [u8; 256] = {
     t
 };
 
+/// `+` (0x2B), the lowest byte of the base64 alphabets, in every byte.
+const SPLAT_2B: u64 = 0x2B2B_2B2B_2B2B_2B2B;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// False when some byte of the 8 packed in `x` is below `+` or not ASCII,
+/// so not in any base64 alphabet ("has a byte less than n" is exact for
+/// n <= 128 as a whole, though not per byte).
+fn may_be_all_b64(x: u64) -> bool {
+    ((x.wrapping_sub(SPLAT_2B) & !x) | x) & HIGH == 0
+}
+
 fn is_b64(b: u8) -> bool {
     B64[b as usize] == 1
 }
@@ -282,6 +293,16 @@ fn base64_views(text: &str, f: &mut dyn FnMut(&View)) {
     let n = bytes.len();
     let mut next = 0; // nothing before this offset needs looking at again
     for (k, c) in bytes.chunks_exact(8).enumerate() {
+        // Most prose chunks hold a space or another byte below `+` (the
+        // lowest alphabet byte), or a non-ASCII byte: a few integer
+        // operations rule them out before the table lookups. The test is
+        // exact ("some byte < 0x2B" never misses and never fires falsely
+        // as a whole), so it only skips chunks the lookups would reject.
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if !may_be_all_b64(u64::from_le_bytes(w)) {
+            continue;
+        }
         let full = B64[c[0] as usize]
             & B64[c[1] as usize]
             & B64[c[2] as usize]
@@ -364,6 +385,44 @@ mod tests {
         let s = v.text().find(needle).expect("needle in view");
         let (a, b) = v.map_back(s, s + needle.len()).expect("maps");
         orig[a..b].to_owned()
+    }
+
+    /// The chunk pre-check never rules out a chunk of alphabet bytes, and
+    /// rules out chunks with a space, a control byte or a non-ASCII byte.
+    #[test]
+    fn b64_chunk_precheck_is_exact() {
+        let all = |w: [u8; 8]| w.iter().all(|&b| is_b64(b));
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let alphabet: Vec<u8> = (0..=255u8).filter(|&b| is_b64(b)).collect();
+        for round in 0..20_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let mut w = [0u8; 8];
+            for (j, b) in w.iter_mut().enumerate() {
+                let r = (seed >> (j * 8)) as u8;
+                // Mostly alphabet bytes, so that whole-alphabet chunks occur.
+                *b = if round % 3 == 0 {
+                    r
+                } else {
+                    alphabet[usize::from(r) % alphabet.len()]
+                };
+            }
+            if all(w) {
+                assert!(may_be_all_b64(u64::from_le_bytes(w)), "{w:?}");
+            }
+        }
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                let mut w = *b"AzAz09+/";
+                w[pos] = b;
+                let may = may_be_all_b64(u64::from_le_bytes(w));
+                if all(w) {
+                    assert!(may, "{w:?}");
+                }
+                if !(b'+'..0x80).contains(&b) {
+                    assert!(!may, "{w:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -378,10 +378,7 @@ impl Gazetteer {
             // Most words: one packed word, built and checked in a register.
             const HIGH: u64 = 0x8080_8080_8080_8080;
             const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-            let mut x = 0u64;
-            for (i, &c) in b.iter().enumerate() {
-                x |= u64::from(c) << (8 * i);
-            }
+            let x = pack_le(b);
             let valid = if b.len() == 8 {
                 u64::MAX
             } else {
@@ -431,6 +428,28 @@ impl Gazetteer {
     }
 }
 
+/// The bytes of `b` (at most 8) as a little-endian word, zero above: two
+/// overlapping loads instead of a loop (the overlapping bytes are equal, so
+/// OR-ing them is harmless).
+#[inline]
+fn pack_le(b: &[u8]) -> u64 {
+    let n = b.len();
+    let w4 = |s: Option<&[u8]>| {
+        s.and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u32::from_le_bytes(a)))
+    };
+    let w2 = |s: Option<&[u8]>| {
+        s.and_then(|s| <[u8; 2]>::try_from(s).ok())
+            .map_or(0, |a| u64::from(u16::from_le_bytes(a)))
+    };
+    match n {
+        4..=8 => w4(b.get(..4)) | (w4(b.get(n - 4..)) << (8 * (n - 4))),
+        2..=3 => w2(b.get(..2)) | (w2(b.get(n - 2..)) << (8 * (n - 2))),
+        1 => b.first().map_or(0, |&c| u64::from(c)),
+        _ => 0,
+    }
+}
+
 /// What the word lists say about one word (see [`Gazetteer::facts`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct WordFacts {
@@ -464,6 +483,21 @@ impl WordFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pack_le_is_the_byte_loop() {
+        let src = b"\x01\xffAbcdefgh";
+        for from in 0..src.len() {
+            for to in from..=src.len().min(from + 8) {
+                let b = &src[from..to];
+                let mut want = 0u64;
+                for (i, &c) in b.iter().enumerate() {
+                    want |= u64::from(c) << (8 * i);
+                }
+                assert_eq!(pack_le(b), want, "{b:?}");
+            }
+        }
+    }
 
     #[test]
     fn facts_agree_with_the_single_questions() {

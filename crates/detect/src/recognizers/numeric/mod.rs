@@ -459,9 +459,11 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     let Some(line) = b.get(ls..le) else {
         return KwSet::EMPTY;
     };
+    // The memchr crate's searchers (vectorised) rather than `contains`:
+    // most lines checked here are long prose lines without a delimiter.
     let Some(delim) = [b',', b'\t', b'|', b';']
         .into_iter()
-        .find(|d| line.contains(d))
+        .find(|&d| memchr::memchr(d, line).is_some())
     else {
         return KwSet::EMPTY;
     };
