@@ -232,7 +232,20 @@ pub fn to_messages_request(
         for (k, v) in extra {
             match k.as_str() {
                 "top_k" => out.top_k = v.as_u64().and_then(|k| u32::try_from(k).ok()),
-                "system" => out.system = serde_json::from_value(v.clone()).ok().or(out.system),
+                // System blocks kept for their `cache_control` are used only
+                // while their text is still exactly the system text of the
+                // messages: if anything rewrote that text (a policy), the
+                // rewritten text wins and the blocks are dropped, so an
+                // original value can never travel in the kept copy.
+                "system" => {
+                    let kept: Option<SystemPrompt> = serde_json::from_value(v.clone()).ok();
+                    let current = system.join("\n\n");
+                    if let Some(SystemPrompt::Blocks(blocks)) = kept {
+                        if AnthropicContent::Blocks(blocks.clone()).text() == current {
+                            out.system = Some(SystemPrompt::Blocks(blocks));
+                        }
+                    }
+                }
                 "metadata" => out.metadata = Some(v.clone()),
                 _ => {
                     out.extra.insert(k.clone(), v.clone());
@@ -774,6 +787,28 @@ mod tests {
             serde_json::to_value(&back).expect("ser"),
             serde_json::to_value(&original).expect("ser")
         );
+    }
+
+    #[test]
+    fn kept_system_blocks_never_outlive_a_rewrite_of_their_text() {
+        let original: MessagesRequest = serde_json::from_value(json!({
+            "model": "claude", "max_tokens": 10,
+            "system": [{"type": "text", "text": "Agent for jane@example.com", "cache_control": {"type": "ephemeral"}}],
+            "messages": [{"role": "user", "content": "hi"}]
+        }))
+        .expect("valid");
+        let mut chat = from_messages_request(original.clone()).expect("maps");
+        // Unchanged: the blocks (with cache_control) come back.
+        let back = to_messages_request(&chat, 10).expect("maps");
+        assert_eq!(back.system, original.system);
+        // Rewritten (as a policy would): the rewritten text is sent, not the kept blocks.
+        chat.messages[0] = Message::system("Agent for <EMAIL_ADDRESS_1>");
+        let back = to_messages_request(&chat, 10).expect("maps");
+        assert_eq!(
+            back.system,
+            Some(SystemPrompt::Text("Agent for <EMAIL_ADDRESS_1>".into()))
+        );
+        assert!(!serde_json::to_string(&back).expect("ser").contains("jane@"));
     }
 
     #[test]
