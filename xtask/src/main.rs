@@ -9,6 +9,9 @@
 //!   against the shared corpora with its thresholds.
 //! - `cargo xtask bench`: release build, throughput / latency / peak-memory
 //!   figures as a Markdown table (see `docs/benchmarks.md`).
+//! - `cargo xtask gateway-bench`: the gateway's load benchmark against a
+//!   local nginx upstream, direct versus through the gateway (see
+//!   `gateway_bench.rs`).
 //! - `cargo xtask fuzz [SECONDS]`: runs the `scan` fuzz target.
 //! - `cargo xtask tidy`: repository conventions.
 //!
@@ -23,6 +26,7 @@ use anyhow::{Context, Result, bail};
 
 mod bench;
 mod ci;
+mod gateway_bench;
 mod tidy;
 
 fn main() -> Result<()> {
@@ -35,6 +39,7 @@ fn main() -> Result<()> {
         "ci" => ci::run_ci(&ci::Options::parse(rest)?),
         "bench" => bench::run_bench(),
         "bench-measure" => bench::measure(),
+        "gateway-bench" => gateway_bench::run_gateway_bench(&gateway_bench::Options::parse(rest)?),
         "fuzz" => {
             let secs = match rest.first() {
                 Some(s) => s.parse().context("fuzz: SECONDS must be a number")?,
@@ -49,6 +54,7 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  ci [--fuzz-seconds N] [--eval gate|report|off]\n  \
                  bench\n  \
+                 gateway-bench [--seconds N] [--rate RPS] [--ttft-requests N] [--no-build] [--direct-only]\n  \
                  fuzz [SECONDS]   (default 60)\n  \
                  tidy"
             );
