@@ -1,0 +1,3 @@
+//! The one integration-test binary of `deepsentinel-gateway`.
+
+#![allow(clippy::expect_used, clippy::panic)]
