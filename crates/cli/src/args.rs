@@ -36,6 +36,9 @@ pub(crate) enum Command {
     /// Validate policies and show their effective tables.
     #[command(subcommand)]
     Policy(crate::redact::PolicyCommand),
+    /// Run the gateway: an OpenAI- and Anthropic-compatible HTTP server
+    /// enforcing compliance on every request and reply.
+    Serve(crate::serve::ServeArgs),
 }
 
 /// Raw `scan` arguments, as typed.

@@ -26,6 +26,7 @@ mod output;
 mod redact;
 mod report;
 mod run;
+mod serve;
 mod source;
 mod walk;
 
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         args::Command::Scan(scan) => scan,
         args::Command::Redact(r) => return redact::redact(r),
         args::Command::Policy(p) => return redact::policy(p),
+        args::Command::Serve(s) => return serve::serve_command(s),
     };
     let result = args::Settings::new(scan).and_then(run::run);
     match result {

@@ -330,6 +330,27 @@ impl SentinelClient {
             .unwrap_or_default()
     }
 
+    /// Findings in `text` from the default policy's scanner (what the
+    /// gateway's `/v1/scan` serves). Spans are UTF-8 byte offsets into
+    /// `text`; values are not included.
+    pub fn scan(&self, text: &str) -> Vec<deepsentinel_core::Finding> {
+        self.pipeline.scanner().scan(text)
+    }
+
+    /// One text through the request side of the pipeline (detect, decide,
+    /// rewrite), as the gateway's `/v1/redact` serves it. Placeholders
+    /// issued here cannot be restored later.
+    ///
+    /// # Errors
+    /// [`Error::ComplianceViolation`] when the policy blocks the text.
+    pub fn protect_text(
+        &self,
+        text: &str,
+        options: &RequestOptions,
+    ) -> Result<(String, deepsentinel_core::chat::ComplianceMeta), Error> {
+        self.pipeline.protect_text(text, options)
+    }
+
     /// A builder.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()

@@ -212,6 +212,17 @@ impl SentinelClient {
     /// # Errors
     /// [`Error::Config`] listing every problem.
     pub fn new(config: SentinelConfig) -> Result<SentinelClient, Error> {
+        SentinelClient::builder_from(&config)?.build()
+    }
+
+    /// A builder set up from a configuration (validated first), to add
+    /// what configuration files cannot express (interceptors, per-tag
+    /// policies) before [`ClientBuilder::build`].
+    ///
+    /// # Errors
+    /// [`Error::Config`] listing every problem.
+    pub fn builder_from(config: &SentinelConfig) -> Result<ClientBuilder, Error> {
+        let config = config.clone();
         config.validate()?;
         let http = HttpClient::new(&config.network.network_config())?;
         let raw = raw_providers(&config, &http)?;
@@ -255,7 +266,7 @@ impl SentinelClient {
         for rule in &config.compliance.bypass {
             b = b.bypass(rule.clone());
         }
-        b.scanner(scanner)
+        Ok(b.scanner(scanner)
             .policies(policies)
             .keys(config.operator_keys()?)
             .compliance(config.compliance.enabled)
@@ -268,8 +279,7 @@ impl SentinelClient {
                 max_message_bytes: config.compliance.max_message_bytes,
                 max_request_bytes: config.compliance.max_request_bytes,
             })
-            .usage(usage(&config))
-            .build()
+            .usage(usage(&config)))
     }
 
     /// [`SentinelClient::new`] from the defaults and the environment

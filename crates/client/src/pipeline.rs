@@ -308,6 +308,36 @@ impl Pipeline {
         }
     }
 
+    /// One text through the request side only: detect, decide, rewrite
+    /// (placeholders are not restorable by the caller: the vault is not
+    /// kept). A block is [`Error::ComplianceViolation`].
+    pub(crate) fn protect_text(
+        &self,
+        text: &str,
+        options: &RequestOptions,
+    ) -> Result<(String, ComplianceMeta), Error> {
+        let guard = self.guards.select(options);
+        match guard.protect(text, &mut Vault::new()) {
+            Ok(p) => Ok((
+                p.text,
+                ComplianceMeta {
+                    decision: p.decision.action().to_string(),
+                    risk_score: p.decision.risk().score,
+                    policy: policy_names(guard),
+                    findings: counts(p.findings.iter().map(|f| f.entity_type())),
+                    ..ComplianceMeta::default()
+                },
+            )),
+            Err(GuardError::Blocked(b)) => Err(blocked(guard, &b)),
+            Err(_) => Err(engine_failure(guard)),
+        }
+    }
+
+    /// The default policy's scanner.
+    pub(crate) fn scanner(&self) -> &deepsentinel_detect::Scanner {
+        self.guards.default.scanner()
+    }
+
     /// Refuses the call when a budget covering it is spent.
     fn check_budget(&self, provider: &str, model: &str) -> Result<(), Error> {
         match &self.usage {

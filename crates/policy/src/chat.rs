@@ -7,8 +7,15 @@
 //! arguments that are JSON *inside* a string, tool results, `tool_use`
 //! inputs that are JSON objects in place. This module finds every one of
 //! them, hands it to a closure you supply together with its [`TextLocation`],
-//! and writes back what the closure returns, leaving every other field (roles,
-//! names, ids, images, unknown fields) untouched and the JSON valid.
+//! and writes back what the closure returns, leaving the JSON valid.
+//!
+//! In a *request*, every string the gateway forwards upstream is visited,
+//! not only the message texts: tool definitions, message names, unknown
+//! part types and unknown fields at any level, since they are forwarded
+//! too. Only structural strings (roles, types, ids, model, schema keywords,
+//! image and file payloads: [`STRUCTURAL_KEYS`], [`PAYLOAD_KEYS`]) and
+//! provider-signed blocks are skipped. Responses are walked narrowly: only
+//! their texts.
 //!
 //! The closure is the whole policy: scan, decide, anonymize. This module
 //! knows nothing about findings; it only knows where texts live.
@@ -41,7 +48,8 @@
 //!         text.replace("bob@example.com", "<EMAIL_1>")
 //!     }))
 //! })?;
-//! assert_eq!(report.visited, 3);
+//! // The three texts, and the tool name `send` (a forwarded string too).
+//! assert_eq!(report.visited, 4);
 //! assert_eq!(report.changed, 2);
 //! assert_eq!(req["messages"][1]["content"][0]["text"], "Mail <EMAIL_1>");
 //! // Tool-call arguments stay a JSON string that parses.
@@ -65,22 +73,46 @@
 //! - the legacy completions `prompt`: a string or an array whose strings are
 //!   visited (token-id arrays pass through).
 //!
-//! `name`, `role`, `tool_call_id` and every other field are never visited.
-//!
 //! Anthropic (requests): top-level `system` (a string or text blocks);
 //! `messages[i].content` as a string or blocks: `text` blocks' `text`,
 //! `tool_use` / `server_tool_use` blocks' `input` (a JSON value in place: its
 //! string values are visited), `tool_result` blocks' `content` (a string or
-//! blocks of which `text` blocks are visited). Other block types (`image`,
-//! `document`, `thinking`, ...) pass through.
+//! blocks of which `text` blocks are visited).
 //!
-//! Part and block types this module does not know are passed through
-//! untouched and counted in [`Report::unknown`], so a caller can refuse what
-//! it cannot inspect.
+//! Everything else a request forwards, in both formats, is walked
+//! *generically*: every string value in it (never an object key) is visited
+//! as one plain text (no embedded-JSON unpacking), except the structural
+//! ones, which are skipped by key ([`STRUCTURAL_KEYS`], [`PAYLOAD_KEYS`]).
+//! That covers:
+//! - tool definitions ([`TextKind::ToolDefinition`]): OpenAI `tools` and
+//!   legacy `functions` (`function.name`, `function.description`, and the
+//!   parameter schema's `description`, `title`, `enum`, `const`, `default`,
+//!   `examples`, ... but not `type`, `format`, `pattern`, `$ref`,
+//!   `required`), Anthropic `tools` (`name`, `description`,
+//!   `input_schema`);
+//! - the other members of content parts and blocks (with the kind of the
+//!   message): a `refusal` part, a file part's `filename`, a document's
+//!   `title`, a text block's `citations`, and every part or block of a type
+//!   this module does not know (counted in [`Report::generic`]);
+//! - the other members of tool calls and `tool_use` blocks, such as the
+//!   tool `name` ([`TextKind::ToolArguments`]);
+//! - the message `name` (a participant name can be personal data) and
+//!   unknown message keys, top-level fields such as `metadata`, `user`,
+//!   `stop`, an object `tool_choice`, and keys a future API version adds
+//!   ([`TextKind::Field`]).
+//!
+//! # What is not visited
+//!
+//! In requests: the strings [`STRUCTURAL_KEYS`] and [`PAYLOAD_KEYS`] name
+//! (which keeps them byte-for-byte as they were), and Anthropic `thinking`
+//! and `redacted_thinking` blocks, which the provider signs or encrypts and
+//! rejects when edited; they are counted in [`Report::unknown`].
 //!
 //! Responses: OpenAI `choices[i].message` (content, tool calls, function call)
 //! and legacy `choices[i].text`; Anthropic `content[i]` (`text` blocks and
-//! `tool_use` inputs). Streaming chunks are not handled here.
+//! `tool_use` inputs). Nothing else in a response is visited, and part and
+//! block types this module does not know are counted in [`Report::unknown`].
+//! Streaming chunks are not handled here.
 //!
 //! # Embedded JSON
 //!
@@ -102,13 +134,20 @@
 //!
 //! # Order of visits
 //!
-//! Deterministic, in document order of the arrays: for Anthropic `system`
-//! first, then the messages in order; within a message its content (strings,
-//! then parts or blocks in order), then (OpenAI) `tool_calls` in order, then
-//! `function_call`; for a legacy completion `messages` before `prompt`. The
-//! members of a JSON object inside tool arguments or a `tool_use` input are
-//! visited in [`serde_json::Map`] iteration order (sorted by key by default),
-//! array elements in order.
+//! Deterministic, and the same for visiting and transforming (a caller may
+//! scan with [`visit_request`] and rewrite with [`transform_request`],
+//! matching texts by position): in document order of the arrays; for
+//! Anthropic `system` first, then the messages in order; for OpenAI
+//! `messages` before a legacy `prompt`; then the tool definitions (`tools`,
+//! then `functions`), then the other top-level members. Within a message:
+//! its content (strings, then parts or blocks in order), then (OpenAI)
+//! `tool_calls` in order, then `function_call`, then the message's other
+//! members. Within an object that has a known text place (a text part, a
+//! tool call, a block), that place comes first and the object's other
+//! members follow. Other members, the members of a JSON object inside tool
+//! arguments or a `tool_use` input, and everything walked generically come
+//! in [`serde_json::Map`] iteration order (sorted by key by default), array
+//! elements in order.
 //!
 //! # Errors and atomicity
 //!
@@ -179,6 +218,14 @@ pub enum TextKind {
     Prompt,
     /// Text of a message whose role is missing or unknown.
     Other,
+    /// A string of a tool definition: OpenAI `tools[]` and legacy
+    /// `functions[]` (name, description, the string values of the parameter
+    /// schema), Anthropic `tools[]` (name, description, `input_schema`).
+    ToolDefinition,
+    /// A string in another forwarded field: the message `name`, unknown
+    /// keys of a message, top-level fields such as `metadata`, `user` or
+    /// `stop`, and fields added by a future API version.
+    Field,
 }
 
 /// Where a text was found.
@@ -215,13 +262,21 @@ pub struct Report {
     pub visited: usize,
     /// How many texts the closure replaced by a different text.
     pub changed: usize,
-    /// How many content parts or blocks had a `type` this module does not
-    /// know for the format (known non-text types such as images are not
-    /// counted). They pass through untouched and any text in them was *not*
-    /// visited: a strict policy may refuse a request where this is not 0
-    /// (it is also how an Anthropic block in a request walked as OpenAI
-    /// shows up).
+    /// How many parts or blocks were forwarded without their texts being
+    /// visited at all, so a strict policy may refuse when this is not 0.
+    ///
+    /// In requests: Anthropic `thinking` and `redacted_thinking` blocks,
+    /// which are signed or encrypted by the provider and rejected if edited
+    /// (see the [module docs](crate::chat#what-is-not-visited)). In responses: parts
+    /// and blocks of a `type` this module does not know for the format.
     pub unknown: usize,
+    /// Requests only: how many content parts or blocks had a `type` this
+    /// module does not know for the format. Their string values *were*
+    /// visited, generically: as plain text (no embedded JSON), with the
+    /// structural keys skipped by name. A caller that wants only shapes it
+    /// fully understands may refuse when this is not 0 (it is also how an
+    /// Anthropic block in a request walked as OpenAI shows up).
+    pub generic: usize,
 }
 
 /// Why a walk failed.
@@ -406,8 +461,10 @@ impl Walker {
                 visited: 0,
                 changed: 0,
                 unknown: 0,
+                generic: 0,
             },
             ptr: String::new(),
+            whole: matches!(side, Side::Request),
         };
         match (side, format) {
             (Side::Request, ChatFormat::Anthropic) => walk.anthropic_request(obj)?,
@@ -505,6 +562,102 @@ const ANTHROPIC_BLOCK_TYPES: &[&str] = &[
     "redacted_thinking",
     "search_result",
 ];
+
+/// Anthropic block types forwarded without visiting anything in them: the
+/// provider signs `thinking` and encrypts `redacted_thinking`, and rejects a
+/// request in which they were edited. Counted in [`Report::unknown`].
+const OPAQUE_BLOCK_TYPES: &[&str] = &["thinking", "redacted_thinking"];
+
+/// The skip list of the whole-request walk: keys whose value is structural,
+/// not natural-language text, and is never visited when it is a string or
+/// an array of strings (an object or a mixed array under such a key is
+/// walked as usual, so a JSON-schema property *named* `type` or `id` is
+/// still seen).
+///
+/// - Wire-format vocabulary: `model`, `role`, `type`, `id`, `tool_call_id`,
+///   `tool_use_id`, `file_id`, `object`, `stream`, `finish_reason`,
+///   `stop_reason`, `detail`, `format`, `media_type`, `encoding_format`,
+///   `service_tier`, `reasoning_effort`, `modalities`, `anthropic_version`,
+///   and `tool_choice` when it is a string (`auto`, `none`, `required`; its
+///   object form is walked, so a tool name in it is seen).
+/// - Provider-issued opaque values, which the provider rejects if edited:
+///   `signature`, `encrypted_content`.
+/// - JSON-schema keywords whose values are identifiers, not prose: `$ref`,
+///   `$schema`, `$id`, `$anchor`, `$dynamicRef`, `$dynamicAnchor`,
+///   `pattern`, `contentEncoding`, `contentMediaType`, and `required` (a
+///   list of property names, which must keep matching the `properties`
+///   keys, and keys are never visited).
+///
+/// Schema prose (`description`, `title`, `$comment`) and schema values
+/// (`enum`, `const`, `default`, `examples`) are not listed and are visited.
+pub const STRUCTURAL_KEYS: &[&str] = &[
+    "model",
+    "role",
+    "type",
+    "id",
+    "tool_call_id",
+    "tool_use_id",
+    "file_id",
+    "object",
+    "stream",
+    "finish_reason",
+    "stop_reason",
+    "detail",
+    "format",
+    "media_type",
+    "encoding_format",
+    "service_tier",
+    "reasoning_effort",
+    "modalities",
+    "anthropic_version",
+    "tool_choice",
+    "signature",
+    "encrypted_content",
+    "$ref",
+    "$schema",
+    "$id",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "pattern",
+    "contentEncoding",
+    "contentMediaType",
+    "required",
+];
+
+/// The other half of the skip list: `(parent key, key)` of image, audio and
+/// file payloads (base64 or URLs; scanning them is wasted work). An
+/// Anthropic `source` of `"type": "text"` holds a plain-text document in
+/// `data`, which *is* visited.
+pub const PAYLOAD_KEYS: &[(&str, &str)] = &[
+    ("image_url", "url"),
+    ("source", "data"),
+    ("source", "url"),
+    ("input_audio", "data"),
+    ("file", "file_data"),
+];
+
+/// Whether `obj[key]` (`obj` being the value of `parent`, or an element of
+/// an array that is) is skipped by the whole-request walk; see
+/// [`STRUCTURAL_KEYS`] and [`PAYLOAD_KEYS`].
+fn is_structural(parent: &str, obj: &Map<String, Value>, key: &str, value: &Value) -> bool {
+    let strings = match value {
+        Value::String(_) => true,
+        Value::Array(items) => items.iter().all(Value::is_string),
+        _ => false,
+    };
+    if !strings {
+        return false;
+    }
+    if STRUCTURAL_KEYS.contains(&key) {
+        return true;
+    }
+    value.is_string()
+        && PAYLOAD_KEYS.contains(&(parent, key))
+        && !(parent == "source"
+            && key == "data"
+            && obj.get("type").and_then(Value::as_str) == Some("text"))
+}
 
 fn detect_request(obj: &Map<String, Value>) -> Option<ChatFormat> {
     if obj.contains_key("system") || obj.contains_key("anthropic_version") {
@@ -670,6 +823,10 @@ struct Walk<'a, 'f, E> {
     report: Report,
     /// Pointer of the value being walked.
     ptr: String,
+    /// Whole-document walk (requests): every forwarded string is visited,
+    /// not only the known text places. Responses keep the narrow walk: only
+    /// their texts can carry placeholders to restore.
+    whole: bool,
 }
 
 impl<E> Walk<'_, '_, E> {
@@ -796,6 +953,103 @@ impl<E> Walk<'_, '_, E> {
         Ok(())
     }
 
+    /// `v`, at `self.ptr` and held by the key `parent`: every string value
+    /// in it (never a key) as one plain text, skipping the structural ones
+    /// ([`is_structural`]). `level` is the nesting already walked
+    /// generically; containers past [`Walker::max_depth`] are
+    /// [`ChatError::TooDeep`].
+    fn generic(
+        &mut self,
+        ctx: Ctx,
+        parent: &str,
+        v: &Value,
+        level: usize,
+    ) -> Result<(), ChatError<E>> {
+        match v {
+            Value::String(s) => self.text(ctx, s),
+            Value::Array(items) => {
+                self.check_depth(level)?;
+                for (i, item) in items.iter().enumerate() {
+                    let mark = push_index(&mut self.ptr, i);
+                    self.generic(ctx, parent, item, level + 1)?;
+                    self.ptr.truncate(mark);
+                }
+                Ok(())
+            }
+            Value::Object(obj) => {
+                self.check_depth(level)?;
+                self.members(ctx, parent, obj, &[], level + 1)
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+        }
+    }
+
+    /// The members of `obj` (at `self.ptr`, held by `parent`) other than
+    /// `handled`, in [`Map`] order, walked by [`Walk::generic`]. Does
+    /// nothing in a narrow walk (responses).
+    fn members(
+        &mut self,
+        ctx: Ctx,
+        parent: &str,
+        obj: &Map<String, Value>,
+        handled: &[&str],
+        level: usize,
+    ) -> Result<(), ChatError<E>> {
+        if !self.whole {
+            return Ok(());
+        }
+        for (key, v) in obj {
+            if handled.contains(&key.as_str()) || is_structural(parent, obj, key, v) {
+                continue;
+            }
+            let mark = push_key(&mut self.ptr, key);
+            self.generic(ctx, key, v, level)?;
+            self.ptr.truncate(mark);
+        }
+        Ok(())
+    }
+
+    fn check_depth(&self, level: usize) -> Result<(), ChatError<E>> {
+        if level >= self.max_depth {
+            return Err(ChatError::TooDeep {
+                pointer: self.ptr.clone(),
+                embedded: None,
+                max_depth: self.max_depth,
+            });
+        }
+        Ok(())
+    }
+
+    /// A part or block (at `self.ptr`) of type `t` that has no text place
+    /// of its own: in a whole walk its members are walked generically
+    /// (images, audio, files, documents, refusals, unknown types), except
+    /// Anthropic's [`OPAQUE_BLOCK_TYPES`].
+    fn other_part(
+        &mut self,
+        ctx: Ctx,
+        t: &str,
+        part: &Map<String, Value>,
+        anthropic: bool,
+    ) -> Result<(), ChatError<E>> {
+        let known = if anthropic {
+            ANTHROPIC_BLOCK_TYPES
+        } else {
+            OPENAI_PART_TYPES
+        };
+        if !self.whole {
+            self.note_type(t, known);
+            return Ok(());
+        }
+        if anthropic && OPAQUE_BLOCK_TYPES.contains(&t) {
+            self.report.unknown += 1;
+            return Ok(());
+        }
+        if !known.contains(&t) {
+            self.report.generic += 1;
+        }
+        self.members(ctx, "content", part, &[], 0)
+    }
+
     /// The string value of `key` in `obj`, which must be a string (or absent
     /// or null when `optional`).
     fn string_field<'v>(
@@ -863,7 +1117,34 @@ impl<E> Walk<'_, '_, E> {
             }
             self.ptr.truncate(mark);
         }
-        Ok(())
+        self.top_level_rest(obj, &["messages", "prompt"], &["tools", "functions"])
+    }
+
+    /// The tool definitions under `tools` (and each key in `tools`) of the
+    /// top-level object `obj`, then its other members except `handled`.
+    fn top_level_rest(
+        &mut self,
+        obj: &Map<String, Value>,
+        handled: &[&str],
+        tools: &[&str],
+    ) -> Result<(), ChatError<E>> {
+        let defs = Ctx {
+            message: None,
+            kind: TextKind::ToolDefinition,
+        };
+        for key in tools {
+            if let Some(v) = obj.get(*key) {
+                let mark = push_key(&mut self.ptr, key);
+                self.generic(defs, key, v, 0)?;
+                self.ptr.truncate(mark);
+            }
+        }
+        let ctx = Ctx {
+            message: None,
+            kind: TextKind::Field,
+        };
+        let handled: Vec<&str> = handled.iter().chain(tools).copied().collect();
+        self.members(ctx, "", obj, &handled, 0)
     }
 
     /// `self.ptr` points at the message; `default` is the kind of a message
@@ -910,13 +1191,25 @@ impl<E> Walk<'_, '_, E> {
                     for (key, field) in [("function", "arguments"), ("custom", "input")] {
                         self.arguments(args, call, key, field)?;
                     }
+                    self.members(args, "tool_calls", call, &["function", "custom"], 0)?;
                     self.ptr.truncate(inner);
                 }
                 self.ptr.truncate(mark);
             }
             Some(_) => return Err(self.shape_at("tool_calls", "an array of tool calls")),
         }
-        self.arguments(args, m, "function_call", "arguments")
+        self.arguments(args, m, "function_call", "arguments")?;
+        let rest = Ctx {
+            message: Some(i),
+            kind: TextKind::Field,
+        };
+        self.members(
+            rest,
+            "messages",
+            m,
+            &["content", "tool_calls", "function_call"],
+            0,
+        )
     }
 
     /// `obj[key][field]`, a string of tool arguments, if present.
@@ -939,6 +1232,7 @@ impl<E> Walk<'_, '_, E> {
                     self.maybe_json(ctx, s)?;
                     self.ptr.truncate(inner);
                 }
+                self.members(ctx, key, call, &[field], 0)?;
             }
             _ => return Err(self.shape("an object")),
         }
@@ -961,7 +1255,7 @@ impl<E> Walk<'_, '_, E> {
                         .ok_or_else(|| self.shape("a content part object"))?;
                     let t = self.block_type(part)?;
                     if t != "text" {
-                        self.note_type(t, OPENAI_PART_TYPES);
+                        self.other_part(ctx, t, part, false)?;
                     } else {
                         let text = self.string_field(part, "text", false)?.unwrap_or_default();
                         let inner = push_key(&mut self.ptr, "text");
@@ -971,6 +1265,7 @@ impl<E> Walk<'_, '_, E> {
                             self.text(ctx, text)?;
                         }
                         self.ptr.truncate(inner);
+                        self.members(ctx, "content", part, &["text"], 0)?;
                     }
                     self.ptr.truncate(mark);
                 }
@@ -1058,10 +1353,15 @@ impl<E> Walk<'_, '_, E> {
                 self.anthropic_content(ctx, content)?;
                 self.ptr.truncate(c);
             }
+            let rest = Ctx {
+                message: Some(i),
+                kind: TextKind::Field,
+            };
+            self.members(rest, "messages", m, &["content"], 0)?;
             self.ptr.truncate(inner);
         }
         self.ptr.truncate(mark);
-        Ok(())
+        self.top_level_rest(obj, &["system", "messages"], &["tools"])
     }
 
     /// `self.ptr` points at an Anthropic `content`.
@@ -1092,17 +1392,19 @@ impl<E> Walk<'_, '_, E> {
                 let mark = push_key(&mut self.ptr, "text");
                 self.text(ctx, text)?;
                 self.ptr.truncate(mark);
+                self.members(ctx, "content", block, &["text"], 0)?;
             }
             "tool_use" | "server_tool_use" => {
+                let ctx = Ctx {
+                    kind: TextKind::ToolArguments,
+                    ..ctx
+                };
                 if let Some(input) = block.get("input") {
                     let mark = push_key(&mut self.ptr, "input");
-                    let ctx = Ctx {
-                        kind: TextKind::ToolArguments,
-                        ..ctx
-                    };
                     self.in_place(ctx, input)?;
                     self.ptr.truncate(mark);
                 }
+                self.members(ctx, "content", block, &["input"], 0)?;
             }
             "tool_result" => {
                 let ctx = Ctx {
@@ -1121,13 +1423,14 @@ impl<E> Walk<'_, '_, E> {
                                 .ok_or_else(|| self.shape("a content block object"))?;
                             let t = self.block_type(inner)?;
                             if t != "text" {
-                                self.note_type(t, ANTHROPIC_BLOCK_TYPES);
+                                self.other_part(ctx, t, inner, true)?;
                             } else {
                                 let text =
                                     self.string_field(inner, "text", false)?.unwrap_or_default();
                                 let t = push_key(&mut self.ptr, "text");
                                 self.maybe_json(ctx, text)?;
                                 self.ptr.truncate(t);
+                                self.members(ctx, "content", inner, &["text"], 0)?;
                             }
                             self.ptr.truncate(b);
                         }
@@ -1137,8 +1440,9 @@ impl<E> Walk<'_, '_, E> {
                     }
                 }
                 self.ptr.truncate(mark);
+                self.members(ctx, "content", block, &["content"], 0)?;
             }
-            other => self.note_type(other, ANTHROPIC_BLOCK_TYPES),
+            other => self.other_part(ctx, other, block, true)?,
         }
         Ok(())
     }

@@ -95,7 +95,9 @@ impl Guard {
             Decision::Block(b) => return Err(GuardError::Blocked(Box::new(b.clone()))),
             Decision::Redact(plan) | Decision::Anonymize(plan) => {
                 let mut rewrites = plan.rewrites(0);
-                add_repeats(text, &mut rewrites);
+                let mut values = Vec::new();
+                repeat_values(text, &rewrites, &mut values);
+                add_repeats(text, &mut rewrites, &values);
                 self.anonymizer.apply(text, &rewrites, vault)?
             }
             Decision::Allow { .. } | Decision::Log(_) => text.to_string(),
@@ -200,10 +202,37 @@ fn by_format(t: &deepsentinel_core::EntityType) -> bool {
     )
 }
 
-/// Adds a rewrite for every other whole-word occurrence of a rewritten
-/// value that no rewrite covers yet (values whose recognition depends on
-/// context: names, places, context-only numbers).
-fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>) {
+/// A value rewritten somewhere, to be rewritten wherever else it repeats.
+type Repeat = (
+    String,
+    deepsentinel_core::EntityType,
+    crate::operators::OperatorSpec,
+);
+
+/// The values of `rewrites` (into `text`) worth looking for elsewhere:
+/// values whose recognition depends on context (names, places,
+/// context-only numbers), at least 4 characters long (short values repeat
+/// by chance: "Al", "12"), each once. Values recognised by their format
+/// alone (addresses, checksummed numbers, keys) are found wherever they
+/// repeat already.
+fn repeat_values(text: &str, rewrites: &[crate::operators::Rewrite], out: &mut Vec<Repeat>) {
+    for r in rewrites {
+        let Some(value) = text.get(r.span.range()) else {
+            continue;
+        };
+        if by_format(&r.entity_type)
+            || value.chars().count() < 4
+            || out.iter().any(|(v, _, _)| v == value)
+        {
+            continue;
+        }
+        out.push((value.to_owned(), r.entity_type.clone(), r.operator.clone()));
+    }
+}
+
+/// Adds a rewrite for every whole-word occurrence in `text` of a value in
+/// `values` that no rewrite covers yet.
+fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>, values: &[Repeat]) {
     use deepsentinel_core::Span;
     let mut taken: Vec<(usize, usize)> = rewrites
         .iter()
@@ -216,19 +245,8 @@ fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>) {
         let i = taken.partition_point(|&(_, te)| te <= s);
         taken.get(i).is_some_and(|&(ts, _)| ts < e)
     };
-    let mut seen: Vec<&str> = Vec::new();
     let mut extra = Vec::new();
-    for r in rewrites.iter() {
-        let Some(value) = text.get(r.span.range()) else {
-            continue;
-        };
-        // Short values repeat by chance ("Al", "12"); each value once;
-        // values recognised by their format alone (addresses, checksummed
-        // numbers, keys) are found wherever they repeat already.
-        if by_format(&r.entity_type) || value.chars().count() < 4 || seen.contains(&value) {
-            continue;
-        }
-        seen.push(value);
+    for (value, entity_type, operator) in values {
         for s in memchr::memmem::find_iter(text.as_bytes(), value.as_bytes()) {
             let e = s + value.len();
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
@@ -243,8 +261,8 @@ fn add_repeats(text: &str, rewrites: &mut Vec<crate::operators::Rewrite>) {
                 taken.insert(i, (s, e));
                 extra.push(crate::operators::Rewrite {
                     span,
-                    entity_type: r.entity_type.clone(),
-                    operator: r.operator.clone(),
+                    entity_type: entity_type.clone(),
+                    operator: operator.clone(),
                 });
             }
         }
@@ -370,12 +388,19 @@ impl Guard {
         // request unchanged.
         let mut rewritten: Vec<Option<String>> = vec![None; texts.len()];
         if let Some(plan) = decision.plan() {
+            // A value rewritten in one text is rewritten wherever it
+            // repeats in any text of the request (a name recognised in the
+            // user message but not in the system prompt, say).
+            let mut values = Vec::new();
+            for (i, (_, text, _)) in texts.iter().enumerate() {
+                repeat_values(text, &plan.rewrites(i), &mut values);
+            }
             for (i, (_, text, _)) in texts.iter().enumerate() {
                 let mut rewrites = plan.rewrites(i);
+                add_repeats(text, &mut rewrites, &values);
                 if rewrites.is_empty() {
                     continue;
                 }
-                add_repeats(text, &mut rewrites);
                 rewritten[i] = Some(self.anonymizer.apply(text, &rewrites, vault)?);
             }
         }

@@ -140,6 +140,8 @@ const TOP: Shape = Struct(&[
     ("audit", AUDIT),
     ("logging", LOGGING),
     ("usage", USAGE),
+    // The gateway's settings: checked by `deepsentinel-gateway`.
+    ("server", Leaf),
 ]);
 
 /// Reports every unknown key under `path`.

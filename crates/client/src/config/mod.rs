@@ -92,6 +92,9 @@ pub struct SentinelConfig {
     pub logging: LoggingConfig,
     /// Prices and spending budgets.
     pub usage: UsageConfig,
+    /// The gateway's `server` section, kept as data: `deepsentinel-gateway`
+    /// reads and checks it; the client ignores it.
+    pub server: Option<serde_json::Value>,
 }
 
 /// Where the client runs.

@@ -146,6 +146,8 @@ fn openai_request_every_location_in_document_order() {
     let expected = vec![
         v(Some(0), "/messages/0/content", None, System, "sys text"),
         v(Some(1), "/messages/1/content", None, System, "dev text"),
+        // Issue 6: message names and unknown keys are forwarded, so visited.
+        v(Some(1), "/messages/1/name", None, Field, "dev-name"),
         v(
             Some(2),
             "/messages/2/content/0/text",
@@ -160,6 +162,14 @@ fn openai_request_every_location_in_document_order() {
             User,
             "user part 2",
         ),
+        v(
+            Some(2),
+            "/messages/2/content/2/x-part",
+            None,
+            User,
+            "untouched",
+        ),
+        v(Some(2), "/messages/2/name", None, Field, "alice"),
         v(
             Some(3),
             "/messages/3/content",
@@ -185,6 +195,13 @@ fn openai_request_every_location_in_document_order() {
         v(Some(3), args, Some("/zip"), ToolArguments, "10115"),
         v(
             Some(3),
+            "/messages/3/tool_calls/0/function/name",
+            None,
+            ToolArguments,
+            "lookup",
+        ),
+        v(
+            Some(3),
             "/messages/3/tool_calls/1/function/arguments",
             None,
             ToolArguments,
@@ -192,10 +209,24 @@ fn openai_request_every_location_in_document_order() {
         ),
         v(
             Some(3),
+            "/messages/3/tool_calls/1/function/name",
+            None,
+            ToolArguments,
+            "raw",
+        ),
+        v(
+            Some(3),
             "/messages/3/tool_calls/2/custom/input",
             None,
             ToolArguments,
             "SELECT 1",
+        ),
+        v(
+            Some(3),
+            "/messages/3/tool_calls/2/custom/name",
+            None,
+            ToolArguments,
+            "sql",
         ),
         v(
             Some(4),
@@ -226,12 +257,20 @@ fn openai_request_every_location_in_document_order() {
             "legacy arg",
         ),
         v(
+            Some(6),
+            "/messages/6/function_call/name",
+            None,
+            ToolArguments,
+            "legacy",
+        ),
+        v(
             Some(7),
             "/messages/7/content",
             None,
             ToolResult,
             "legacy result",
         ),
+        v(Some(7), "/messages/7/name", None, Field, "legacy"),
         v(
             Some(8),
             "/messages/8/content",
@@ -239,6 +278,8 @@ fn openai_request_every_location_in_document_order() {
             Other,
             "unknown role text",
         ),
+        // An unknown top-level key, after the messages.
+        v(None, "/x-unknown/keep/0", None, Field, "me"),
     ];
     assert_eq!(request_visits(&req), expected);
     // Deterministic: the same order every time, and the same for transform.
@@ -259,8 +300,9 @@ fn openai_request_only_targeted_strings_change_and_arguments_stay_json() {
     let mut after = before.clone();
     let report = bracket(&mut after);
     assert_eq!(report.format, ChatFormat::OpenAi);
-    assert_eq!(report.visited, 16);
-    assert_eq!(report.changed, 16);
+    // 16 texts, and (issue 6) 3 message names, 4 tool names, 2 unknown keys.
+    assert_eq!(report.visited, 25);
+    assert_eq!(report.changed, 25);
     assert_eq!(report.unknown, 0, "image_url is a known part type");
 
     let mut expected: Vec<String> = request_visits(&before)
@@ -294,15 +336,19 @@ fn openai_request_only_targeted_strings_change_and_arguments_stay_json() {
         after["messages"][3]["tool_calls"][1]["function"]["arguments"],
         "<not json at all>"
     );
-    // Names, roles, ids and images are untouched.
-    assert_eq!(after["messages"][2]["name"], "alice");
+    // Names are forwarded, so transformed (issue 6); roles, ids, the model
+    // and images are structural and untouched.
+    assert_eq!(after["messages"][2]["name"], "<alice>");
+    assert_eq!(after["messages"][2]["role"], "user");
+    assert_eq!(after["model"], "gpt-4o");
     assert_eq!(
         after["messages"][2]["content"][1],
         before["messages"][2]["content"][1]
     );
+    assert_eq!(after["messages"][3]["tool_calls"][0]["id"], "call_1");
     assert_eq!(
         after["messages"][3]["tool_calls"][0]["function"]["name"],
-        "lookup"
+        "<lookup>"
     );
 }
 
@@ -315,13 +361,22 @@ fn non_json_arguments_are_plain_text() {
         let visits = request_visits(&req);
         assert_eq!(
             visits,
-            vec![v(
-                Some(0),
-                "/messages/0/tool_calls/0/function/arguments",
-                None,
-                TextKind::ToolArguments,
-                args
-            )],
+            vec![
+                v(
+                    Some(0),
+                    "/messages/0/tool_calls/0/function/arguments",
+                    None,
+                    TextKind::ToolArguments,
+                    args
+                ),
+                v(
+                    Some(0),
+                    "/messages/0/tool_calls/0/function/name",
+                    None,
+                    TextKind::ToolArguments,
+                    "f"
+                )
+            ],
             "{args:?}"
         );
         bracket(&mut req);
@@ -344,7 +399,7 @@ fn embedded_json_untouched_when_nothing_changes() {
         Ok::<_, Infallible>(Some(t.to_owned()))
     })
     .expect("valid");
-    assert_eq!(report.visited, 2);
+    assert_eq!(report.visited, 3, "two argument values and the tool name");
     assert_eq!(report.changed, 0);
     assert_eq!(
         req["messages"][0]["tool_calls"][0]["function"]["arguments"],
@@ -449,6 +504,14 @@ fn anthropic_request_every_location_in_document_order() {
                 ToolArguments,
                 "a"
             ),
+            // Issue 6: the tool name is forwarded too.
+            v(
+                Some(2),
+                "/messages/2/content/2/name",
+                None,
+                ToolArguments,
+                "lookup"
+            ),
             v(
                 Some(3),
                 "/messages/3/content/0/content",
@@ -477,6 +540,8 @@ fn anthropic_request_every_location_in_document_order() {
                 ToolResult,
                 "plain result"
             ),
+            // Issue 6: an unknown top-level key, after the messages.
+            v(None, "/metadata/user_id", None, Field, "u-1"),
         ]
     );
     let mut system_string =
@@ -495,10 +560,12 @@ fn anthropic_request_only_targeted_strings_change() {
     let mut after = before.clone();
     let report = bracket(&mut after);
     assert_eq!(report.format, ChatFormat::Anthropic);
-    assert_eq!(report.changed, 11);
+    // 11 texts, and (issue 6) the tool name and `metadata.user_id`.
+    assert_eq!(report.changed, 13);
     assert_eq!(
-        report.unknown, 0,
-        "image and thinking are known block types"
+        (report.unknown, report.generic),
+        (1, 0),
+        "the signed thinking block is forwarded uninspected; image is known"
     );
     let mut expected: Vec<String> = request_visits(&before)
         .into_iter()
@@ -536,9 +603,15 @@ fn unknown_fields_round_trip_byte_for_byte() {
             .format(format)
             .transform_request(&mut req, &mut |_, _| Ok::<_, Infallible>(None))
             .expect("valid request");
-        assert_eq!(report.visited, 1);
+        // `hi`, and (issue 6) `x-part/deep/1`, the `mystery` part's
+        // `payload` and `x-top/a`, all of which are forwarded.
+        assert_eq!(report.visited, 4);
         assert_eq!(report.changed, 0);
-        assert_eq!(report.unknown, 1, "the `mystery` part");
+        assert_eq!(
+            (report.unknown, report.generic),
+            (0, 1),
+            "the `mystery` part is walked generically"
+        );
         assert_eq!(serde_json::to_string(&req).expect("serializes"), text);
     }
     for value in [openai_request(), anthropic_request()] {
@@ -691,28 +764,46 @@ fn format_detection() {
 
 #[test]
 fn unknown_part_types_are_counted() {
-    // Anthropic blocks in a request forced to OpenAI: not walked, counted.
+    // Issue 6: a part or block of an unknown type is no longer skipped: its
+    // strings are visited generically and it is counted in `generic`;
+    // `unknown` is left for what is forwarded without inspection.
+    // Anthropic blocks in a request forced to OpenAI: walked generically.
     let req = json!({"messages": [{"role": "user", "content": [
         {"type": "tool_result", "tool_use_id": "t", "content": "result text"},
         {"type": "image_url", "image_url": {"url": "u"}},
         {"type": "text", "text": "hello"}
     ]}]});
     let mut walker = Walker::new();
+    let mut texts = Vec::new();
     let forced = walker
         .format(ChatFormat::OpenAi)
-        .visit_request(&req, &mut |_, _| Ok::<_, Infallible>(()))
+        .visit_request(&req, &mut |loc, t| {
+            texts.push((loc.pointer.clone(), t.to_owned()));
+            Ok::<_, Infallible>(())
+        })
         .expect("valid");
-    assert_eq!((forced.visited, forced.unknown), (1, 1));
+    assert_eq!((forced.visited, forced.unknown, forced.generic), (2, 0, 1));
+    assert_eq!(
+        texts[0],
+        (
+            "/messages/0/content/0/content".to_owned(),
+            "result text".to_owned()
+        )
+    );
     // Detected as Anthropic, the tool result is visited; `image_url` is not
-    // an Anthropic block type.
+    // an Anthropic block type (and its URL is a payload, not text).
     let auto = chat::visit_request(&req, &mut |_, _| Ok::<_, Infallible>(())).expect("valid");
     assert_eq!(auto.format, ChatFormat::Anthropic);
-    assert_eq!((auto.visited, auto.unknown), (2, 1));
+    assert_eq!((auto.visited, auto.unknown, auto.generic), (2, 0, 1));
     let nested = json!({"messages": [{"role": "user", "content": [
         {"type": "tool_result", "tool_use_id": "t", "content": [{"type": "future_block", "text": "x"}]}
     ]}]});
     let report = chat::visit_request(&nested, &mut |_, _| Ok::<_, Infallible>(())).expect("valid");
-    assert_eq!((report.visited, report.unknown), (0, 1));
+    assert_eq!((report.visited, report.unknown, report.generic), (1, 0, 1));
+    // Responses keep the narrow walk: unknown types are not inspected.
+    let resp = json!({"content": [{"type": "future_block", "text": "x"}]});
+    let report = chat::visit_response(&resp, &mut |_, _| Ok::<_, Infallible>(())).expect("valid");
+    assert_eq!((report.visited, report.unknown, report.generic), (0, 1, 0));
 }
 
 const SECRET: &str = "sk-SECRET-VALUE-1234";
@@ -913,7 +1004,7 @@ fn deep_json_is_a_typed_error() {
         req
     };
     let ok = tool_use(nested(DEFAULT_MAX_DEPTH, json!("leaf")));
-    assert_eq!(request_visits(&ok).len(), 1);
+    assert_eq!(request_visits(&ok).len(), 2, "the leaf and the tool name");
     let deep = tool_use(nested(DEFAULT_MAX_DEPTH + 1, json!("leaf")));
     let err =
         chat::visit_request(&deep, &mut |_, _| Ok::<_, Infallible>(())).expect_err("too deep");
@@ -948,8 +1039,31 @@ fn deep_json_is_a_typed_error() {
     );
     let fine_args = args(format!("{}\"leaf\"{}", "[".repeat(100), "]".repeat(100)));
     let visits = request_visits(&fine_args);
-    assert_eq!(visits.len(), 1);
+    assert_eq!(visits.len(), 2, "the leaf and the tool name");
     assert_eq!(visits[0].2.as_deref(), Some(&*"/0".repeat(100)));
+
+    // Generically walked fields (issue 6) are bounded the same way.
+    let unknown_key = |v: Value| {
+        let mut req = json!({"messages": [], "x-future": null});
+        if let Some(slot) = req.pointer_mut("/x-future") {
+            *slot = v;
+        }
+        req
+    };
+    assert_eq!(
+        request_visits(&unknown_key(nested(DEFAULT_MAX_DEPTH, json!("leaf")))).len(),
+        1
+    );
+    let err = chat::visit_request(
+        &unknown_key(nested(DEFAULT_MAX_DEPTH + 1, json!("leaf"))),
+        &mut |_, _| Ok::<_, Infallible>(()),
+    )
+    .expect_err("too deep");
+    assert!(
+        matches!(&err, ChatError::TooDeep { pointer, embedded: None, max_depth: DEFAULT_MAX_DEPTH }
+            if pointer.starts_with("/x-future/")),
+        "{err:?}"
+    );
 
     // The bound is configurable.
     let mut walker = Walker::new();
@@ -1189,5 +1303,498 @@ proptest! {
                 prop_assert!(serde_json::from_str::<Value>(s).is_ok(), "{p} no longer parses");
             }
         }
+    }
+}
+
+// ---- Whole-request scanning (issue 6): every forwarded string is visited ----
+
+fn whole_openai_request() -> Value {
+    json!({
+        "model": "gpt-4o",
+        "stream": true,
+        "tool_choice": "auto",
+        "user": "alice@example.com",
+        "metadata": {"note": "call 555-0100", "tags": ["vip", 3]},
+        "messages": [
+            {"role": "user", "name": "Alice Smith", "content": [
+                {"type": "text", "text": "hi"},
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo=", "detail": "high"}},
+                {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+                {"type": "file", "file": {"file_data": "JVBERi0=", "filename": "bob-cv.pdf", "file_id": "file-1"}}
+            ], "x-extra": {"deep": {"who": "bob@example.com"}}}
+        ],
+        "tools": [{"type": "function", "function": {
+            "name": "lookup_customer",
+            "description": "Look up Bob Jones",
+            "parameters": {
+                "$schema": "http://json-schema.org/draft-07/schema#",
+                "type": "object",
+                "required": ["email"],
+                "properties": {
+                    "email": {"type": "string", "format": "email", "pattern": "^.+@.+$",
+                        "description": "e.g. bob@example.com"},
+                    "tier": {"type": ["string", "null"], "enum": ["gold", "Bob's tier"]},
+                    "type": {"$ref": "#/$defs/kind", "description": "a property named type"}
+                }
+            }
+        }}]
+    })
+}
+
+#[test]
+fn issue_6_openai_whole_request_every_forwarded_string() {
+    use TextKind::*;
+    let req = whole_openai_request();
+    let props = "/tools/0/function/parameters/properties";
+    let expected = vec![
+        v(Some(0), "/messages/0/content/0/text", None, User, "hi"),
+        v(
+            Some(0),
+            "/messages/0/content/3/file/filename",
+            None,
+            User,
+            "bob-cv.pdf",
+        ),
+        // The message's other members, in Map order: `name`, `x-extra`.
+        v(Some(0), "/messages/0/name", None, Field, "Alice Smith"),
+        v(
+            Some(0),
+            "/messages/0/x-extra/deep/who",
+            None,
+            Field,
+            "bob@example.com",
+        ),
+        // Tool definitions: name, description, schema prose and values.
+        v(
+            None,
+            "/tools/0/function/description",
+            None,
+            ToolDefinition,
+            "Look up Bob Jones",
+        ),
+        v(
+            None,
+            "/tools/0/function/name",
+            None,
+            ToolDefinition,
+            "lookup_customer",
+        ),
+        v(
+            None,
+            &format!("{props}/email/description"),
+            None,
+            ToolDefinition,
+            "e.g. bob@example.com",
+        ),
+        v(
+            None,
+            &format!("{props}/tier/enum/0"),
+            None,
+            ToolDefinition,
+            "gold",
+        ),
+        v(
+            None,
+            &format!("{props}/tier/enum/1"),
+            None,
+            ToolDefinition,
+            "Bob's tier",
+        ),
+        v(
+            None,
+            &format!("{props}/type/description"),
+            None,
+            ToolDefinition,
+            "a property named type",
+        ),
+        // Unknown top-level keys, nested too.
+        v(None, "/metadata/note", None, Field, "call 555-0100"),
+        v(None, "/metadata/tags/0", None, Field, "vip"),
+        v(None, "/user", None, Field, "alice@example.com"),
+    ];
+    assert_eq!(request_visits(&req), expected);
+
+    // Every pointer is exact, and the transform sees the same sequence.
+    for (_, p, _, _, t) in &expected {
+        assert_eq!(req.pointer(p).and_then(Value::as_str), Some(t.as_str()));
+    }
+    let mut seen = Vec::new();
+    let mut after = req.clone();
+    let report = chat::transform_request(&mut after, &mut |loc, t| {
+        seen.push(visit(loc, t));
+        Ok::<_, Infallible>(Some(format!("<{t}>")))
+    })
+    .expect("valid");
+    assert_eq!(seen, expected);
+    assert_eq!((report.visited, report.changed), (13, 13));
+    assert_eq!((report.unknown, report.generic), (0, 0));
+    let mut changed = diff(&req, &after);
+    changed.sort();
+    let mut pointers: Vec<String> = expected.into_iter().map(|(_, p, ..)| p).collect();
+    pointers.sort();
+    assert_eq!(changed, pointers, "exactly the visited strings change");
+    // The schema is still a schema: keywords, `required` and keys untouched.
+    assert_eq!(
+        after["tools"][0]["function"]["parameters"]["properties"]["email"],
+        json!({"type": "string", "format": "email", "pattern": "^.+@.+$",
+            "description": "<e.g. bob@example.com>"})
+    );
+    assert_eq!(
+        after["tools"][0]["function"]["parameters"]["required"],
+        json!(["email"])
+    );
+}
+
+#[test]
+fn issue_6_structural_strings_are_not_visited() {
+    let texts: Vec<String> = request_visits(&whole_openai_request())
+        .into_iter()
+        .map(|(.., t)| t)
+        .collect();
+    for structural in [
+        "gpt-4o",
+        "user",
+        "auto",
+        "function",
+        "object",
+        "string",
+        "null",
+        "email",
+        "^.+@.+$",
+        "#/$defs/kind",
+        "http://json-schema.org/draft-07/schema#",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "high",
+        "image_url",
+        "UklGRg==",
+        "wav",
+        "JVBERi0=",
+        "file-1",
+    ] {
+        assert!(
+            !texts.iter().any(|t| t == structural),
+            "{structural:?} is structural but was visited"
+        );
+    }
+    // An object `tool_choice` names a tool: its name is visited, its type not.
+    let req = json!({"model": "m", "messages": [],
+        "tool_choice": {"type": "function", "function": {"name": "lookup_customer"}}});
+    assert_eq!(
+        request_visits(&req),
+        vec![v(
+            None,
+            "/tool_choice/function/name",
+            None,
+            TextKind::Field,
+            "lookup_customer"
+        )]
+    );
+}
+
+#[test]
+fn issue_6_tool_calls_and_function_call_names() {
+    use TextKind::*;
+    let req = json!({"messages": [
+        {"role": "assistant", "content": null, "refusal": "I won't, Bob", "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "mail_bob", "arguments": "{\"to\":\"b@x.io\"}"}}
+        ]},
+        {"role": "assistant", "content": [{"type": "refusal", "refusal": "no, Alice"}]}
+    ]});
+    let args = "/messages/0/tool_calls/0/function/arguments";
+    assert_eq!(
+        request_visits(&req),
+        vec![
+            v(Some(0), args, Some("/to"), ToolArguments, "b@x.io"),
+            v(
+                Some(0),
+                "/messages/0/tool_calls/0/function/name",
+                None,
+                ToolArguments,
+                "mail_bob"
+            ),
+            v(Some(0), "/messages/0/refusal", None, Field, "I won't, Bob"),
+            v(
+                Some(1),
+                "/messages/1/content/0/refusal",
+                None,
+                Assistant,
+                "no, Alice"
+            ),
+        ]
+    );
+}
+
+fn whole_anthropic_request() -> Value {
+    json!({
+        "model": "claude-sonnet-4",
+        "anthropic_version": "2023-06-01",
+        "max_tokens": 10,
+        "metadata": {"user_id": "alice@example.com"},
+        "stop_sequences": ["Bob:"],
+        "system": "sys",
+        "tools": [{
+            "name": "find_person",
+            "description": "Finds Bob Jones",
+            "input_schema": {"type": "object",
+                "properties": {"ssn": {"type": "string", "description": "like 078-05-1120",
+                    "examples": ["078-05-1120"]}},
+                "required": ["ssn"]},
+            "cache_control": {"type": "ephemeral"}
+        }],
+        "messages": [
+            {"role": "user", "content": [
+                {"type": "document", "title": "Bob's notes",
+                    "source": {"type": "text", "media_type": "text/plain", "data": "Bob lives at 1 Main St"}},
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+                {"type": "future_block", "payload": {"note": "call Alice"}, "id": "fb_1"}
+            ]},
+            {"role": "assistant", "content": [
+                {"type": "thinking", "thinking": "Alice is Bob's sister", "signature": "c2ln"},
+                {"type": "redacted_thinking", "data": "ZW5j"},
+                {"type": "tool_use", "id": "toolu_1", "name": "find_person", "input": {"q": "Bob"}}
+            ]}
+        ]
+    })
+}
+
+#[test]
+fn issue_6_anthropic_whole_request_every_forwarded_string() {
+    use TextKind::*;
+    let req = whole_anthropic_request();
+    let schema = "/tools/0/input_schema/properties/ssn";
+    let expected = vec![
+        v(None, "/system", None, System, "sys"),
+        // A document's text source is text; an image's data is not.
+        v(
+            Some(0),
+            "/messages/0/content/0/source/data",
+            None,
+            User,
+            "Bob lives at 1 Main St",
+        ),
+        v(
+            Some(0),
+            "/messages/0/content/0/title",
+            None,
+            User,
+            "Bob's notes",
+        ),
+        // An unknown block type: its strings, generically, except `id`.
+        v(
+            Some(0),
+            "/messages/0/content/2/payload/note",
+            None,
+            User,
+            "call Alice",
+        ),
+        // Thinking blocks are signed: not visited (counted in `unknown`).
+        v(
+            Some(1),
+            "/messages/1/content/2/input/q",
+            None,
+            ToolArguments,
+            "Bob",
+        ),
+        v(
+            Some(1),
+            "/messages/1/content/2/name",
+            None,
+            ToolArguments,
+            "find_person",
+        ),
+        v(
+            None,
+            "/tools/0/description",
+            None,
+            ToolDefinition,
+            "Finds Bob Jones",
+        ),
+        v(
+            None,
+            &format!("{schema}/description"),
+            None,
+            ToolDefinition,
+            "like 078-05-1120",
+        ),
+        v(
+            None,
+            &format!("{schema}/examples/0"),
+            None,
+            ToolDefinition,
+            "078-05-1120",
+        ),
+        v(None, "/tools/0/name", None, ToolDefinition, "find_person"),
+        v(None, "/metadata/user_id", None, Field, "alice@example.com"),
+        v(None, "/stop_sequences/0", None, Field, "Bob:"),
+    ];
+    assert_eq!(request_visits(&req), expected);
+    for (_, p, _, _, t) in &expected {
+        assert_eq!(req.pointer(p).and_then(Value::as_str), Some(t.as_str()));
+    }
+    let mut after = req.clone();
+    let report = bracket(&mut after);
+    assert_eq!(report.format, ChatFormat::Anthropic);
+    assert_eq!(report.visited, expected.len());
+    assert_eq!(report.unknown, 2, "thinking and redacted_thinking");
+    assert_eq!(report.generic, 1, "future_block");
+    assert_eq!(
+        after["messages"][1]["content"][0],
+        req["messages"][1]["content"][0]
+    );
+    assert_eq!(
+        after["messages"][1]["content"][1],
+        req["messages"][1]["content"][1]
+    );
+    assert_eq!(
+        after["messages"][0]["content"][1],
+        req["messages"][0]["content"][1]
+    );
+    assert_eq!(
+        after["tools"][0]["input_schema"]["required"],
+        json!(["ssn"])
+    );
+}
+
+#[test]
+fn issue_6_responses_stay_narrow() {
+    // Restoring placeholders needs only the texts: names and unknown keys of
+    // a response are not visited.
+    let resp = json!({"id": "x", "system_fingerprint": "fp", "choices": [{"message": {
+        "role": "assistant", "content": "c", "name": "n", "x": "y",
+        "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "a"}}]
+    }}]});
+    let texts: Vec<String> = response_visits(&resp)
+        .into_iter()
+        .map(|(.., t)| t)
+        .collect();
+    assert_eq!(texts, ["c", "a"]);
+}
+
+fn any_field() -> impl Strategy<Value = (String, Value)> {
+    let key = prop_oneof![
+        Just("metadata"),
+        Just("user"),
+        Just("stop"),
+        Just("type"),
+        Just("id"),
+        Just("required"),
+        Just("source"),
+        Just("data"),
+        Just("enum"),
+        Just("x-future"),
+    ];
+    (key, any_json()).prop_map(|(k, v)| (k.to_owned(), v))
+}
+
+fn with_fields(mut v: Value, fields: Vec<(String, Value)>) -> Value {
+    if let Value::Object(obj) = &mut v {
+        for (k, f) in fields {
+            // Never replace the keys the walk relies on.
+            if !obj.contains_key(&k) {
+                obj.insert(k, f);
+            }
+        }
+    }
+    v
+}
+
+fn any_tool() -> impl Strategy<Value = Value> {
+    (any_text(), any_json(), any::<bool>()).prop_map(|(description, schema, openai)| {
+        if openai {
+            json!({"type": "function", "function": {"name": "t", "description": description,
+                "parameters": {"type": "object", "properties": {"p": schema}, "required": ["p"]}}})
+        } else {
+            json!({"name": "t", "description": description, "input_schema": schema})
+        }
+    })
+}
+
+/// Well-formed requests with everything a whole-request walk must see:
+/// tool definitions, names, extra fields at the top level, in messages and
+/// in parts.
+fn whole_request() -> impl Strategy<Value = Value> {
+    (
+        well_formed_request(),
+        prop::collection::vec(any_tool(), 0..3),
+        prop::collection::vec(any_field(), 0..3),
+        prop::collection::vec(any_field(), 0..3),
+    )
+        .prop_map(|(req, tools, top, nested)| {
+            let mut req = with_fields(req, top);
+            if !tools.is_empty() {
+                req["tools"] = Value::Array(tools);
+            }
+            if let Some(Value::Array(messages)) = req.get_mut("messages")
+                && let Some(first) = messages.first_mut()
+            {
+                *first = with_fields(first.take(), nested);
+            }
+            req
+        })
+}
+
+proptest! {
+    /// The guard's invariant: visiting and transforming see the same texts
+    /// at the same locations in the same order; an identity transform (by
+    /// `None` or by returning the same text) leaves the request identical;
+    /// every pointer is exact.
+    #[test]
+    fn issue_6_visit_order_is_transform_order(
+        req in prop_oneof![whole_request(), any_json()],
+    ) {
+        let mut visited = Vec::new();
+        let v = chat::visit_request(&req, &mut |loc, t| {
+            visited.push(visit(loc, t));
+            Ok::<_, Infallible>(())
+        });
+        for identity in [false, true] {
+            let mut transformed = Vec::new();
+            let mut copy = req.clone();
+            let t = chat::transform_request(&mut copy, &mut |loc, t| {
+                transformed.push(visit(loc, t));
+                Ok::<_, Infallible>(identity.then(|| t.to_owned()))
+            });
+            prop_assert_eq!(&copy, &req);
+            prop_assert_eq!(v.as_ref().ok(), t.as_ref().ok());
+            if v.is_ok() {
+                prop_assert_eq!(&visited, &transformed);
+                prop_assert_eq!(t.map(|r| r.changed).ok(), Some(0));
+            }
+        }
+        // Exactly once: no location is visited twice.
+        let mut locations: Vec<(&String, &Option<String>)> =
+            visited.iter().map(|(_, p, e, ..)| (p, e)).collect();
+        locations.sort();
+        let n = locations.len();
+        locations.dedup();
+        prop_assert_eq!(locations.len(), n);
+        for (_, p, e, _, t) in &visited {
+            let at = req.pointer(p).and_then(Value::as_str);
+            match e {
+                None => prop_assert_eq!(at, Some(t.as_str()), "{}", p),
+                Some(e) => {
+                    let inner: Value = serde_json::from_str(at.unwrap_or_default())
+                        .map_err(|_| TestCaseError::fail(format!("{p} is not JSON")))?;
+                    prop_assert_eq!(inner.pointer(e).and_then(Value::as_str), Some(t.as_str()));
+                }
+            }
+        }
+    }
+
+    /// On whole requests exactly the visited strings change, and the same
+    /// texts are found again after the transform.
+    #[test]
+    fn issue_6_whole_requests_change_exactly_the_visited_strings(req in whole_request()) {
+        let visits = request_visits(&req);
+        let mut after = req.clone();
+        let report = bracket(&mut after);
+        prop_assert_eq!(report.visited, visits.len());
+        let mut expected: Vec<String> = visits.iter().map(|(_, p, ..)| p.clone()).collect();
+        expected.sort();
+        expected.dedup();
+        let mut changed = diff(&req, &after);
+        changed.sort();
+        prop_assert_eq!(&changed, &expected);
+        prop_assert_eq!(request_visits(&after).len(), visits.len());
     }
 }

@@ -1,0 +1,6 @@
+//! The one integration-test binary of `deepsentinel-gateway`.
+
+#![allow(clippy::expect_used, clippy::panic)]
+
+mod common;
+mod flows;
