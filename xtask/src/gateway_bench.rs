@@ -104,8 +104,12 @@ const PROMPT_BYTES: usize = 1024;
 pub(crate) fn run_gateway_bench(opts: &Options) -> Result<()> {
     let nginx = ensure_nginx()?;
     let oha = ensure_oha()?;
+    let mut cmds: Vec<String> = Vec::new();
     if !opts.no_build {
-        run(cargo().args(["build", "--release", "-p", "deepsentinel-cli"]))?;
+        let mut build = cargo();
+        build.args(["build", "--release", "-p", "deepsentinel-cli"]);
+        cmds.push(show(&build));
+        run(&mut build)?;
     }
     let gateway_bin = target_dir().join("release/deepsentinel");
     let gateway = if opts.direct_only {
@@ -131,7 +135,6 @@ pub(crate) fn run_gateway_bench(opts: &Options) -> Result<()> {
     let port = free_port()?;
     let stream_port = free_port()?;
     let conf = write_nginx_conf(dir.path(), port, stream_port)?;
-    let mut cmds: Vec<String> = Vec::new();
     let mut nginx_cmd = Command::new(&nginx);
     nginx_cmd
         .arg("-p")
@@ -180,11 +183,14 @@ pub(crate) fn run_gateway_bench(opts: &Options) -> Result<()> {
             "\n==> gateway on 127.0.0.1:{gw_port} (streams: 127.0.0.1:{gw_stream_port}); idle RSS {:.1} MB",
             idle as f64 / 1000.0
         );
-        check_reply(gw_port, &bench.bodies, false).context("gateway completion")?;
-        check_reply(gw_stream_port, &bench.stream_bodies, true).context("gateway stream")?;
+        let decisions = check_reply(gw_port, &bench.bodies, false).context("gateway completion")?;
+        let stream_decisions =
+            check_reply(gw_stream_port, &bench.stream_bodies, true).context("gateway stream")?;
         let poller = RssPoller::start(a.pid());
         let figures =
             bench.measure(gw_port, gw_stream_port, &mut cmds, Some(a.pid()), nginx_pid)?;
+        let mut figures = figures;
+        figures.decisions = (decisions, stream_decisions);
         let peak_polled = poller.stop();
         let hwm = read_status_kb(a.pid(), "VmHWM:").unwrap_or(0);
         gw = Some((
@@ -390,7 +396,9 @@ fn write_nginx_conf(dir: &Path, port: u16, stream_port: u16) -> Result<PathBuf> 
 }
 
 /// Deterministic English-like prose of `PROMPT_BYTES` bytes with a few PII
-/// values (a name, an e-mail address, a phone number, a card number).
+/// values (a name, an e-mail address, a phone number, an IP address), none
+/// of them a kind the default (production) policy blocks: every request is
+/// scanned, anonymized and forwarded.
 fn prompt(i: usize) -> String {
     const WORDS: &[&str] = &[
         "the",
@@ -460,11 +468,6 @@ fn prompt(i: usize) -> String {
         "Grace Kim",
         "Henry Walsh",
     ];
-    const CARDS: &[&str] = &[
-        "4111 1111 1111 1111",
-        "5500 0000 0000 0004",
-        "3400 0000 0000 009",
-    ];
     let mut seed = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move || {
         // xorshift64*: deterministic, no dependency.
@@ -477,12 +480,17 @@ fn prompt(i: usize) -> String {
     let first = name.split(' ').next().unwrap_or("user").to_lowercase();
     let email = format!("{first}.{}@example.com", 100 + i % 900);
     let phone = format!("+1 415 555 {:04}", 100 + (i * 37) % 9000);
-    let card = CARDS[i % CARDS.len()];
+    let ip = format!(
+        "10.{}.{}.{}",
+        1 + i % 200,
+        (i * 7) % 250,
+        2 + (i * 13) % 250
+    );
     let pii = [
         format!("Please contact {name} about this."),
         format!("Her e-mail is {email} if anything changes."),
         format!("Call {phone} after lunch."),
-        format!("The card on file is {card} for the renewal."),
+        format!("The VPN gateway at {ip} dropped her session twice."),
     ];
     let mut s = String::with_capacity(PROMPT_BYTES + 64);
     let mut sentence = 0usize;
@@ -751,6 +759,8 @@ struct Figures {
     fixed: Oha,
     stream_fixed: Oha,
     ttft: Ttft,
+    /// The gateway's decisions on every prompt (completions; streams).
+    decisions: (String, String),
 }
 
 struct Memory {
@@ -993,6 +1003,8 @@ struct Reply {
     first_byte: Duration,
     first_event: Option<Duration>,
     close: bool,
+    /// The gateway's `x-deepsentinel-decision` header, if any.
+    decision: Option<String>,
 }
 
 fn find(h: &[u8], needle: &[u8]) -> Option<usize> {
@@ -1042,6 +1054,7 @@ fn exchange(conn: &mut TcpStream, port: u16, body: &str) -> Result<Reply> {
     let chunked = header("transfer-encoding:").is_some_and(|v| v.contains("chunked"));
     let length: Option<usize> = header("content-length:").and_then(|v| v.parse().ok());
     let close = header("connection:").is_some_and(|v| v.contains("close"));
+    let decision = header("x-deepsentinel-decision:");
     let mut raw: Vec<u8> = buf.split_off(head_end);
     let mut body_out: Vec<u8> = Vec::new();
     let mut first_event = None;
@@ -1109,6 +1122,7 @@ fn exchange(conn: &mut TcpStream, port: u16, body: &str) -> Result<Reply> {
             first_byte: first_byte.unwrap_or_default(),
             first_event,
             close: true,
+            decision,
         });
     }
     Ok(Reply {
@@ -1117,6 +1131,7 @@ fn exchange(conn: &mut TcpStream, port: u16, body: &str) -> Result<Reply> {
         first_byte: first_byte.unwrap_or_default(),
         first_event,
         close,
+        decision,
     })
 }
 
@@ -1135,24 +1150,49 @@ fn read_lines(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// One request, checked: 200 and a body that looks like the canned reply.
-fn check_reply(port: u16, bodies: &Path, stream: bool) -> Result<()> {
+/// Every prompt once, checked: 200 and a body that looks like the canned
+/// reply. Returns the gateway's decisions (`x-deepsentinel-decision`)
+/// with their counts, empty for the direct path.
+fn check_reply(port: u16, bodies: &Path, stream: bool) -> Result<String> {
     let lines = read_lines(bodies)?;
     let mut conn = connect(port)?;
-    let r = exchange(&mut conn, port, lines.first().map_or("", String::as_str))?;
-    let text = String::from_utf8_lossy(&r.body);
-    if r.status != 200 {
-        bail!("127.0.0.1:{port} answered {}: {text}", r.status);
+    let mut decisions: std::collections::BTreeMap<String, usize> = Default::default();
+    for line in &lines {
+        let r = exchange(&mut conn, port, line)?;
+        let text = String::from_utf8_lossy(&r.body);
+        if r.status != 200 {
+            bail!("127.0.0.1:{port} answered {}: {text}", r.status);
+        }
+        let ok = if stream {
+            text.contains("data:") && text.contains("[DONE]")
+        } else {
+            text.contains("chat.completion")
+        };
+        if !ok {
+            bail!("127.0.0.1:{port}: unexpected reply body: {text}");
+        }
+        if let Some(d) = r.decision {
+            *decisions.entry(d).or_default() += 1;
+        }
+        if r.close {
+            conn = connect(port)?;
+        }
     }
-    let ok = if stream {
-        text.contains("data:") && text.contains("[DONE]")
-    } else {
-        text.contains("chat.completion")
-    };
-    if !ok {
-        bail!("127.0.0.1:{port}: unexpected reply body: {text}");
-    }
-    Ok(())
+    let d = decisions
+        .iter()
+        .map(|(k, v)| format!("{k} × {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    eprintln!(
+        "  {} prompts answered 200{}",
+        lines.len(),
+        if d.is_empty() {
+            String::new()
+        } else {
+            format!("; gateway decisions: {d}")
+        }
+    );
+    Ok(d)
 }
 
 /// `n` sequential streaming requests on one keep-alive connection.
@@ -1376,9 +1416,14 @@ fn render(
     let _ = writeln!(
         o,
         "\nPrompts: {BODIES} distinct 1 KB English-like prompts with a name, an e-mail \
-         address, a phone number and a card number (`oha -Z`); upstream: nginx, one worker, \
-         canned `testdata/bench/` replies. MB is 10^6 bytes.\n\nCommands (PORT is the direct \
-         or the gateway port):\n"
+         address, a phone number and an IP address (`oha -Z`); upstream: nginx, one worker, \
+         canned `testdata/bench/` replies. MB is 10^6 bytes.{}\n\nCommands (PORT is the direct \
+         or the gateway port):\n",
+        gf.map_or_else(String::new, |f| format!(
+            " Gateway decisions on the {BODIES} prompts (default policy, full scanning): \
+             completions {}; streams {}.",
+            f.decisions.0, f.decisions.1
+        ))
     );
     for c in cmds {
         let _ = writeln!(o, "    {c}");
