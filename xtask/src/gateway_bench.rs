@@ -28,7 +28,9 @@
 //!
 //! Every child process is stopped on exit, on error too (SIGTERM, then
 //! SIGKILL after 5 s); on Ctrl-C the children, in the same process group,
-//! get the signal themselves. Nothing here is a pass/fail gate.
+//! get the signal themselves (the temp dir is then removed by the next
+//! run). Killing only this process (SIGTERM/SIGKILL to its pid) leaves
+//! nginx and the gateway running. Nothing here is a pass/fail gate.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -338,6 +340,18 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> Result<Self> {
+        // A run stopped by Ctrl-C (no destructors) leaves its dir: remove
+        // those whose process is gone.
+        if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = name.strip_prefix("ds-gateway-bench-")
+                    && !Path::new("/proc").join(pid).exists()
+                {
+                    std::fs::remove_dir_all(e.path()).ok();
+                }
+            }
+        }
         let d = std::env::temp_dir().join(format!("ds-gateway-bench-{}", std::process::id()));
         if d.exists() {
             std::fs::remove_dir_all(&d).ok();
