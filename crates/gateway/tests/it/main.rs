@@ -5,3 +5,4 @@
 mod common;
 mod flows;
 mod robustness;
+mod sdk;
