@@ -225,6 +225,20 @@ impl Gateway {
         })
     }
 
+    /// The common start of every POST endpoint: authenticate, take a
+    /// concurrency slot, read the body within the limit, parse it.
+    async fn accept<T: serde::de::DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        body: Body,
+        format: ApiFormat,
+    ) -> Result<(Option<&Key>, OwnedSemaphorePermit, T), ApiError> {
+        let key = self.authenticate(headers, format)?;
+        let permit = self.admit(format)?;
+        let bytes = self.body(body, format).await?;
+        Ok((key, permit, parse(&bytes, format)?))
+    }
+
     fn options(
         &self,
         key: Option<&Key>,
@@ -351,10 +365,7 @@ async fn chat_completions(State(gw): State<Gateway>, headers: HeaderMap, body: B
     let start = Instant::now();
     let f = ApiFormat::OpenAi;
     let r = async {
-        let key = gw.authenticate(&headers, f)?;
-        let permit = gw.admit(f)?;
-        let bytes = gw.body(body, f).await?;
-        let req: ChatRequest = parse(&bytes, f)?;
+        let (key, permit, req): (_, _, ChatRequest) = gw.accept(&headers, body, f).await?;
         gw.check_model(key, &req.model, f)?;
         let opts = gw.options(key, &headers, req.user.as_deref());
         let completions = gw.inner.client.chat();
@@ -416,10 +427,7 @@ async fn messages(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> 
     let start = Instant::now();
     let f = ApiFormat::Anthropic;
     let r = async {
-        let key = gw.authenticate(&headers, f)?;
-        let permit = gw.admit(f)?;
-        let bytes = gw.body(body, f).await?;
-        let wire: MessagesRequest = parse(&bytes, f)?;
+        let (key, permit, wire): (_, _, MessagesRequest) = gw.accept(&headers, body, f).await?;
         gw.check_model(key, &wire.model, f)?;
         let req = anthropic::from_messages_request(wire).map_err(|e| gw.failed(f, &e))?;
         let opts = gw.options(key, &headers, req.user.as_deref());
@@ -498,10 +506,7 @@ async fn embeddings(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -
     let start = Instant::now();
     let f = ApiFormat::OpenAi;
     let r = async {
-        let key = gw.authenticate(&headers, f)?;
-        let _permit = gw.admit(f)?;
-        let bytes = gw.body(body, f).await?;
-        let req: EmbeddingRequest = parse(&bytes, f)?;
+        let (key, _permit, req): (_, _, EmbeddingRequest) = gw.accept(&headers, body, f).await?;
         gw.check_model(key, &req.model, f)?;
         let opts = gw.options(key, &headers, req.user.as_deref());
         let out =
@@ -557,10 +562,7 @@ async fn scan(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> Resp
     let start = Instant::now();
     let f = ApiFormat::OpenAi;
     let r = async {
-        gw.authenticate(&headers, f)?;
-        let _permit = gw.admit(f)?;
-        let bytes = gw.body(body, f).await?;
-        let req: ScanRequest = parse(&bytes, f)?;
+        let (_, _permit, req): (_, _, ScanRequest) = gw.accept(&headers, body, f).await?;
         let results: Vec<serde_json::Value> = req
             .texts
             .iter()
@@ -582,10 +584,7 @@ async fn redact(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> Re
     let start = Instant::now();
     let f = ApiFormat::OpenAi;
     let r = async {
-        let key = gw.authenticate(&headers, f)?;
-        let _permit = gw.admit(f)?;
-        let bytes = gw.body(body, f).await?;
-        let req: RedactRequest = parse(&bytes, f)?;
+        let (key, _permit, req): (_, _, RedactRequest) = gw.accept(&headers, body, f).await?;
         let opts = gw.options(key, &headers, None);
         let (text, meta) = gw
             .inner

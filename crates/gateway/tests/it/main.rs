@@ -4,3 +4,5 @@
 
 mod common;
 mod flows;
+mod robustness;
+mod sdk;
