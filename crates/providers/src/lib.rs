@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod anthropic;
+pub mod duration;
 mod echo;
 pub mod headers;
 mod http;

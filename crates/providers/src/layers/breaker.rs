@@ -36,12 +36,12 @@ pub struct BreakerConfig {
     /// Default 0.5.
     pub failure_rate: f64,
     /// The window of the failure rate. Default 30 s; not zero.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub window: Duration,
     /// Calls needed in the window before the rate counts. Default 20.
     pub min_calls: u32,
     /// How long the circuit stays open before probing. Default 15 s.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub cool_down: Duration,
     /// Probes allowed in flight while half-open. Default 1; not zero.
     pub half_open_probes: u32,

@@ -15,7 +15,6 @@ mod balance;
 mod batch;
 mod breaker;
 mod concurrency;
-mod duration;
 mod error;
 mod fallback;
 mod rate_limit;

@@ -59,7 +59,7 @@ pub enum RateLimitMode {
     /// (without waiting) like [`RateLimitMode::FailFast`].
     Wait {
         /// The longest wait accepted.
-        #[serde(rename = "max-wait", with = "super::duration")]
+        #[serde(rename = "max-wait", with = "crate::duration")]
         max_wait: Duration,
     },
     /// Fail at once with

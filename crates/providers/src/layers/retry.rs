@@ -32,15 +32,15 @@ pub struct RetryConfig {
     /// Attempts in total, the first included. Default 3; at least 1.
     pub max_attempts: u32,
     /// The first backoff bound. Default 200 ms; not zero.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub base_backoff: Duration,
     /// The largest backoff bound. Default 10 s; at least `base_backoff`.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub max_backoff: Duration,
     /// Full jitter (default `true`); off, the delay is the bound itself.
     pub jitter: bool,
     /// The longest `Retry-After` worth waiting for. Default 30 s.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub max_retry_after: Duration,
     /// The retry budget; `None` retries without one. Default: the
     /// [`BudgetConfig`] defaults.
@@ -72,7 +72,7 @@ impl Default for RetryConfig {
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct BudgetConfig {
     /// How long a deposit counts. Default 10 s; between 1 s and 60 s.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub ttl: Duration,
     /// Retries per second always allowed. Default 10.
     pub min_per_sec: u32,

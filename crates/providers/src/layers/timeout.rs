@@ -26,15 +26,15 @@ pub struct AttemptTimeoutConfig {
     /// For `complete` and `embed` as a whole, and for `stream` until the
     /// upstream accepted the request ([`TimeoutPhase::Attempt`]). Default
     /// 60 s; `None` for no limit.
-    #[serde(with = "super::duration::option")]
+    #[serde(with = "crate::duration::option")]
     pub attempt: Option<Duration>,
     /// For a stream, from the call to its first chunk
     /// ([`TimeoutPhase::FirstByte`]). Default 30 s; `None` for no limit.
-    #[serde(with = "super::duration::option")]
+    #[serde(with = "crate::duration::option")]
     pub first_chunk: Option<Duration>,
     /// For a stream, between two chunks ([`TimeoutPhase::Idle`]). Default
     /// `None` (no limit): reasoning models may think for minutes.
-    #[serde(with = "super::duration::option")]
+    #[serde(with = "crate::duration::option")]
     pub idle: Option<Duration>,
 }
 
@@ -249,7 +249,7 @@ pub struct OverallTimeoutConfig {
     /// For `complete` and `embed` as a whole, and for `stream` until it
     /// returns (in the standard stack: until the first chunk arrived, since
     /// the retry layer waits for it). Default 120 s.
-    #[serde(with = "super::duration")]
+    #[serde(with = "crate::duration")]
     pub overall: Duration,
 }
 

@@ -1,5 +1,8 @@
 //! Durations in configuration files: `"250ms"`, `"10s"`, `"5m"`, `"1h"`
-//! (whole numbers; written back in whole milliseconds or seconds).
+//! (whole numbers; written back in whole milliseconds or seconds). The one
+//! format of every duration in DeepSentinel's configuration: the layer
+//! configs here and the client's `SentinelConfig` use these functions with
+//! serde's `with` / `deserialize_with`.
 //!
 //! A bare number would leave the unit to guess; humantime would be a new
 //! dependency for four units.
@@ -10,7 +13,11 @@ use std::time::Duration;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serializer};
 
-pub(crate) fn parse(s: &str) -> Result<Duration, String> {
+/// Parses `"250ms"`, `"10s"`, `"5m"` or `"1h"`.
+///
+/// # Errors
+/// A message naming the problem (no unit, not a whole number, unknown unit).
+pub fn parse(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let split = s
         .find(|c: char| !c.is_ascii_digit())
@@ -24,12 +31,14 @@ pub(crate) fn parse(s: &str) -> Result<Duration, String> {
         "s" => Duration::from_secs(n),
         "m" => Duration::from_secs(n.saturating_mul(60)),
         "h" => Duration::from_secs(n.saturating_mul(3600)),
-        other => return Err(format!("unknown unit `{other}` (ms, s, m or h)")),
+        other => return Err(format!("unknown unit `{other}` in `{s}` (ms, s, m or h)")),
     };
     Ok(d)
 }
 
-pub(crate) fn format(d: Duration) -> String {
+/// Writes a duration back in the same format (whole seconds when exact,
+/// else milliseconds).
+pub fn format(d: Duration) -> String {
     let ms = d.as_millis();
     if ms % 1000 == 0 {
         format!("{}s", ms / 1000)
@@ -38,11 +47,19 @@ pub(crate) fn format(d: Duration) -> String {
     }
 }
 
-pub(crate) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+/// serde `serialize_with` for a `Duration`.
+///
+/// # Errors
+/// The serializer's.
+pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format(*d))
 }
 
-pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+/// serde `deserialize_with` for a `Duration`.
+///
+/// # Errors
+/// A string not in the format, or not a string.
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     struct V;
     impl Visitor<'_> for V {
         type Value = Duration;
@@ -57,19 +74,25 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D
 }
 
 /// The same for `Option<Duration>` (`null` or absent is `None`).
-pub(crate) mod option {
+pub mod option {
     use super::*;
 
-    pub(crate) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    /// serde `serialize_with` for an `Option<Duration>`.
+    ///
+    /// # Errors
+    /// The serializer's.
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
         match d {
             Some(d) => s.serialize_some(&format(*d)),
             None => s.serialize_none(),
         }
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Duration>, D::Error> {
+    /// serde `deserialize_with` for an `Option<Duration>`.
+    ///
+    /// # Errors
+    /// A string not in the format.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
         match Option::<String>::deserialize(d)? {
             None => Ok(None),
             Some(s) => parse(&s).map(Some).map_err(de::Error::custom),
@@ -87,9 +110,10 @@ mod tests {
         assert_eq!(parse("10s"), Ok(Duration::from_secs(10)));
         assert_eq!(parse("5m"), Ok(Duration::from_secs(300)));
         assert_eq!(parse("1h"), Ok(Duration::from_secs(3600)));
-        assert!(parse("10").is_err());
-        assert!(parse("1.5s").is_err());
-        assert!(parse("3d").is_err());
+        assert_eq!(parse(" 5m "), Ok(Duration::from_secs(300)));
+        for bad in ["10", "s", "1.5s", "3d", "10 parsecs", "-1s", ""] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
         assert_eq!(format(Duration::from_millis(1500)), "1500ms");
         assert_eq!(format(Duration::from_secs(30)), "30s");
     }
