@@ -376,23 +376,34 @@ impl Pipeline {
         Ok(())
     }
 
+    /// Steps 1–4 of a chat call, streamed or not: limits, `before` hooks,
+    /// the provider to use, the compliance check, the budget check.
+    async fn request_side(
+        &self,
+        req: &mut ChatRequest,
+        options: &RequestOptions,
+    ) -> Result<(RequestContext, Arc<dyn Provider>, Prepared), Error> {
+        let ctx = self.context(Operation::Chat, &req.model, req.user.as_deref(), options);
+        self.check_limits(req)?;
+        for h in &self.hooks {
+            h.before(req, &ctx).await?;
+        }
+        let provider = self
+            .router
+            .pick(ctx.options.provider.as_deref(), &req.model)?
+            .clone();
+        let prepared = self.prepare(req, &ctx).await?;
+        self.check_budget(provider.name(), &req.model)?;
+        Ok((ctx, provider, prepared))
+    }
+
     /// A non-streaming chat completion through the whole pipeline.
     pub(crate) async fn chat(
         &self,
         mut req: ChatRequest,
         options: &RequestOptions,
     ) -> Result<ChatResponse, Error> {
-        let ctx = self.context(Operation::Chat, &req.model, req.user.as_deref(), options);
-        self.check_limits(&req)?;
-        for h in &self.hooks {
-            h.before(&mut req, &ctx).await?;
-        }
-        let provider = self
-            .router
-            .pick(ctx.options.provider.as_deref(), &req.model)?
-            .clone();
-        let mut prepared = self.prepare(&mut req, &ctx).await?;
-        self.check_budget(provider.name(), &req.model)?;
+        let (ctx, provider, mut prepared) = self.request_side(&mut req, options).await?;
         let mut resp = provider.complete(&req).await?;
         if let Some(u) = &self.usage {
             u.record_response(&resp, std::time::SystemTime::now());
@@ -411,17 +422,7 @@ impl Pipeline {
         mut req: ChatRequest,
         options: &RequestOptions,
     ) -> Result<ChatStream, Error> {
-        let ctx = self.context(Operation::Chat, &req.model, req.user.as_deref(), options);
-        self.check_limits(&req)?;
-        for h in &self.hooks {
-            h.before(&mut req, &ctx).await?;
-        }
-        let provider = self
-            .router
-            .pick(ctx.options.provider.as_deref(), &req.model)?
-            .clone();
-        let prepared = self.prepare(&mut req, &ctx).await?;
-        self.check_budget(provider.name(), &req.model)?;
+        let (_, provider, prepared) = self.request_side(&mut req, options).await?;
         let upstream = provider.stream(&req).await?;
         let (mut meta, inner) = upstream.into_parts();
         meta.compliance = Some(prepared.meta.clone());
