@@ -45,6 +45,19 @@ impl Default for Limits {
     }
 }
 
+/// Counts the bytes of a serialization without keeping them.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A guard per policy selection.
 #[derive(Debug, Clone)]
 pub(crate) struct Guards {
@@ -161,7 +174,10 @@ impl Pipeline {
                 Some(deepsentinel_core::chat::MessageContent::Text(t)) => t.len(),
                 Some(deepsentinel_core::chat::MessageContent::Parts(parts)) => parts
                     .iter()
-                    .map(|p| serde_json::to_string(p).map_or(0, |s| s.len()))
+                    .map(|p| {
+                        let mut n = ByteCount(0);
+                        serde_json::to_writer(&mut n, p).map_or(0, |()| n.0)
+                    })
                     .sum(),
                 None => 0,
             };
@@ -176,7 +192,8 @@ impl Pipeline {
                 });
             }
         }
-        let size = serde_json::to_vec(req).map_or(0, |v| v.len());
+        let mut size = ByteCount(0);
+        let size = serde_json::to_writer(&mut size, req).map_or(0, |()| size.0);
         if size > self.limits.max_request_bytes {
             return Err(Error::InvalidRequest {
                 provider: None,
@@ -271,7 +288,10 @@ impl Pipeline {
                     reply_findings: BTreeMap::new(),
                     bypass_rule: None,
                 };
-                tracing::info!(
+                // Debug, not info: one line per request costs a gateway a
+                // formatted record and a write per call; decisions are
+                // counted in metrics, blocks and bypasses log at warn.
+                tracing::debug!(
                     decision = %meta.decision,
                     risk = meta.risk_score,
                     findings = ?meta.findings,

@@ -312,7 +312,11 @@ fn compliance_headers(resp: &mut Response, c: Option<&ComplianceMeta>) {
         if let Ok(v) = HeaderValue::from_str(&c.decision) {
             h.insert("x-deepsentinel-decision", v);
         }
-        if let Ok(v) = HeaderValue::from_str(&format!("{:.3}", c.risk_score)) {
+        // Three decimals by integer arithmetic: `{:.3}` on an f64 takes
+        // the slow exact-formatting path on every response.
+        let thousandths = (c.risk_score.clamp(0.0, 1.0) * 1000.0).round() as u32;
+        let risk = format!("{}.{:03}", thousandths / 1000, thousandths % 1000);
+        if let Ok(v) = HeaderValue::from_str(&risk) {
             h.insert("x-deepsentinel-risk-score", v);
         }
     }

@@ -1,6 +1,7 @@
 //! What every HTTP provider shares: a base URL, credentials in headers,
 //! fixed query parameters, and sending a request with status mapping.
 
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -36,6 +37,8 @@ pub(crate) struct Upstream {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     client: HttpClient,
+    /// Endpoint URLs parsed once (`base` + path), not on every request.
+    urls: Arc<RwLock<Vec<(&'static str, reqwest::Url)>>>,
 }
 
 /// Largest error body read to find the error code (bytes).
@@ -145,15 +148,34 @@ impl Upstream {
             query: query.to_vec(),
             headers,
             client,
+            urls: Arc::default(),
         })
     }
 
-    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let mut rb = self
-            .client
-            .reqwest()
-            .request(method, format!("{}{}", self.base, path))
-            .headers(self.headers.clone());
+    /// `base` + `path`, parsed; `None` if that is not a valid URL (the
+    /// request then fails in reqwest as before).
+    fn url(&self, path: &'static str) -> Option<reqwest::Url> {
+        if let Ok(urls) = self.urls.read()
+            && let Some((_, u)) = urls.iter().find(|(p, _)| *p == path)
+        {
+            return Some(u.clone());
+        }
+        let url = reqwest::Url::parse(&format!("{}{}", self.base, path)).ok()?;
+        if let Ok(mut urls) = self.urls.write()
+            && !urls.iter().any(|(p, _)| *p == path)
+        {
+            urls.push((path, url.clone()));
+        }
+        Some(url)
+    }
+
+    fn request(&self, method: Method, path: &'static str) -> reqwest::RequestBuilder {
+        let client = self.client.reqwest();
+        let rb = match self.url(path) {
+            Some(url) => client.request(method, url),
+            None => client.request(method, format!("{}{}", self.base, path)),
+        };
+        let mut rb = rb.headers(self.headers.clone());
         if !self.query.is_empty() {
             rb = rb.query(&self.query);
         }
@@ -164,7 +186,7 @@ impl Upstream {
     /// success. A non-streaming request gets the whole-request deadline.
     pub(crate) async fn post<T: Serialize + ?Sized>(
         &self,
-        path: &str,
+        path: &'static str,
         body: &T,
         streaming: bool,
     ) -> Result<Response, Error> {
@@ -183,7 +205,7 @@ impl Upstream {
     }
 
     /// Sends a GET.
-    pub(crate) async fn get(&self, path: &str) -> Result<Response, Error> {
+    pub(crate) async fn get(&self, path: &'static str) -> Result<Response, Error> {
         let rb = self
             .request(Method::GET, path)
             .timeout(self.client.config().request_timeout);

@@ -40,6 +40,17 @@ async fn openai_format_round_trip_is_anonymized_and_restored() {
         .expect("sent");
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["x-deepsentinel-decision"], "anonymize");
+    let risk = resp.headers()["x-deepsentinel-risk-score"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let (units, decimals) = risk.split_once('.').expect("a decimal point");
+    assert!(
+        units.len() == 1 && decimals.len() == 3 && decimals.bytes().all(|b| b.is_ascii_digit()),
+        "three decimals: {risk}"
+    );
+    let risk: f64 = risk.parse().expect("a number");
+    assert!(risk > 0.0 && risk <= 1.0, "{risk}");
     assert!(resp.headers().contains_key("x-request-id"));
     let v: serde_json::Value = resp.json().await.expect("json");
     assert_eq!(
