@@ -268,8 +268,11 @@ impl Pipeline {
                 None => guard.protect_request(&mut value, &mut vault),
             };
             match protected {
+                // Nothing rewritten: the request stands as it is, with no
+                // second conversion from the JSON value.
+                Ok(p) if p.report.changed == 0 => Ok((None, p, vault)),
                 Ok(p) => serde_json::from_value::<ChatRequest>(value)
-                    .map(|r| (r, p, vault))
+                    .map(|r| (Some(r), p, vault))
                     .map_err(|_| None),
                 Err(RequestError::Blocked(b)) => Err(Some(blocked(&guard, &b))),
                 Err(_) => Err(None),
@@ -277,7 +280,9 @@ impl Pipeline {
         });
         match outcome {
             Ok((rewritten, protected, vault)) => {
-                *req = rewritten;
+                if let Some(rewritten) = rewritten {
+                    *req = rewritten;
+                }
                 req.anthropic = anthropic;
                 let decision = protected.decision.action().to_string();
                 let meta = ComplianceMeta {
@@ -380,8 +385,8 @@ impl Pipeline {
             rewritten.extend(guard.reply_rewritten(text, vault, &mut out)?);
             Ok::<_, GuardError>(if out == text { None } else { Some(out) })
         });
-        match result {
-            Ok(_) => {}
+        let changed = match result {
+            Ok(report) => report.changed,
             Err(deepsentinel_policy::chat::ChatError::Transform {
                 source: GuardError::Blocked(b),
                 ..
@@ -389,8 +394,10 @@ impl Pipeline {
                 return Err(blocked(&guard, &b));
             }
             Err(_) => return Err(engine_failure(&guard)),
+        };
+        if changed > 0 {
+            *resp = serde_json::from_value(value).map_err(|_| engine_failure(&guard))?;
         }
-        *resp = serde_json::from_value(value).map_err(|_| engine_failure(&guard))?;
         resp.meta = meta;
         prepared.meta.reply_findings = counts(rewritten.iter());
         Ok(())
