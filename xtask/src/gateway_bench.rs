@@ -21,7 +21,7 @@
 //!    --latency-correction`), streaming time to first byte at that rate;
 //!    with an own sequential HTTP/1.1 client (keep-alive, 1,000 requests)
 //!    the streaming time to first byte and to the first complete SSE event;
-//!    the gateway's RSS idle (after startup) and at load (`VmRSS` polled
+//!    the gateway's RSS idle (3 s after startup) and at load (`VmRSS` polled
 //!    every 50 ms, and `VmHWM`), and its CPU time per request at peak
 //!    (`utime + stime` from `/proc/<pid>/stat`).
 //! 5. Prints a Markdown table to stdout, with the commands and versions.
@@ -179,7 +179,9 @@ pub(crate) fn run_gateway_bench(opts: &Options) -> Result<()> {
         let log_b = dir.path().join("gateway-stream.log");
         let b = Proc::spawn_logged("gateway (streams)", b_cmd.stderr(file(&log_b)?))?;
         wait_healthy(gw_stream_port, &b, &log_b)?;
-        std::thread::sleep(Duration::from_secs(1));
+        // Idle means settled: the allocator returns what start-up freed
+        // (building the scanner) within its one-second decay time.
+        std::thread::sleep(Duration::from_secs(3));
         let idle = read_status_kb(a.pid(), "VmRSS:").unwrap_or(0);
         eprintln!(
             "\n==> gateway on 127.0.0.1:{gw_port} (streams: 127.0.0.1:{gw_stream_port}); idle RSS {:.1} MB",
@@ -1415,7 +1417,7 @@ fn render(
     let m = g.map(|(_, m)| mem(m));
     row(
         &mut o,
-        "gateway RSS idle (after startup)".into(),
+        "gateway RSS idle (3 s after startup)".into(),
         "".into(),
         m.as_ref().map(|m| m.0.clone()),
         "target < 30 MB".into(),
