@@ -20,18 +20,18 @@ pub struct ServerConfig {
     /// Largest request body in bytes (413 above). Default 4 MiB.
     pub max_body_bytes: usize,
     /// Deadline for a whole non-streaming request (504 after). Default 120 s.
-    #[serde(with = "secs")]
+    #[serde(deserialize_with = "deepsentinel::providers::duration::deserialize")]
     pub request_timeout: Duration,
     /// Requests served at once; more are shed with 503 and `Retry-After`.
     /// Default 512.
     pub max_concurrency: usize,
     /// How long in-flight requests and streams may finish after
     /// SIGTERM/SIGINT. Default 30 s.
-    #[serde(with = "secs")]
+    #[serde(deserialize_with = "deepsentinel::providers::duration::deserialize")]
     pub shutdown_grace: Duration,
     /// Deadline for a client to send its request headers (slow clients
     /// are cut off). Default 10 s.
-    #[serde(with = "secs")]
+    #[serde(deserialize_with = "deepsentinel::providers::duration::deserialize")]
     pub header_timeout: Duration,
 }
 
@@ -68,49 +68,6 @@ pub struct KeyConfig {
     /// Requests per minute for this key; none = unlimited.
     #[serde(default)]
     pub requests_per_minute: Option<u32>,
-}
-
-mod secs {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer};
-
-    /// `"30s"`, `"250ms"`, `"2m"`, or a number of seconds.
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Secs(f64),
-            Text(String),
-        }
-        let bad = |s: &str| {
-            serde::de::Error::custom(format!(
-                "`{s}` is not a duration such as \"30s\" or \"250ms\""
-            ))
-        };
-        match Raw::deserialize(d)? {
-            Raw::Secs(s) if s.is_finite() && s >= 0.0 => Ok(Duration::from_secs_f64(s)),
-            Raw::Secs(s) => Err(bad(&s.to_string())),
-            Raw::Text(t) => {
-                let t = t.trim();
-                let (num, scale) = if let Some(n) = t.strip_suffix("ms") {
-                    (n, 1e-3)
-                } else if let Some(n) = t.strip_suffix('s') {
-                    (n, 1.0)
-                } else if let Some(n) = t.strip_suffix('m') {
-                    (n, 60.0)
-                } else if let Some(n) = t.strip_suffix('h') {
-                    (n, 3600.0)
-                } else {
-                    return Err(bad(t));
-                };
-                match num.trim().parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => Ok(Duration::from_secs_f64(v * scale)),
-                    _ => Err(bad(t)),
-                }
-            }
-        }
-    }
 }
 
 impl ServerConfig {
@@ -198,6 +155,35 @@ impl ServerConfig {
             Ok(())
         } else {
             Err(Error::Config { problems: p })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn durations_use_the_configuration_format() {
+        let c = ServerConfig::from_value(Some(&json!({
+            "request_timeout": "90s",
+            "shutdown_grace": "2m",
+            "header_timeout": "250ms",
+        })))
+        .expect("valid");
+        assert_eq!(c.request_timeout, Duration::from_secs(90));
+        assert_eq!(c.shutdown_grace, Duration::from_secs(120));
+        assert_eq!(c.header_timeout, Duration::from_millis(250));
+        // Bare numbers and fractions leave the unit to guess, as everywhere
+        // else in the configuration.
+        for bad in [json!(30), json!("1.5s"), json!("10"), json!("5 parsecs")] {
+            let Err(Error::Config { problems }) =
+                ServerConfig::from_value(Some(&json!({ "request_timeout": bad })))
+            else {
+                panic!("{bad} accepted")
+            };
+            assert_eq!(problems[0].path, "server", "{bad}");
         }
     }
 }
