@@ -472,7 +472,7 @@ impl Gazetteer {
 /// overlapping loads instead of a loop (the overlapping bytes are equal, so
 /// OR-ing them is harmless).
 #[inline]
-fn pack_le(b: &[u8]) -> u64 {
+pub(super) fn pack_le(b: &[u8]) -> u64 {
     let n = b.len();
     let w4 = |s: Option<&[u8]>| {
         s.and_then(|s| <[u8; 4]>::try_from(s).ok())

@@ -268,6 +268,59 @@ const MAX_PARTICLE: usize = {
     m
 };
 
+/// The particles packed like the gazetteer packs a word (little-endian,
+/// zero above), in a 64-slot open-addressing set (0: empty) built at
+/// compile time.
+const PARTICLE_SET: [u64; 64] = {
+    let mut set = [0u64; 64];
+    let mut i = 0;
+    while i < PARTICLES.len() {
+        let b = PARTICLES[i].as_bytes();
+        let mut x = 0u64;
+        let mut j = 0;
+        while j < b.len() {
+            x |= (b[j] as u64) << (8 * j);
+            j += 1;
+        }
+        let mut h = particle_slot(x);
+        while set[h] != 0 {
+            h = (h + 1) & 63;
+        }
+        set[h] = x;
+        i += 1;
+    }
+    set
+};
+
+/// The home slot of packed particle candidate `x` in [`PARTICLE_SET`].
+const fn particle_slot(x: u64) -> usize {
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// `in_list(F_PARTICLE, s)`, answered without the gazetteer for words of
+/// ASCII letters (the particles are short lower-case ASCII words, so such
+/// a word is one if its lower-cased packing is in [`PARTICLE_SET`]).
+fn is_particle(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() > 8 || !b.iter().all(u8::is_ascii_alphabetic) {
+        return in_list(F_PARTICLE, s);
+    }
+    if b.len() > MAX_PARTICLE || b.is_empty() {
+        return false;
+    }
+    // Letters only: setting bit 5 of each byte lower-cases it.
+    let x = gazetteer::pack_le(b) | (0x2020_2020_2020_2020 & (u64::MAX >> (64 - 8 * b.len())));
+    let mut h = particle_slot(x);
+    for _ in 0..PARTICLE_SET.len() {
+        match PARTICLE_SET.get(h) {
+            Some(&k) if k == x => return true,
+            Some(&0) | None => return false,
+            Some(_) => h = (h + 1) & 63,
+        }
+    }
+    false
+}
+
 /// Words right before a place that make a city a LOCATION.
 const PLACE_CTX: &[&str] = &[
     "in",
@@ -693,7 +746,7 @@ fn leading_particles(t: &str, pos: usize) -> Option<usize> {
         if s == e
             || b.get(s.wrapping_sub(1))
                 .is_some_and(u8::is_ascii_alphanumeric)
-            || !in_list(F_PARTICLE, t.get(s..e).unwrap_or(""))
+            || !is_particle(t.get(s..e).unwrap_or(""))
         {
             break;
         }
@@ -794,7 +847,7 @@ impl Names {
             let s = t.get(tok.start..tok.end).unwrap_or("");
             if !tok.cap {
                 // A particle only between capitalised tokens.
-                if n == 0 || !in_list(F_PARTICLE, s) {
+                if n == 0 || !is_particle(s) {
                     break;
                 }
                 // Followed (through at most two more particles) by a capital.
@@ -811,7 +864,7 @@ impl Names {
                         ok = true;
                         break;
                     }
-                    if !in_list(F_PARTICLE, t.get(x.start..x.end).unwrap_or("")) {
+                    if !is_particle(t.get(x.start..x.end).unwrap_or("")) {
                         break;
                     }
                     after = x.end;
@@ -876,7 +929,7 @@ impl Names {
                 while b.get(e).is_some_and(u8::is_ascii_alphabetic) {
                     e += 1;
                 }
-                if e - next <= MAX_PARTICLE && in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
+                if e - next <= MAX_PARTICLE && is_particle(t.get(next..e).unwrap_or("")) {
                     return false;
                 }
             }
@@ -946,7 +999,7 @@ impl Names {
             return true;
         }
         // A particle continues only if a capitalised token precedes it.
-        in_list(F_PARTICLE, w) && self.continues_run(t, wstart)
+        is_particle(w) && self.continues_run(t, wstart)
     }
 
     /// The word before `pos`, skipping separators (`: " = , -` and at most
@@ -1868,6 +1921,49 @@ mod tests {
                 text.get(sp.start()..sp.end()).unwrap_or("").to_string()
             })
             .collect()
+    }
+
+    /// The packed particle set answers exactly what the gazetteer does.
+    #[test]
+    fn particle_set_is_the_list() {
+        let mut words: Vec<String> = Vec::new();
+        let letters = [
+            'a', 'd', 'e', 'l', 'n', 'o', 'r', 's', 'v', 'y', 'z', 'A', 'D', 'L', 'V',
+        ];
+        for &a in &letters {
+            words.push(a.to_string());
+            for &b in &letters {
+                words.push(format!("{a}{b}"));
+                for &c in &letters {
+                    words.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for p in PARTICLES {
+            words.push(p.to_string());
+            words.push(p.to_uppercase());
+            words.push(format!("{p}x"));
+            words.push(format!("{p}'"));
+        }
+        for w in [
+            "",
+            "DELLA",
+            "dellas",
+            "de la",
+            "d'",
+            "van-",
+            "\u{212A}i",
+            "é",
+            "vanvanva",
+            "1",
+            "al1",
+        ] {
+            words.push(w.to_string());
+        }
+        for w in &words {
+            assert_eq!(is_particle(w), in_list(F_PARTICLE, w), "{w:?}");
+        }
+        assert!(PARTICLES.iter().all(|p| is_particle(p)));
     }
 
     #[test]
