@@ -1807,29 +1807,13 @@ impl Module for Names {
 /// at a time for an ASCII capital or a non-ASCII byte (SWAR) and only looks
 /// closer at chunks that have one.
 fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hit)) {
-    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = text.as_bytes();
     let mut hi = 0usize; // index into `hidden`
     let mut i = 0usize;
     while i < b.len() {
-        if let Some(chunk) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(w);
-            let lo = x & LO7;
-            // High bit of each byte: set iff the byte is 'A'..='Z' (for
-            // ASCII bytes; non-ASCII bytes are flagged separately).
-            let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
-            let flagged = upper | (x & HIGH);
-            if flagged == 0 {
-                i += 8;
-                continue;
-            }
-            // Skip the plain ASCII bytes before the first flagged one (a
-            // char boundary: only ASCII bytes precede it in the chunk).
-            i += (flagged.trailing_zeros() / 8) as usize;
-        }
+        // Plain ASCII bytes before the next flagged one are skipped (so
+        // `i` stays on a char boundary when it was on one).
+        i = next_flagged(b, i);
         let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
             i += 1;
             continue;
@@ -1851,6 +1835,46 @@ fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hi
         f(Hit { start: i, end });
         i = end;
     }
+}
+
+/// The first index at or after `from` whose byte is an ASCII capital or
+/// not ASCII (`b.len()` if none; `from` if it is past the end). Tests 16
+/// bytes at a time (two words, SWAR), then the tail byte by byte.
+#[inline]
+fn next_flagged(b: &[u8], from: usize) -> usize {
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte: set iff the byte is 'A'..='Z' or not ASCII.
+    let flags = |x: u64| {
+        let lo = x & LO7;
+        ((lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH) | (x & HIGH)
+    };
+    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+    let Some(rest) = b.get(from..) else {
+        return from;
+    };
+    let mut i = from;
+    let mut chunks = rest.chunks_exact(16);
+    for c in &mut chunks {
+        let (lo, hi) = c.split_at(8);
+        let (fl, fh) = (flags(word(lo)), flags(word(hi)));
+        if fl | fh != 0 {
+            let at = if fl != 0 {
+                fl.trailing_zeros() / 8
+            } else {
+                8 + fh.trailing_zeros() / 8
+            };
+            return i + at as usize;
+        }
+        i += 16;
+    }
+    for &c in chunks.remainder() {
+        if c.is_ascii_uppercase() || !c.is_ascii() {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Whether `c` continues a word: a letter or a combining mark.
@@ -1910,6 +1934,31 @@ mod tests {
         assert_eq!(words(&t, &[]), vec!["Zed"]);
         assert_eq!(words("trailing O'", &[]), vec!["O"]);
     }
+    /// `next_flagged` against a byte loop, at every start of varied texts.
+    #[test]
+    fn next_flagged_is_the_byte_loop() {
+        let parts = ["abc ", "Q", "é", "xyzxyzxyzxyzxyz", " ", "Ž", "0@[`{~", "z"];
+        let mut seed = 11u64;
+        for len in [0usize, 1, 7, 8, 15, 16, 17, 31, 33, 100, 400] {
+            let mut t = String::new();
+            while t.len() < len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let b = t.as_bytes();
+            for from in 0..=b.len() + 1 {
+                let want = if from > b.len() {
+                    from
+                } else {
+                    (from..b.len())
+                        .find(|&j| b[j].is_ascii_uppercase() || !b[j].is_ascii())
+                        .unwrap_or(b.len())
+                };
+                assert_eq!(next_flagged(b, from), want, "{t:?} from {from}");
+            }
+        }
+    }
+
     use proptest::prelude::*;
 
     fn values(s: &Scanner, text: &str, ty: EntityType) -> Vec<String> {
