@@ -412,10 +412,13 @@ impl Gazetteer {
     }
 
     /// The entry of `s` (any case): 0 if no list has it.
+    ///
+    /// Inlined: most words are printable ASCII of up to 8 bytes, packed
+    /// and probed in registers; the rest take [`Gazetteer::entry_slow`].
+    #[inline]
     pub(crate) fn entry(&self, s: &str) -> u32 {
         let b = s.as_bytes();
         if b.len() <= 8 {
-            // Most words: one packed word, built and checked in a register.
             const HIGH: u64 = 0x8080_8080_8080_8080;
             const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
             let x = pack_le(b);
@@ -431,6 +434,12 @@ impl Gazetteer {
                 return self.words.get1(x | (upper >> 2), b.len());
             }
         }
+        self.entry_slow(s)
+    }
+
+    /// [`Gazetteer::entry`] for longer or non-printable-ASCII words.
+    #[inline(never)]
+    fn entry_slow(&self, s: &str) -> u32 {
         Packed::of(s).map_or(0, |k| self.words.get(&k))
     }
 
