@@ -1031,12 +1031,28 @@ impl Names {
         let head = t.get(..i)?;
         let head = head.trim_end_matches(['–', '—', ' ']);
         let end = head.len();
-        let start = head
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.')
-            .last()
-            .map_or(end, |(i, _)| i);
+        let in_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.';
+        // ASCII bytes without decoding; the char walk takes over at the
+        // first non-ASCII byte (the end of a char: only ASCII follows it).
+        let hb = head.as_bytes();
+        let mut start = end;
+        while let Some(&c) = start.checked_sub(1).and_then(|j| hb.get(j)) {
+            if !c.is_ascii() {
+                start = head
+                    .get(..start)
+                    .unwrap_or("")
+                    .char_indices()
+                    .rev()
+                    .take_while(|&(_, c)| in_word(c))
+                    .last()
+                    .map_or(start, |(i, _)| i);
+                break;
+            }
+            if !in_word(char::from(c)) {
+                break;
+            }
+            start -= 1;
+        }
         if start == end {
             return None;
         }
@@ -1176,10 +1192,16 @@ impl Names {
                 return;
             }
         }
+        // Each run word is looked up once for all that follows.
+        let mut facts = [gazetteer::WordFacts::default(); MAX_RUN];
+        for (f, k) in facts.iter_mut().zip(run) {
+            *f = self.g.facts(Self::word(t, k));
+        }
+        let rf = facts.get(..n).unwrap_or(&[]);
         // Fast path: a lone common word (`The`, `However`) is nothing.
         if let [only] = run
             && !only.dot
-            && let f = self.g.facts(Self::word(t, only))
+            && let Some(&f) = rf.first()
             && f.common
             && !f.given
             && t.as_bytes().get(only.end) != Some(&b',')
@@ -1225,7 +1247,7 @@ impl Names {
         let mut titled = false;
         while let Some(k) = run.get(i) {
             let w = Self::word(t, k);
-            let f = self.g.facts(w);
+            let f = rf.get(i).copied().unwrap_or_default();
             // The small lists hold no word over 24 bytes (see `in_list`).
             let lists = if w.len() > 24 { 0 } else { f.lists };
             if lists & F_TITLE != 0 && (k.dot || run.get(i + 1).is_some()) {
@@ -1253,6 +1275,7 @@ impl Names {
             break;
         }
         let Some(core) = run.get(i..) else { return };
+        let core_facts = rf.get(i..).unwrap_or(&[]);
         if core.is_empty() {
             return;
         }
@@ -1270,13 +1293,13 @@ impl Names {
             }
             // Common words end the name, unless a surname after a given
             // name (`James White`).
-            let f = self.g.facts(w);
+            let f = core_facts.get(m).copied().unwrap_or_default();
             let stop = f.common
                 && !f.given
                 && !(f.surname
-                    && core
+                    && core_facts
                         .get(..m)
-                        .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p)))));
+                        .is_some_and(|ps| ps.iter().any(|p| p.given)));
             if !self.name_shaped(t, k) || stop {
                 break;
             }
@@ -1296,6 +1319,7 @@ impl Names {
             }
         }
         let core = core.get(lead..).unwrap_or(&[]);
+        let core_facts = core_facts.get(lead..).unwrap_or(&[]);
         let m = m.saturating_sub(lead);
         let Some(core) = core.get(..m) else { return };
         // Drop trailing particles / initials.
@@ -1304,6 +1328,7 @@ impl Names {
             m -= 1;
         }
         let Some(core) = core.get(..m) else { return };
+        let core_facts = core_facts.get(..m).unwrap_or(&[]);
         let (Some(first), Some(last)) = (core.first(), core.last()) else {
             return;
         };
@@ -1313,14 +1338,19 @@ impl Names {
         };
 
         // --- places ---
-        if let Some(done) = self.try_place(t, span, span_text, strength, place, titled, out)
+        // A one-word span: its facts are known.
+        let one = match core_facts {
+            [f] => Some(*f),
+            _ => None,
+        };
+        if let Some(done) = self.try_place(t, span, span_text, one, strength, place, titled, out)
             && done
         {
             return;
         }
 
         // --- persons ---
-        self.try_person(t, core, span, strength, titled, out);
+        self.try_person(t, core, core_facts, span, strength, titled, out);
     }
 
     /// A place name that spans the run from its start (`New Orleans`,
@@ -1360,7 +1390,7 @@ impl Names {
                                 .is_some_and(|p| in_list(F_PLACE, Self::word(t, p))));
                     let st = if j > 0 { 0 } else { strength };
                     return self
-                        .try_place(t, (a.start, b.end), s, st, pl, false, out)
+                        .try_place(t, (a.start, b.end), s, None, st, pl, false, out)
                         .unwrap_or(false);
                 }
                 e -= 1;
@@ -1375,6 +1405,7 @@ impl Names {
         t: &str,
         span: (usize, usize),
         s: &str,
+        one: Option<gazetteer::WordFacts>,
         strength: u8,
         place: bool,
         titled: bool,
@@ -1401,8 +1432,11 @@ impl Names {
             }
             return None;
         }
-        let city = self.g.city(s);
-        let region = self.g.region(s);
+        // `one`: the facts of `s` when it is one run word.
+        let (city, region) = match one {
+            Some(f) => (f.city, f.region),
+            None => (self.g.city(s), self.g.region(s)),
+        };
         // `City, ST` / `City, ST 12345`.
         let after = t.get(span.1..).unwrap_or("");
         let ab = after.as_bytes();
@@ -1482,6 +1516,9 @@ impl Names {
             return Some(false);
         }
         let ambiguous = || {
+            if let Some(f) = one {
+                return f.common || f.given;
+            }
             let mut words = s.split(' ');
             let one = words.next().unwrap_or("");
             words.next().is_none() && (self.g.is_common(one) || self.g.is_given(one))
@@ -1510,10 +1547,12 @@ impl Names {
         None
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn try_person(
         &self,
         t: &str,
         core: &[Tok],
+        core_facts: &[gazetteer::WordFacts],
         span: (usize, usize),
         strength: u8,
         titled: bool,
@@ -1528,12 +1567,8 @@ impl Names {
         };
         let fw = Self::word(t, first);
         let g = self.g;
-        // Each word is looked up once for all lists.
-        let mut facts = [gazetteer::WordFacts::default(); MAX_RUN];
-        for (f, k) in facts.iter_mut().zip(core) {
-            *f = g.facts(Self::word(t, k));
-        }
-        let facts = facts.get(..core.len().min(MAX_RUN)).unwrap_or(&[]);
+        // Each word was looked up once for all lists (`handle_run`).
+        let facts = core_facts;
         let ff = facts.first().copied().unwrap_or_default();
         let lf = facts.last().copied().unwrap_or_default();
         let f_given = ff.given;
@@ -2048,6 +2083,57 @@ mod tests {
             values(&s, "in Salt Lake City, UT 84101", EntityType::Location),
             vec!["Salt Lake City, UT 84101"]
         );
+    }
+
+    /// `prev_word`'s ASCII walk gives what the char walk it replaced gave.
+    #[test]
+    fn prev_word_matches_the_char_walk() {
+        fn reference(t: &str, pos: usize) -> Option<(usize, usize)> {
+            let b = t.as_bytes();
+            let mut i = pos;
+            let mut newlines = 0;
+            while i > 0 {
+                let c = *b.get(i - 1)?;
+                match c {
+                    b' ' | b'\t' | b':' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{'
+                    | b'|' | b'-' | b'>' | b'*' | b'\r' => i -= 1,
+                    b'\n' => {
+                        newlines += 1;
+                        if newlines > 1 {
+                            return None;
+                        }
+                        i -= 1;
+                    }
+                    _ => break,
+                }
+                if pos - i > 8 {
+                    return None;
+                }
+            }
+            let head = t.get(..i)?.trim_end_matches(['–', '—', ' ']);
+            let end = head.len();
+            let start = head
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.')
+                .last()
+                .map_or(end, |(i, _)| i);
+            (start != end).then_some((start, end))
+        }
+        let parts = [
+            "ab", "É", "ł", "x.", "_", " ", ": ", "—", "\n", "9", "'", "€", "Ab",
+        ];
+        let mut seed = 3u64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..(seed >> 60) + 2 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            for pos in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                assert_eq!(Names::prev_word(&t, pos), reference(&t, pos), "{t:?} {pos}");
+            }
+        }
     }
 
     #[test]
