@@ -448,7 +448,7 @@ fn in_list(flag: u16, s: &str) -> bool {
 }
 
 /// A token of a run.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 struct Tok {
     start: usize,
     end: usize,
@@ -474,7 +474,56 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Reads a word token starting at `pos` (letters, apostrophes, hyphens).
+///
+/// A word of ASCII letters, `'` and `-` that an ASCII byte (or the end)
+/// ends is read here without decoding; anything else is
+/// [`read_tok_general`]'s (same result).
 fn read_tok(t: &str, pos: usize) -> Option<Tok> {
+    let b = t.as_bytes();
+    let Some(&c0) = b.get(pos) else {
+        return read_tok_general(t, pos);
+    };
+    if !c0.is_ascii_alphabetic() {
+        return read_tok_general(t, pos);
+    }
+    let mut end = pos + 1;
+    let mut lower = c0.is_ascii_lowercase();
+    let mut letters = 1usize;
+    loop {
+        match b.get(end) {
+            Some(&c) if c.is_ascii_alphabetic() => {
+                letters += 1;
+                lower |= c.is_ascii_lowercase();
+            }
+            Some(b'\'' | b'-') => {}
+            Some(&c) if !c.is_ascii() => return read_tok_general(t, pos),
+            _ => break,
+        }
+        end += 1;
+    }
+    // A possessive `'s` (at least two letters before it) and trailing
+    // apostrophes / hyphens are not part of the name.
+    if end - pos >= 4 && b.get(end - 2..end) == Some(b"'s".as_slice()) {
+        end -= 2;
+    }
+    while end > pos && matches!(b.get(end - 1), Some(b'\'' | b'-')) {
+        end -= 1;
+    }
+    let cap = c0.is_ascii_uppercase();
+    let dot = cap
+        && b.get(end) == Some(&b'.')
+        && (end - pos == 1 || in_list(F_TITLE | F_ABBREV, t.get(pos..end).unwrap_or("")));
+    Some(Tok {
+        start: pos,
+        end,
+        cap,
+        upper: !lower && letters > 1,
+        dot,
+    })
+}
+
+/// [`read_tok`] for any text: ASCII bytes first, then chars.
+fn read_tok_general(t: &str, pos: usize) -> Option<Tok> {
     t.get(pos..)?;
     let mut end = pos;
     let mut first: Option<char> = None;
@@ -2132,6 +2181,25 @@ mod tests {
             }
             for pos in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
                 assert_eq!(Names::prev_word(&t, pos), reference(&t, pos), "{t:?} {pos}");
+            }
+        }
+    }
+
+    /// `read_tok`'s ASCII path reads what the general one reads.
+    #[test]
+    fn read_tok_ascii_path_is_the_general_one() {
+        let parts = [
+            "Ab", "c", "'s", "'", "-", "Dr", ".", " ", "É", "x’s", "O'", "S", "9", "ST", "mc",
+        ];
+        let mut seed = 17u64;
+        for _ in 0..4000 {
+            let mut t = String::new();
+            for _ in 0..(seed >> 61) + 1 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            for pos in 0..=t.len() + 1 {
+                assert_eq!(read_tok(&t, pos), read_tok_general(&t, pos), "{t:?} {pos}");
             }
         }
     }
