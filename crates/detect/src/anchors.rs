@@ -11,7 +11,9 @@
 //!   each chunk was copied and lowercased first (a case-insensitive DFA has
 //!   twice the transitions and its table no longer fits the cache).
 //! - **Match states numbered first.** "Is this a match state?" is one
-//!   comparison of the (premultiplied) state id with a limit.
+//!   comparison of the (premultiplied) state id with a limit, a power of
+//!   two that every other state's id reaches (and stays below twice), so
+//!   the lockstep walk asks it of three states with one test of their AND.
 //! - **Lanes.** A DFA walk is bound by the latency of one dependent table
 //!   load per byte, so the text is split into [`LANES`] lanes walked in
 //!   lockstep: independent chains of loads run in parallel.
@@ -133,26 +135,42 @@ impl AnchorAutomaton {
         }
         let stride = u32::try_from(reps.len()).map_err(|e| e.to_string())?;
 
-        // Match states first, each group in discovery order.
+        // Match states first, each group in discovery order. Match states
+        // take ids below `half` (a power of two) and the others ids from
+        // `half` on, below `2 * half`: a state is a match state iff its id
+        // lacks the `half` bit, so "is any of three states a match state"
+        // is one test of their bitwise AND (see [`walk3`]).
         let is_match: Vec<bool> = states.iter().map(|&s| dfa.is_match(s)).collect();
+        let n_match = is_match.iter().filter(|&&m| m).count();
+        let n_other = states.len() - n_match;
+        let half = n_match
+            .max(n_other)
+            .checked_mul(reps.len())
+            .map(usize::next_power_of_two)
+            .filter(|&h| u32::try_from(h * 2).is_ok())
+            .ok_or("anchor automaton too large")?;
         let mut order: Vec<usize> = (0..states.len()).filter(|&i| is_match[i]).collect();
-        let n_match = order.len();
         order.extend((0..states.len()).filter(|&i| !is_match[i]));
         let mut renumber = vec![0u32; states.len()];
         for (new, &old) in order.iter().enumerate() {
-            let premul = u32::try_from(new)
-                .ok()
-                .and_then(|n| n.checked_mul(stride))
-                .ok_or("anchor automaton too large")?;
-            renumber[old] = premul;
+            let id = if new < n_match {
+                new * reps.len()
+            } else {
+                half + (new - n_match) * reps.len()
+            };
+            renumber[old] = u32::try_from(id).map_err(|e| e.to_string())?;
         }
-        let mut trans = Vec::with_capacity(states.len() * reps.len());
+        // The whole table is allocated zeroed (fresh pages); the rows are
+        // written where their ids say, so the gap after the match states
+        // and the padding are never touched (not resident).
+        let mut trans = vec![0u32; half * 2];
         let mut match_ranges = Vec::with_capacity(n_match);
         let mut matches = Vec::new();
         for &old in &order {
             let row = &rows[old];
-            for &b in &reps {
-                trans.push(renumber[row[usize::from(b)] as usize]);
+            let at = renumber[old] as usize;
+            for (slot, &b) in trans.iter_mut().skip(at).zip(&reps) {
+                *slot = renumber[row[usize::from(b)] as usize];
             }
             if is_match[old] {
                 let sid = states[old];
@@ -166,12 +184,7 @@ impl AnchorAutomaton {
                 match_ranges.push((from, to));
             }
         }
-        // Padding to a power of two lets [`next`] mask instead of check.
-        trans.resize(trans.len().next_power_of_two(), 0);
-        let match_limit = u32::try_from(n_match)
-            .ok()
-            .and_then(|n| n.checked_mul(stride))
-            .ok_or("anchor automaton too large")?;
+        let match_limit = u32::try_from(half).map_err(|e| e.to_string())?;
         Ok(Some(AnchorAutomaton {
             classes,
             stride,
@@ -326,7 +339,10 @@ fn next(trans: &[u32], classes: &[u8; 256], sid: u32, b: u8) -> u32 {
 ///
 /// Written out for three lanes so that the states stay in registers and no
 /// byte read is bounds-checked, and kept out of line so that reporting (a
-/// call) does not make the compiler spill the loop's registers.
+/// call) does not make the compiler spill the loop's registers. Two bytes
+/// a step; after each byte, one test of the states' bitwise AND against
+/// `limit`, the power of two that only non-match ids reach (see
+/// [`AnchorAutomaton::new`]): the AND is below it iff some state is.
 #[inline(never)]
 fn walk3(
     trans: &[u32],
@@ -337,15 +353,35 @@ fn walk3(
 ) -> (usize, [u32; LANES]) {
     let [h0, h1, h2] = lanes;
     let [mut s0, mut s1, mut s2] = sids;
-    for (i, ((&b0, &b1), &b2)) in h0.iter().zip(h1).zip(h2).enumerate() {
+    let pair = |c: &[u8]| <[u8; 2]>::try_from(c).unwrap_or_default();
+    let mut at = 0;
+    for ((c0, c1), c2) in h0
+        .chunks_exact(2)
+        .zip(h1.chunks_exact(2))
+        .zip(h2.chunks_exact(2))
+    {
+        let ([a0, b0], [a1, b1], [a2, b2]) = (pair(c0), pair(c1), pair(c2));
+        s0 = next(trans, classes, s0, a0);
+        s1 = next(trans, classes, s1, a1);
+        s2 = next(trans, classes, s2, a2);
+        if (s0 & s1 & s2) < limit {
+            return (at + 1, [s0, s1, s2]);
+        }
         s0 = next(trans, classes, s0, b0);
         s1 = next(trans, classes, s1, b1);
         s2 = next(trans, classes, s2, b2);
-        if s0.min(s1).min(s2) < limit {
-            return (i + 1, [s0, s1, s2]);
+        at += 2;
+        if (s0 & s1 & s2) < limit {
+            return (at, [s0, s1, s2]);
         }
     }
-    (h0.len(), [s0, s1, s2])
+    if let (Some(&b0), Some(&b1), Some(&b2)) = (h0.get(at), h1.get(at), h2.get(at)) {
+        s0 = next(trans, classes, s0, b0);
+        s1 = next(trans, classes, s1, b1);
+        s2 = next(trans, classes, s2, b2);
+        at += 1;
+    }
+    (at, [s0, s1, s2])
 }
 
 /// Where lane `k` pushes its hits: lane 0 straight into `hits`.

@@ -292,17 +292,19 @@ fn base64_views(text: &str, f: &mut dyn FnMut(&View)) {
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut next = 0; // nothing before this offset needs looking at again
-    for (k, c) in bytes.chunks_exact(8).enumerate() {
-        // Most prose chunks hold a space or another byte below `+` (the
-        // lowest alphabet byte), or a non-ASCII byte: a few integer
-        // operations rule them out before the table lookups. The test is
-        // exact ("some byte < 0x2B" never misses and never fires falsely
-        // as a whole), so it only skips chunks the lookups would reject.
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        if !may_be_all_b64(u64::from_le_bytes(w)) {
-            continue;
-        }
+    let mut k = 0; // the next 8-byte chunk to look at
+    // Most prose chunks hold a space or another byte below `+` (the
+    // lowest alphabet byte), or a non-ASCII byte: a few integer
+    // operations rule them out before the table lookups (see
+    // `next_maybe_b64`). The test is exact ("some byte < 0x2B" never
+    // misses and never fires falsely as a whole), so it only skips chunks
+    // the lookups would reject.
+    while let Some(c) = {
+        k = next_maybe_b64(bytes, k);
+        bytes.get(k * 8..k * 8 + 8)
+    } {
+        let at = k * 8;
+        k += 1;
         let full = B64[c[0] as usize]
             & B64[c[1] as usize]
             & B64[c[2] as usize]
@@ -311,7 +313,6 @@ fn base64_views(text: &str, f: &mut dyn FnMut(&View)) {
             & B64[c[5] as usize]
             & B64[c[6] as usize]
             & B64[c[7] as usize];
-        let at = k * 8;
         if full == 0 || at < next {
             continue;
         }
@@ -334,6 +335,35 @@ fn base64_views(text: &str, f: &mut dyn FnMut(&View)) {
             }
         }
     }
+}
+
+/// The first 8-byte chunk of `bytes` (by index, whole chunks only) at or
+/// after chunk `k` that [`may_be_all_b64`], or the number of whole chunks
+/// if none is. Two chunks a step.
+fn next_maybe_b64(bytes: &[u8], k: usize) -> usize {
+    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+    let Some(rest) = k.checked_mul(8).and_then(|at| bytes.get(at..)) else {
+        return k;
+    };
+    let mut j = k;
+    let mut pairs = rest.chunks_exact(16);
+    for p in &mut pairs {
+        let (a, b) = p.split_at(8);
+        if may_be_all_b64(word(a)) {
+            return j;
+        }
+        if may_be_all_b64(word(b)) {
+            return j + 1;
+        }
+        j += 2;
+    }
+    if let Some(c) = pairs.remainder().get(..8) {
+        if may_be_all_b64(word(c)) {
+            return j;
+        }
+        j += 1;
+    }
+    j
 }
 
 fn base64_view(text: &str, start: usize, end: usize) -> Option<View> {
@@ -389,6 +419,47 @@ mod tests {
 
     /// The chunk pre-check never rules out a chunk of alphabet bytes, and
     /// rules out chunks with a space, a control byte or a non-ASCII byte.
+    /// `next_maybe_b64` visits exactly the chunks the per-chunk test keeps.
+    #[test]
+    fn chunk_skipping_is_the_chunk_loop() {
+        let parts = [
+            "abc ",
+            "QUJDREVGR0hJSktM",
+            "x",
+            "+/",
+            "é",
+            "====",
+            "0123456789",
+            "\n",
+        ];
+        let mut seed = 5u64;
+        for len in [0usize, 7, 8, 15, 16, 17, 24, 40, 100, 333] {
+            let mut t = String::new();
+            while t.len() < len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let b = t.as_bytes();
+            let want: Vec<usize> = b
+                .chunks_exact(8)
+                .enumerate()
+                .filter(|(_, c)| may_be_all_b64(u64::from_le_bytes((*c).try_into().expect("8"))))
+                .map(|(k, _)| k)
+                .collect();
+            let mut got = Vec::new();
+            let mut k = 0;
+            loop {
+                k = next_maybe_b64(b, k);
+                if k >= b.len() / 8 {
+                    break;
+                }
+                got.push(k);
+                k += 1;
+            }
+            assert_eq!(got, want, "{t:?}");
+        }
+    }
+
     #[test]
     fn b64_chunk_precheck_is_exact() {
         let all = |w: [u8; 8]| w.iter().all(|&b| is_b64(b));

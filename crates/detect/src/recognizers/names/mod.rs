@@ -268,6 +268,59 @@ const MAX_PARTICLE: usize = {
     m
 };
 
+/// The particles packed like the gazetteer packs a word (little-endian,
+/// zero above), in a 64-slot open-addressing set (0: empty) built at
+/// compile time.
+const PARTICLE_SET: [u64; 64] = {
+    let mut set = [0u64; 64];
+    let mut i = 0;
+    while i < PARTICLES.len() {
+        let b = PARTICLES[i].as_bytes();
+        let mut x = 0u64;
+        let mut j = 0;
+        while j < b.len() {
+            x |= (b[j] as u64) << (8 * j);
+            j += 1;
+        }
+        let mut h = particle_slot(x);
+        while set[h] != 0 {
+            h = (h + 1) & 63;
+        }
+        set[h] = x;
+        i += 1;
+    }
+    set
+};
+
+/// The home slot of packed particle candidate `x` in [`PARTICLE_SET`].
+const fn particle_slot(x: u64) -> usize {
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// `in_list(F_PARTICLE, s)`, answered without the gazetteer for words of
+/// ASCII letters (the particles are short lower-case ASCII words, so such
+/// a word is one if its lower-cased packing is in [`PARTICLE_SET`]).
+fn is_particle(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() > 8 || !b.iter().all(u8::is_ascii_alphabetic) {
+        return in_list(F_PARTICLE, s);
+    }
+    if b.len() > MAX_PARTICLE || b.is_empty() {
+        return false;
+    }
+    // Letters only: setting bit 5 of each byte lower-cases it.
+    let x = gazetteer::pack_le(b) | (0x2020_2020_2020_2020 & (u64::MAX >> (64 - 8 * b.len())));
+    let mut h = particle_slot(x);
+    for _ in 0..PARTICLE_SET.len() {
+        match PARTICLE_SET.get(h) {
+            Some(&k) if k == x => return true,
+            Some(&0) | None => return false,
+            Some(_) => h = (h + 1) & 63,
+        }
+    }
+    false
+}
+
 /// Words right before a place that make a city a LOCATION.
 const PLACE_CTX: &[&str] = &[
     "in",
@@ -395,7 +448,7 @@ fn in_list(flag: u16, s: &str) -> bool {
 }
 
 /// A token of a run.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 struct Tok {
     start: usize,
     end: usize,
@@ -421,7 +474,56 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Reads a word token starting at `pos` (letters, apostrophes, hyphens).
+///
+/// A word of ASCII letters, `'` and `-` that an ASCII byte (or the end)
+/// ends is read here without decoding; anything else is
+/// [`read_tok_general`]'s (same result).
 fn read_tok(t: &str, pos: usize) -> Option<Tok> {
+    let b = t.as_bytes();
+    let Some(&c0) = b.get(pos) else {
+        return read_tok_general(t, pos);
+    };
+    if !c0.is_ascii_alphabetic() {
+        return read_tok_general(t, pos);
+    }
+    let mut end = pos + 1;
+    let mut lower = c0.is_ascii_lowercase();
+    let mut letters = 1usize;
+    loop {
+        match b.get(end) {
+            Some(&c) if c.is_ascii_alphabetic() => {
+                letters += 1;
+                lower |= c.is_ascii_lowercase();
+            }
+            Some(b'\'' | b'-') => {}
+            Some(&c) if !c.is_ascii() => return read_tok_general(t, pos),
+            _ => break,
+        }
+        end += 1;
+    }
+    // A possessive `'s` (at least two letters before it) and trailing
+    // apostrophes / hyphens are not part of the name.
+    if end - pos >= 4 && b.get(end - 2..end) == Some(b"'s".as_slice()) {
+        end -= 2;
+    }
+    while end > pos && matches!(b.get(end - 1), Some(b'\'' | b'-')) {
+        end -= 1;
+    }
+    let cap = c0.is_ascii_uppercase();
+    let dot = cap
+        && b.get(end) == Some(&b'.')
+        && (end - pos == 1 || in_list(F_TITLE | F_ABBREV, t.get(pos..end).unwrap_or("")));
+    Some(Tok {
+        start: pos,
+        end,
+        cap,
+        upper: !lower && letters > 1,
+        dot,
+    })
+}
+
+/// [`read_tok`] for any text: ASCII bytes first, then chars.
+fn read_tok_general(t: &str, pos: usize) -> Option<Tok> {
     t.get(pos..)?;
     let mut end = pos;
     let mut first: Option<char> = None;
@@ -693,7 +795,7 @@ fn leading_particles(t: &str, pos: usize) -> Option<usize> {
         if s == e
             || b.get(s.wrapping_sub(1))
                 .is_some_and(u8::is_ascii_alphanumeric)
-            || !in_list(F_PARTICLE, t.get(s..e).unwrap_or(""))
+            || !is_particle(t.get(s..e).unwrap_or(""))
         {
             break;
         }
@@ -794,7 +896,7 @@ impl Names {
             let s = t.get(tok.start..tok.end).unwrap_or("");
             if !tok.cap {
                 // A particle only between capitalised tokens.
-                if n == 0 || !in_list(F_PARTICLE, s) {
+                if n == 0 || !is_particle(s) {
                     break;
                 }
                 // Followed (through at most two more particles) by a capital.
@@ -811,7 +913,7 @@ impl Names {
                         ok = true;
                         break;
                     }
-                    if !in_list(F_PARTICLE, t.get(x.start..x.end).unwrap_or("")) {
+                    if !is_particle(t.get(x.start..x.end).unwrap_or("")) {
                         break;
                     }
                     after = x.end;
@@ -876,7 +978,7 @@ impl Names {
                 while b.get(e).is_some_and(u8::is_ascii_alphabetic) {
                     e += 1;
                 }
-                if e - next <= MAX_PARTICLE && in_list(F_PARTICLE, t.get(next..e).unwrap_or("")) {
+                if e - next <= MAX_PARTICLE && is_particle(t.get(next..e).unwrap_or("")) {
                     return false;
                 }
             }
@@ -946,7 +1048,7 @@ impl Names {
             return true;
         }
         // A particle continues only if a capitalised token precedes it.
-        in_list(F_PARTICLE, w) && self.continues_run(t, wstart)
+        is_particle(w) && self.continues_run(t, wstart)
     }
 
     /// The word before `pos`, skipping separators (`: " = , -` and at most
@@ -978,12 +1080,28 @@ impl Names {
         let head = t.get(..i)?;
         let head = head.trim_end_matches(['–', '—', ' ']);
         let end = head.len();
-        let start = head
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.')
-            .last()
-            .map_or(end, |(i, _)| i);
+        let in_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.';
+        // ASCII bytes without decoding; the char walk takes over at the
+        // first non-ASCII byte (the end of a char: only ASCII follows it).
+        let hb = head.as_bytes();
+        let mut start = end;
+        while let Some(&c) = start.checked_sub(1).and_then(|j| hb.get(j)) {
+            if !c.is_ascii() {
+                start = head
+                    .get(..start)
+                    .unwrap_or("")
+                    .char_indices()
+                    .rev()
+                    .take_while(|&(_, c)| in_word(c))
+                    .last()
+                    .map_or(start, |(i, _)| i);
+                break;
+            }
+            if !in_word(char::from(c)) {
+                break;
+            }
+            start -= 1;
+        }
         if start == end {
             return None;
         }
@@ -1123,10 +1241,16 @@ impl Names {
                 return;
             }
         }
+        // Each run word is looked up once for all that follows.
+        let mut facts = [gazetteer::WordFacts::default(); MAX_RUN];
+        for (f, k) in facts.iter_mut().zip(run) {
+            *f = self.g.facts(Self::word(t, k));
+        }
+        let rf = facts.get(..n).unwrap_or(&[]);
         // Fast path: a lone common word (`The`, `However`) is nothing.
         if let [only] = run
             && !only.dot
-            && let f = self.g.facts(Self::word(t, only))
+            && let Some(&f) = rf.first()
             && f.common
             && !f.given
             && t.as_bytes().get(only.end) != Some(&b',')
@@ -1172,7 +1296,7 @@ impl Names {
         let mut titled = false;
         while let Some(k) = run.get(i) {
             let w = Self::word(t, k);
-            let f = self.g.facts(w);
+            let f = rf.get(i).copied().unwrap_or_default();
             // The small lists hold no word over 24 bytes (see `in_list`).
             let lists = if w.len() > 24 { 0 } else { f.lists };
             if lists & F_TITLE != 0 && (k.dot || run.get(i + 1).is_some()) {
@@ -1200,6 +1324,7 @@ impl Names {
             break;
         }
         let Some(core) = run.get(i..) else { return };
+        let core_facts = rf.get(i..).unwrap_or(&[]);
         if core.is_empty() {
             return;
         }
@@ -1217,13 +1342,13 @@ impl Names {
             }
             // Common words end the name, unless a surname after a given
             // name (`James White`).
-            let f = self.g.facts(w);
+            let f = core_facts.get(m).copied().unwrap_or_default();
             let stop = f.common
                 && !f.given
                 && !(f.surname
-                    && core
+                    && core_facts
                         .get(..m)
-                        .is_some_and(|ps| ps.iter().any(|p| self.g.is_given(Self::word(t, p)))));
+                        .is_some_and(|ps| ps.iter().any(|p| p.given)));
             if !self.name_shaped(t, k) || stop {
                 break;
             }
@@ -1243,6 +1368,7 @@ impl Names {
             }
         }
         let core = core.get(lead..).unwrap_or(&[]);
+        let core_facts = core_facts.get(lead..).unwrap_or(&[]);
         let m = m.saturating_sub(lead);
         let Some(core) = core.get(..m) else { return };
         // Drop trailing particles / initials.
@@ -1251,6 +1377,7 @@ impl Names {
             m -= 1;
         }
         let Some(core) = core.get(..m) else { return };
+        let core_facts = core_facts.get(..m).unwrap_or(&[]);
         let (Some(first), Some(last)) = (core.first(), core.last()) else {
             return;
         };
@@ -1260,14 +1387,19 @@ impl Names {
         };
 
         // --- places ---
-        if let Some(done) = self.try_place(t, span, span_text, strength, place, titled, out)
+        // A one-word span: its facts are known.
+        let one = match core_facts {
+            [f] => Some(*f),
+            _ => None,
+        };
+        if let Some(done) = self.try_place(t, span, span_text, one, strength, place, titled, out)
             && done
         {
             return;
         }
 
         // --- persons ---
-        self.try_person(t, core, span, strength, titled, out);
+        self.try_person(t, core, core_facts, span, strength, titled, out);
     }
 
     /// A place name that spans the run from its start (`New Orleans`,
@@ -1307,7 +1439,7 @@ impl Names {
                                 .is_some_and(|p| in_list(F_PLACE, Self::word(t, p))));
                     let st = if j > 0 { 0 } else { strength };
                     return self
-                        .try_place(t, (a.start, b.end), s, st, pl, false, out)
+                        .try_place(t, (a.start, b.end), s, None, st, pl, false, out)
                         .unwrap_or(false);
                 }
                 e -= 1;
@@ -1322,6 +1454,7 @@ impl Names {
         t: &str,
         span: (usize, usize),
         s: &str,
+        one: Option<gazetteer::WordFacts>,
         strength: u8,
         place: bool,
         titled: bool,
@@ -1348,8 +1481,11 @@ impl Names {
             }
             return None;
         }
-        let city = self.g.city(s);
-        let region = self.g.region(s);
+        // `one`: the facts of `s` when it is one run word.
+        let (city, region) = match one {
+            Some(f) => (f.city, f.region),
+            None => (self.g.city(s), self.g.region(s)),
+        };
         // `City, ST` / `City, ST 12345`.
         let after = t.get(span.1..).unwrap_or("");
         let ab = after.as_bytes();
@@ -1429,6 +1565,9 @@ impl Names {
             return Some(false);
         }
         let ambiguous = || {
+            if let Some(f) = one {
+                return f.common || f.given;
+            }
             let mut words = s.split(' ');
             let one = words.next().unwrap_or("");
             words.next().is_none() && (self.g.is_common(one) || self.g.is_given(one))
@@ -1457,10 +1596,12 @@ impl Names {
         None
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn try_person(
         &self,
         t: &str,
         core: &[Tok],
+        core_facts: &[gazetteer::WordFacts],
         span: (usize, usize),
         strength: u8,
         titled: bool,
@@ -1475,12 +1616,8 @@ impl Names {
         };
         let fw = Self::word(t, first);
         let g = self.g;
-        // Each word is looked up once for all lists.
-        let mut facts = [gazetteer::WordFacts::default(); MAX_RUN];
-        for (f, k) in facts.iter_mut().zip(core) {
-            *f = g.facts(Self::word(t, k));
-        }
-        let facts = facts.get(..core.len().min(MAX_RUN)).unwrap_or(&[]);
+        // Each word was looked up once for all lists (`handle_run`).
+        let facts = core_facts;
         let ff = facts.first().copied().unwrap_or_default();
         let lf = facts.last().copied().unwrap_or_default();
         let f_given = ff.given;
@@ -1754,29 +1891,13 @@ impl Module for Names {
 /// at a time for an ASCII capital or a non-ASCII byte (SWAR) and only looks
 /// closer at chunks that have one.
 fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hit)) {
-    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = text.as_bytes();
     let mut hi = 0usize; // index into `hidden`
     let mut i = 0usize;
     while i < b.len() {
-        if let Some(chunk) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(w);
-            let lo = x & LO7;
-            // High bit of each byte: set iff the byte is 'A'..='Z' (for
-            // ASCII bytes; non-ASCII bytes are flagged separately).
-            let upper = (lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH;
-            let flagged = upper | (x & HIGH);
-            if flagged == 0 {
-                i += 8;
-                continue;
-            }
-            // Skip the plain ASCII bytes before the first flagged one (a
-            // char boundary: only ASCII bytes precede it in the chunk).
-            i += (flagged.trailing_zeros() / 8) as usize;
-        }
+        // Plain ASCII bytes before the next flagged one are skipped (so
+        // `i` stays on a char boundary when it was on one).
+        i = next_flagged(b, i);
         let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
             i += 1;
             continue;
@@ -1798,6 +1919,46 @@ fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hi
         f(Hit { start: i, end });
         i = end;
     }
+}
+
+/// The first index at or after `from` whose byte is an ASCII capital or
+/// not ASCII (`b.len()` if none; `from` if it is past the end). Tests 16
+/// bytes at a time (two words, SWAR), then the tail byte by byte.
+#[inline]
+fn next_flagged(b: &[u8], from: usize) -> usize {
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte: set iff the byte is 'A'..='Z' or not ASCII.
+    let flags = |x: u64| {
+        let lo = x & LO7;
+        ((lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH) | (x & HIGH)
+    };
+    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+    let Some(rest) = b.get(from..) else {
+        return from;
+    };
+    let mut i = from;
+    let mut chunks = rest.chunks_exact(16);
+    for c in &mut chunks {
+        let (lo, hi) = c.split_at(8);
+        let (fl, fh) = (flags(word(lo)), flags(word(hi)));
+        if fl | fh != 0 {
+            let at = if fl != 0 {
+                fl.trailing_zeros() / 8
+            } else {
+                8 + fh.trailing_zeros() / 8
+            };
+            return i + at as usize;
+        }
+        i += 16;
+    }
+    for &c in chunks.remainder() {
+        if c.is_ascii_uppercase() || !c.is_ascii() {
+            return i;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Whether `c` continues a word: a letter or a combining mark.
@@ -1857,6 +2018,31 @@ mod tests {
         assert_eq!(words(&t, &[]), vec!["Zed"]);
         assert_eq!(words("trailing O'", &[]), vec!["O"]);
     }
+    /// `next_flagged` against a byte loop, at every start of varied texts.
+    #[test]
+    fn next_flagged_is_the_byte_loop() {
+        let parts = ["abc ", "Q", "é", "xyzxyzxyzxyzxyz", " ", "Ž", "0@[`{~", "z"];
+        let mut seed = 11u64;
+        for len in [0usize, 1, 7, 8, 15, 16, 17, 31, 33, 100, 400] {
+            let mut t = String::new();
+            while t.len() < len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let b = t.as_bytes();
+            for from in 0..=b.len() + 1 {
+                let want = if from > b.len() {
+                    from
+                } else {
+                    (from..b.len())
+                        .find(|&j| b[j].is_ascii_uppercase() || !b[j].is_ascii())
+                        .unwrap_or(b.len())
+                };
+                assert_eq!(next_flagged(b, from), want, "{t:?} from {from}");
+            }
+        }
+    }
+
     use proptest::prelude::*;
 
     fn values(s: &Scanner, text: &str, ty: EntityType) -> Vec<String> {
@@ -1868,6 +2054,49 @@ mod tests {
                 text.get(sp.start()..sp.end()).unwrap_or("").to_string()
             })
             .collect()
+    }
+
+    /// The packed particle set answers exactly what the gazetteer does.
+    #[test]
+    fn particle_set_is_the_list() {
+        let mut words: Vec<String> = Vec::new();
+        let letters = [
+            'a', 'd', 'e', 'l', 'n', 'o', 'r', 's', 'v', 'y', 'z', 'A', 'D', 'L', 'V',
+        ];
+        for &a in &letters {
+            words.push(a.to_string());
+            for &b in &letters {
+                words.push(format!("{a}{b}"));
+                for &c in &letters {
+                    words.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for p in PARTICLES {
+            words.push(p.to_string());
+            words.push(p.to_uppercase());
+            words.push(format!("{p}x"));
+            words.push(format!("{p}'"));
+        }
+        for w in [
+            "",
+            "DELLA",
+            "dellas",
+            "de la",
+            "d'",
+            "van-",
+            "\u{212A}i",
+            "é",
+            "vanvanva",
+            "1",
+            "al1",
+        ] {
+            words.push(w.to_string());
+        }
+        for w in &words {
+            assert_eq!(is_particle(w), in_list(F_PARTICLE, w), "{w:?}");
+        }
+        assert!(PARTICLES.iter().all(|p| is_particle(p)));
     }
 
     #[test]
@@ -1903,6 +2132,76 @@ mod tests {
             values(&s, "in Salt Lake City, UT 84101", EntityType::Location),
             vec!["Salt Lake City, UT 84101"]
         );
+    }
+
+    /// `prev_word`'s ASCII walk gives what the char walk it replaced gave.
+    #[test]
+    fn prev_word_matches_the_char_walk() {
+        fn reference(t: &str, pos: usize) -> Option<(usize, usize)> {
+            let b = t.as_bytes();
+            let mut i = pos;
+            let mut newlines = 0;
+            while i > 0 {
+                let c = *b.get(i - 1)?;
+                match c {
+                    b' ' | b'\t' | b':' | b'"' | b'\'' | b'=' | b',' | b'(' | b'[' | b'{'
+                    | b'|' | b'-' | b'>' | b'*' | b'\r' => i -= 1,
+                    b'\n' => {
+                        newlines += 1;
+                        if newlines > 1 {
+                            return None;
+                        }
+                        i -= 1;
+                    }
+                    _ => break,
+                }
+                if pos - i > 8 {
+                    return None;
+                }
+            }
+            let head = t.get(..i)?.trim_end_matches(['–', '—', ' ']);
+            let end = head.len();
+            let start = head
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '\'' || c == '.')
+                .last()
+                .map_or(end, |(i, _)| i);
+            (start != end).then_some((start, end))
+        }
+        let parts = [
+            "ab", "É", "ł", "x.", "_", " ", ": ", "—", "\n", "9", "'", "€", "Ab",
+        ];
+        let mut seed = 3u64;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..(seed >> 60) + 2 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            for pos in (0..=t.len()).filter(|&p| t.is_char_boundary(p)) {
+                assert_eq!(Names::prev_word(&t, pos), reference(&t, pos), "{t:?} {pos}");
+            }
+        }
+    }
+
+    /// `read_tok`'s ASCII path reads what the general one reads.
+    #[test]
+    fn read_tok_ascii_path_is_the_general_one() {
+        let parts = [
+            "Ab", "c", "'s", "'", "-", "Dr", ".", " ", "É", "x’s", "O'", "S", "9", "ST", "mc",
+        ];
+        let mut seed = 17u64;
+        for _ in 0..4000 {
+            let mut t = String::new();
+            for _ in 0..(seed >> 61) + 1 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            for pos in 0..=t.len() + 1 {
+                assert_eq!(read_tok(&t, pos), read_tok_general(&t, pos), "{t:?} {pos}");
+            }
+        }
     }
 
     #[test]
