@@ -40,6 +40,7 @@ mod error;
 mod recognizers;
 mod resolve;
 mod scanner;
+mod shapes;
 mod text;
 mod validate;
 mod views;

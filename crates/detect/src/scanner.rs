@@ -12,6 +12,7 @@ use crate::context::{KeywordCache, KeywordMatcher, Keywords};
 use crate::custom::CustomRules;
 use crate::engine::{Ctx, Hit, Module, Out, TypeSet};
 use crate::error::{Error, ErrorKind, Problems};
+use crate::shapes::{Shapes, ShapesCache};
 use crate::{recognizers, resolve, views};
 
 /// The detection engine: built once from a [`Config`], then shared.
@@ -44,7 +45,7 @@ struct Inner {
     min_score: f32,
     decode: crate::config::DecodeConfig,
     modules: Vec<Box<dyn Module>>,
-    shapes: Option<meta::Regex>,
+    shapes: Option<Shapes>,
     /// Pattern id of the shapes regex -> (module index, shape id).
     shape_targets: Vec<(usize, u32)>,
     /// Every module's anchor literals (see [`AnchorAutomaton`]).
@@ -62,6 +63,8 @@ struct Scratch {
     findings: Vec<Finding>,
     levels: Vec<Level>,
     resolve: resolve::Scratch,
+    /// The shapes regex's search cache (made on first use).
+    shapes: Option<ShapesCache>,
 }
 
 /// Buffers for one depth of decoding.
@@ -148,7 +151,22 @@ impl Scanner {
 
     /// Scans `text` and returns every finding, sorted by span.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
-        self.detect_all(text)
+        self.detect_vec(text)
+    }
+
+    /// [`Detector::detect_all`], but the findings are moved out in one
+    /// piece (one allocation of the exact size instead of a growing
+    /// vector). Out of line and named like `detect`, so profiles that
+    /// collect from `Scanner…detect…` still see every scan.
+    #[inline(never)]
+    // Not `mem::take`: the pooled buffer keeps its capacity for the next
+    // scan, and the caller gets a vector of exactly its findings' size.
+    #[allow(clippy::drain_collect)]
+    fn detect_vec(&self, text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        self.inner
+            .with_findings(text, |found| out = found.drain(..).collect());
+        out
     }
 
     /// What this scanner runs.
@@ -171,25 +189,13 @@ impl Scanner {
 
 impl Detector for Scanner {
     fn detect(&self, text: &str, found: &mut dyn FnMut(Finding) -> Flow) {
-        let inner = &*self.inner;
-        let mut scratch = inner.pool.get();
-        let Scratch {
-            findings,
-            levels,
-            resolve: rscratch,
-        } = &mut *scratch;
-        findings.clear();
-        inner.scan_level(text, 0, levels, findings);
-        // Filter before resolving, so a weak candidate cannot suppress a
-        // strong overlapping one.
-        findings.retain(|f| f.score() >= inner.min_score && !inner.is_allowed(text, f));
-        resolve::resolve(findings, rscratch);
-        for f in findings.drain(..) {
-            if found(f).is_stop() {
-                break;
+        self.inner.with_findings(text, |findings| {
+            for f in findings.drain(..) {
+                if found(f).is_stop() {
+                    break;
+                }
             }
-        }
-        findings.clear();
+        });
     }
 
     fn name(&self) -> &str {
@@ -198,9 +204,42 @@ impl Detector for Scanner {
 }
 
 impl Inner {
+    /// Scans `text` and hands `consume` its final findings (filtered,
+    /// resolved, sorted by span) in the pooled buffer, which is cleared
+    /// afterwards.
+    fn with_findings(&self, text: &str, consume: impl FnOnce(&mut Vec<Finding>)) {
+        let mut scratch = self.pool.get();
+        let Scratch {
+            findings,
+            levels,
+            resolve: rscratch,
+            shapes,
+        } = &mut *scratch;
+        findings.clear();
+        let shapes = match (shapes, &self.shapes) {
+            (Some(c), _) => Some(c),
+            (slot, Some(re)) => Some(slot.insert(re.create_cache())),
+            (_, None) => None,
+        };
+        self.scan_level(text, 0, levels, shapes, findings);
+        // Filter before resolving, so a weak candidate cannot suppress a
+        // strong overlapping one.
+        findings.retain(|f| f.score() >= self.min_score && !self.is_allowed(text, f));
+        resolve::resolve(findings, rscratch);
+        consume(findings);
+        findings.clear();
+    }
+
     /// Scans `text` (the original at depth 0, a decoded view deeper) and
     /// appends its findings, in `text`'s offsets, to `out`.
-    fn scan_level(&self, text: &str, depth: u8, levels: &mut Vec<Level>, out: &mut Vec<Finding>) {
+    fn scan_level(
+        &self,
+        text: &str,
+        depth: u8,
+        levels: &mut Vec<Level>,
+        mut shapes: Option<&mut ShapesCache>,
+        out: &mut Vec<Finding>,
+    ) {
         let d = depth as usize;
         if levels.len() <= d {
             levels.resize_with(d + 1, Level::default);
@@ -231,19 +270,19 @@ impl Inner {
                 m.on_anchor(id, hit, &ctx, &mut sink);
             }
         }
-        if let Some(re) = &self.shapes {
-            for m in re.find_iter(text) {
-                if let Some(&(mi, id)) = self.shape_targets.get(m.pattern().as_usize()) {
+        if let (Some(re), Some(cache)) = (&self.shapes, shapes.as_deref_mut()) {
+            re.for_each(cache, text, |m| {
+                if let Some(&(mi, id)) = self.shape_targets.get(m.pattern) {
                     if let Some(module) = self.modules.get(mi) {
                         let hit = Hit {
-                            start: m.start(),
-                            end: m.end(),
+                            start: m.start,
+                            end: m.end,
                         };
                         level.shape_spans.push((hit.start, hit.end));
                         module.on_shape(id, hit, &ctx, &mut sink);
                     }
                 }
-            }
+            });
         }
         let ctx = Ctx {
             shape_spans: &level.shape_spans,
@@ -258,7 +297,7 @@ impl Inner {
         }
 
         if depth < self.decode.max_depth {
-            self.scan_views(text, depth, levels, out, &mut level.findings);
+            self.scan_views(text, depth, levels, shapes, out, &mut level.findings);
         }
         levels[d] = level;
     }
@@ -269,12 +308,13 @@ impl Inner {
         text: &str,
         depth: u8,
         levels: &mut Vec<Level>,
+        mut shapes: Option<&mut ShapesCache>,
         out: &mut Vec<Finding>,
         buf: &mut Vec<Finding>,
     ) {
         views::for_each_view(text, &self.decode, &mut |view| {
             buf.clear();
-            self.scan_level(view.text(), depth + 1, levels, buf);
+            self.scan_level(view.text(), depth + 1, levels, shapes.as_deref_mut(), buf);
             for f in buf.drain(..) {
                 if let Some((start, end)) = view.map_back(f.span().start(), f.span().end()) {
                     if let Ok(span) = Span::in_text(text, start, end) {
@@ -511,25 +551,12 @@ impl Builder {
         let shapes_re = if patterns.is_empty() {
             None
         } else {
-            Some(
-                meta::Regex::builder()
-                    .configure(
-                        meta::Config::new()
-                            .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                            // Per thread. The shapes are ASCII-shaped, so their
-                            // lazy DFA settles in well under this; a Unicode
-                            // word class needed 32 MiB and thrashed below it.
-                            .hybrid_cache_capacity(4 << 20)
-                            .nfa_size_limit(Some(64 << 20)),
-                    )
-                    .build_many(&patterns)
-                    .map_err(|e| {
-                        Error::new(ErrorKind::InvalidConfig {
-                            field: "built-in shapes".into(),
-                            problem: e.to_string(),
-                        })
-                    })?,
-            )
+            Some(Shapes::new(&patterns, 64 << 20).map_err(|e| {
+                Error::new(ErrorKind::InvalidConfig {
+                    field: "built-in shapes".into(),
+                    problem: e,
+                })
+            })?)
         };
         Ok(Scanner {
             inner: Arc::new(Inner {
@@ -558,6 +585,27 @@ mod tests {
     fn scanner_is_send_sync_and_cheap_to_clone() {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<Scanner>();
+    }
+
+    /// `scan` (findings moved out in one piece) returns exactly what the
+    /// callback path collects, twice in a row on one pooled scratch, and
+    /// the callback path still stops when asked to.
+    #[test]
+    fn scan_matches_detect_all() {
+        let s = Scanner::new();
+        let text = "Card 4111 1111 1111 1111, mail jane.doe@example.com, \
+                    call +1 503 777 4364, SSN 123-45-6789, IP 10.1.2.3.";
+        let all = s.detect_all(text);
+        assert!(all.len() >= 4, "{all:?}");
+        assert_eq!(s.scan(text), all);
+        assert_eq!(s.scan(text), all);
+        assert!(s.scan("").is_empty());
+        let mut first = Vec::new();
+        s.detect(text, &mut |f| {
+            first.push(f);
+            Flow::Stop
+        });
+        assert_eq!(first.as_slice(), &all[..1]);
     }
 
     #[test]

@@ -85,14 +85,19 @@ struct Cand {
 }
 
 impl Cand {
-    fn parse(t: &str, hit: Hit) -> Cand {
-        let mut c = Cand {
+    fn empty() -> Cand {
+        Cand {
             groups: [Group::default(); MAX_GROUPS],
             ng: 0,
             digits: [0; MAX_DIGITS],
             plus_at: None,
             next: None,
-        };
+        }
+    }
+
+    /// Parses `hit` into `c`, which must be [`Cand::empty`] (filled in
+    /// place: the candidate is large, and returning it by value copied it).
+    fn parse(c: &mut Cand, t: &str, hit: Hit) {
         let bytes = t.as_bytes();
         let mut i = hit.start;
         let mut nd = 0usize;
@@ -128,7 +133,7 @@ impl Cand {
                         if c.ng > 0 {
                             c.next = Some(start);
                         }
-                        return c;
+                        return;
                     }
                     if let Some(g) = c.groups.get_mut(c.ng) {
                         *g = Group {
@@ -150,7 +155,6 @@ impl Cand {
                 _ => i += 1,
             }
         }
-        c
     }
 }
 
@@ -565,11 +569,15 @@ fn push(out: &mut Out<'_>, t: &str, ty: EntityType, v: &View<'_>, score: f32, ru
 impl Numeric {
     fn handle_num(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         let mut hit = hit;
+        let mut c = Cand::empty();
         loop {
-            let c = Cand::parse(ctx.text, hit);
+            Cand::parse(&mut c, ctx.text, hit);
             self.handle_cand(&c, ctx, out);
             match c.next {
-                Some(p) if p > hit.start && p < hit.end => hit.start = p,
+                Some(p) if p > hit.start && p < hit.end => {
+                    hit.start = p;
+                    c = Cand::empty();
+                }
                 _ => return,
             }
         }
