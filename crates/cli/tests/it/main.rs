@@ -13,6 +13,7 @@ use std::process::{Command, Output, Stdio};
 mod corpus;
 mod formats;
 mod redact;
+mod serve;
 mod walk;
 
 /// Runs `deepsentinel` with `args` in `dir`, feeding `stdin`.
