@@ -326,20 +326,20 @@ fn fold_ascii(text: &str) -> Folded {
 }
 
 /// Whether 8 ASCII bytes packed in `x` may hold a leetspeak substitute
-/// (a digit, `@` or `$`). Never false when one is there: the digit test is
-/// exact per byte on ASCII bytes (no carry crosses a byte), and "has a zero
-/// byte" is exact as a whole.
+/// (a digit, `@` or `$`). Never false when one is there: the range test
+/// `'0'..='@'` (digits, `:;<=>?` and `@`) is exact per byte on ASCII bytes
+/// (no carry crosses a byte), and "has a `$` byte" is exact as a whole.
+/// True for `:;<=>?` too: those chunks are just visited byte by byte.
 fn may_hold_substitute(x: u64) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const fn splat(b: u8) -> u64 {
         LO * b as u64
     }
-    let digit = x.wrapping_add(splat(0x80 - b'0')) & !x.wrapping_add(splat(0x80 - b'9' - 1));
-    let zero_in = |y: u64| y.wrapping_sub(LO) & !y;
-    let at = zero_in(x ^ splat(b'@'));
-    let dollar = zero_in(x ^ splat(b'$'));
-    (digit | at | dollar) & HIGH != 0
+    let digit_to_at = x.wrapping_add(splat(0x80 - b'0')) & !x.wrapping_add(splat(0x80 - b'@' - 1));
+    let y = x ^ splat(b'$');
+    let dollar = y.wrapping_sub(LO) & !y;
+    (digit_to_at | dollar) & HIGH != 0
 }
 
 fn push_char(out: &mut Folded, c: char, i: usize) {
