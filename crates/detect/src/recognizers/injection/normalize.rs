@@ -301,16 +301,22 @@ fn fold_ascii(text: &str) -> Folded {
             }
         }
     };
-    // 16 bytes (two words) a step; a step that may hold a substitute
-    // visits all its bytes, in order.
+    // 16 bytes (two words) a step; in a step that may hold a substitute,
+    // the digits, `@` and `$` are visited in order (`fold_at` leaves every
+    // other byte alone).
     let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
     let mut i = 0;
     let mut chunks = src.chunks_exact(16);
     for c in &mut chunks {
         let (lo, hi) = c.split_at(8);
-        if may_hold_substitute(word(lo)) || may_hold_substitute(word(hi)) {
-            for j in i..i + 16 {
-                fold_at(j, &mut v);
+        let (lo, hi) = (word(lo), word(hi));
+        if may_hold_substitute(lo) || may_hold_substitute(hi) {
+            for (x, base) in [(lo, i), (hi, i + 8)] {
+                let mut m = substitutes(x);
+                while m != 0 {
+                    fold_at(base + (m.trailing_zeros() / 8) as usize, &mut v);
+                    m &= m - 1;
+                }
             }
         }
         i += 16;
@@ -326,20 +332,35 @@ fn fold_ascii(text: &str) -> Folded {
 }
 
 /// Whether 8 ASCII bytes packed in `x` may hold a leetspeak substitute
-/// (a digit, `@` or `$`). Never false when one is there: the digit test is
-/// exact per byte on ASCII bytes (no carry crosses a byte), and "has a zero
-/// byte" is exact as a whole.
+/// (a digit, `@` or `$`). Never false when one is there: the range test
+/// `'0'..='@'` (digits, `:;<=>?` and `@`) is exact per byte on ASCII bytes
+/// (no carry crosses a byte), and "has a `$` byte" is exact as a whole.
+/// True for `:;<=>?` too: [`substitutes`] then finds none.
 fn may_hold_substitute(x: u64) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const fn splat(b: u8) -> u64 {
         LO * b as u64
     }
+    let digit_to_at = x.wrapping_add(splat(0x80 - b'0')) & !x.wrapping_add(splat(0x80 - b'@' - 1));
+    let y = x ^ splat(b'$');
+    let dollar = y.wrapping_sub(LO) & !y;
+    (digit_to_at | dollar) & HIGH != 0
+}
+
+/// The digits, `@` and `$` (every leetspeak substitute is one) among 8
+/// ASCII bytes packed in `x`: the high bit of each such byte. Exact per
+/// byte on ASCII bytes (no carry crosses a byte).
+fn substitutes(x: u64) -> u64 {
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const fn splat(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
     let digit = x.wrapping_add(splat(0x80 - b'0')) & !x.wrapping_add(splat(0x80 - b'9' - 1));
-    let zero_in = |y: u64| y.wrapping_sub(LO) & !y;
-    let at = zero_in(x ^ splat(b'@'));
-    let dollar = zero_in(x ^ splat(b'$'));
-    (digit | at | dollar) & HIGH != 0
+    // A byte of `y` is zero iff adding 0x7F to it leaves its high bit clear.
+    let is_zero = |y: u64| !((y & LO7).wrapping_add(LO7) | y);
+    (digit | is_zero(x ^ splat(b'@')) | is_zero(x ^ splat(b'$'))) & HIGH
 }
 
 fn push_char(out: &mut Folded, c: char, i: usize) {
@@ -658,12 +679,23 @@ mod tests {
             let got = fold_ascii(&text);
             assert_eq!((got.text, got.deobfuscated), reference(&text), "{text:?}");
         }
-        for b in 0..0x80u8 {
-            for pos in 0..8 {
-                let mut w = *b"abcdefgh";
-                w[pos] = b;
-                if leet(b).is_some() {
-                    assert!(may_hold_substitute(u64::from_le_bytes(w)), "{b:#x}");
+        // `substitutes` is exact per byte: every ASCII byte at every
+        // position, among neighbours that are and are not substitutes.
+        for fill in [*b"abcdefgh", *b"0@$9 :?A", *b"\x00\x7f/:?@[$"] {
+            for b in 0..0x80u8 {
+                for pos in 0..8 {
+                    let mut w = fill;
+                    w[pos] = b;
+                    let m = substitutes(u64::from_le_bytes(w));
+                    for (k, &c) in w.iter().enumerate() {
+                        let flagged = m >> (8 * k + 7) & 1 == 1;
+                        let want = c.is_ascii_digit() || c == b'@' || c == b'$';
+                        assert_eq!(flagged, want, "{w:?} byte {k}");
+                        assert!(flagged || leet(c).is_none(), "{w:?} byte {k}");
+                        if flagged {
+                            assert!(may_hold_substitute(u64::from_le_bytes(w)), "{w:?}");
+                        }
+                    }
                 }
             }
         }

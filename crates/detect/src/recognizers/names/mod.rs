@@ -974,10 +974,7 @@ impl Names {
                 if !b.get(next).is_some_and(u8::is_ascii_lowercase) {
                     return false;
                 }
-                let mut e = next;
-                while b.get(e).is_some_and(u8::is_ascii_alphabetic) {
-                    e += 1;
-                }
+                let e = ascii_letters_end(b, next);
                 if e - next <= MAX_PARTICLE && is_particle(t.get(next..e).unwrap_or("")) {
                     return false;
                 }
@@ -1961,6 +1958,34 @@ fn next_flagged(b: &[u8], from: usize) -> usize {
     i
 }
 
+/// The first index at or after `pos` whose byte is not an ASCII letter
+/// (`b.len()` if none; `pos` if past the end): 8 bytes at a time (SWAR),
+/// then byte by byte.
+fn ascii_letters_end(b: &[u8], mut pos: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const fn splat(x: u8) -> u64 {
+        0x0101_0101_0101_0101 * x as u64
+    }
+    while let Some(c) = b.get(pos..pos + 8) {
+        let x = <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+        // An ASCII byte is a letter iff (byte | 0x20) is in 'a'..='z'.
+        let lo = (x | splat(0x20)) & LO7;
+        let ge_a = lo + splat(0x80 - b'a');
+        let gt_z = lo + splat(0x80 - b'z' - 1);
+        let letter = ge_a & !gt_z & !x & HIGH;
+        let other = !letter & HIGH;
+        if other != 0 {
+            return pos + (other.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while b.get(pos).is_some_and(u8::is_ascii_alphabetic) {
+        pos += 1;
+    }
+    pos
+}
+
 /// Whether `c` continues a word: a letter or a combining mark.
 fn is_letter_or_mark(c: char) -> bool {
     c.is_alphabetic() || ('\u{300}'..='\u{36F}').contains(&c)
@@ -1972,9 +1997,7 @@ fn word_end(text: &str, mut pos: usize) -> usize {
     let b = text.as_bytes();
     loop {
         // ASCII letters, the usual case, without decoding.
-        while b.get(pos).is_some_and(u8::is_ascii_alphabetic) {
-            pos += 1;
-        }
+        pos = ascii_letters_end(b, pos);
         let rest = text.get(pos..).unwrap_or("");
         let mut chars = rest.chars();
         match chars.next() {
@@ -2201,6 +2224,41 @@ mod tests {
             for pos in 0..=t.len() + 1 {
                 assert_eq!(read_tok(&t, pos), read_tok_general(&t, pos), "{t:?} {pos}");
             }
+        }
+    }
+
+    /// `ascii_letters_end` against a byte loop at every start.
+    #[test]
+    fn ascii_letters_end_is_the_byte_loop() {
+        let parts = [
+            "abc", "XYZ", "@", "[", "`", "{", " ", "é", "Zz", "azAZ", "0", "\u{7f}",
+        ];
+        let mut seed = 23u64;
+        for len in [0usize, 1, 7, 8, 9, 16, 17, 40, 100] {
+            let mut t = String::new();
+            while t.len() < len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            let b = t.as_bytes();
+            for pos in 0..=b.len() + 1 {
+                let mut want = pos;
+                while b.get(want).is_some_and(u8::is_ascii_alphabetic) {
+                    want += 1;
+                }
+                assert_eq!(ascii_letters_end(b, pos), want, "{t:?} {pos}");
+            }
+        }
+        let all: Vec<u8> = (0..=255u8).collect();
+        for pos in 0..all.len() {
+            let want = if all[pos].is_ascii_alphabetic() {
+                (pos..all.len())
+                    .find(|&j| !all[j].is_ascii_alphabetic())
+                    .unwrap_or(all.len())
+            } else {
+                pos
+            };
+            assert_eq!(ascii_letters_end(&all, pos), want, "{pos}");
         }
     }
 
