@@ -326,6 +326,9 @@ impl Inner {
     }
 
     fn is_allowed(&self, text: &str, f: &Finding) -> bool {
+        if self.allow_values.is_empty() && self.allow_patterns.is_none() {
+            return false;
+        }
         let Some(value) = f.span().slice(text) else {
             return false;
         };

@@ -84,11 +84,19 @@ pub(super) fn entropy(v: &[u8]) -> f32 {
 
 /// Case-insensitive substring test over ASCII.
 pub(super) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    if needle.is_empty() || needle.len() > hay.len() {
-        return needle.is_empty();
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if needle.len() > hay.len() {
+        return false;
     }
-    hay.windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    // The first byte decides most windows (one compare instead of a
+    // slice comparison).
+    let first = first.to_ascii_lowercase();
+    hay.windows(needle.len()).any(|w| {
+        w.split_first()
+            .is_some_and(|(&a, r)| a.to_ascii_lowercase() == first && r.eq_ignore_ascii_case(rest))
+    })
 }
 
 /// All [`PLACEHOLDER_PARTS`] in one automaton: one pass over a value instead
@@ -178,7 +186,10 @@ pub(super) fn is_placeholder(v: &[u8]) -> bool {
         return true;
     }
     // String interpolation (`f"{user}_{env}"`, `%(pw)s`).
-    if v.contains(&b'{') && v.contains(&b'}') || contains_ci(v, b"%s") || contains_ci(v, b"%(") {
+    // (`%s` / `%(` by the `%` bytes only: most values have none.)
+    let percent =
+        || memchr::memchr_iter(b'%', v).any(|i| matches!(v.get(i + 1), Some(b's' | b'S' | b'(')));
+    if v.contains(&b'{') && v.contains(&b'}') || percent() {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| v.eq_ignore_ascii_case(w)) {
@@ -268,6 +279,48 @@ pub(super) fn body_is_filler(v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `contains_ci` agrees with the plain window comparison, and the `%`
+    /// shortcut of `is_placeholder` with the two substring tests it stands
+    /// for.
+    #[test]
+    fn contains_ci_matches_windows() {
+        fn reference(hay: &[u8], needle: &[u8]) -> bool {
+            if needle.is_empty() || needle.len() > hay.len() {
+                return needle.is_empty();
+            }
+            hay.windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle))
+        }
+        let alphabet = b"aAbB%sS(x";
+        let mut state = 0x0f1e_2d3c_4b5a_6978u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let hay: Vec<u8> = (0..next(12))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            let needle: Vec<u8> = (0..next(4))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            assert_eq!(
+                contains_ci(&hay, &needle),
+                reference(&hay, &needle),
+                "{hay:?} {needle:?}"
+            );
+            let percent = memchr::memchr_iter(b'%', &hay)
+                .any(|i| matches!(hay.get(i + 1), Some(b's' | b'S' | b'(')));
+            assert_eq!(
+                percent,
+                reference(&hay, b"%s") || reference(&hay, b"%("),
+                "{hay:?}"
+            );
+        }
+    }
 
     #[test]
     fn placeholders() {
