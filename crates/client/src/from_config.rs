@@ -164,7 +164,7 @@ fn detection(config: &SentinelConfig, scanner: &Scanner, http: &HttpClient) -> O
                 url,
                 d.remote_api_key.clone(),
                 d.remote_timeout,
-                http.reqwest().clone(),
+                http.reqwest(),
             )
         })
     };

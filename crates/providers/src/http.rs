@@ -1,5 +1,7 @@
 //! The one shared HTTP client, and how HTTP outcomes become [`Error`]s.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -86,10 +88,54 @@ impl NetworkConfig {
 }
 
 /// A pooled HTTP client; clones share the pool.
+///
+/// On a multi-threaded tokio runtime every thread shares one pool. On a
+/// current-thread runtime each thread gets its own pool (built on first
+/// use with the same settings): a connection is driven by the event loop
+/// that opened it, so sharing it with another thread's event loop would
+/// hand every request and response between threads (and a connection of a
+/// runtime that was dropped is dead). `deepsentinel serve` runs one
+/// current-thread runtime per core this way.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
     config: NetworkConfig,
+    /// Identifies this client's per-thread pools.
+    id: u64,
+}
+
+static NEXT_CLIENT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Per-thread pools kept by one thread, at most this many (the oldest is
+/// dropped first), so a thread that builds many clients does not keep
+/// them all.
+const THREAD_POOLS: usize = 16;
+
+thread_local! {
+    static POOLS: RefCell<Vec<(u64, reqwest::Client)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn build_reqwest(config: &NetworkConfig) -> Result<reqwest::Client, Error> {
+    let mut b = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .read_timeout(config.read_timeout)
+        .pool_max_idle_per_host(config.pool_max_idle_per_host)
+        .pool_idle_timeout(config.pool_idle_timeout)
+        .tcp_keepalive(config.tcp_keepalive)
+        .tcp_nodelay(true)
+        .user_agent(config.user_agent.clone())
+        .danger_accept_invalid_certs(!config.verify_tls)
+        // Redirects would re-send keys to wherever a server points.
+        .redirect(reqwest::redirect::Policy::none());
+    if config.http2_prior_knowledge {
+        b = b.http2_prior_knowledge();
+    }
+    b.build().map_err(|_| Error::Config {
+        problems: vec![ConfigProblem::new(
+            "network",
+            "the HTTP client (TLS backend) could not start",
+        )],
+    })
 }
 
 impl HttpClient {
@@ -103,35 +149,37 @@ impl HttpClient {
         if !problems.is_empty() {
             return Err(Error::Config { problems });
         }
-        let mut b = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .read_timeout(config.read_timeout)
-            .pool_max_idle_per_host(config.pool_max_idle_per_host)
-            .pool_idle_timeout(config.pool_idle_timeout)
-            .tcp_keepalive(config.tcp_keepalive)
-            .tcp_nodelay(true)
-            .user_agent(config.user_agent.clone())
-            .danger_accept_invalid_certs(!config.verify_tls)
-            // Redirects would re-send keys to wherever a server points.
-            .redirect(reqwest::redirect::Policy::none());
-        if config.http2_prior_knowledge {
-            b = b.http2_prior_knowledge();
-        }
-        let inner = b.build().map_err(|_| Error::Config {
-            problems: vec![ConfigProblem::new(
-                "network",
-                "the HTTP client (TLS backend) could not start",
-            )],
-        })?;
         Ok(HttpClient {
-            inner,
+            inner: build_reqwest(config)?,
             config: config.clone(),
+            id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
-    /// The underlying client.
-    pub fn reqwest(&self) -> &reqwest::Client {
-        &self.inner
+    /// The underlying client for the calling thread: the shared one, or on
+    /// a current-thread runtime this thread's own (see the type's docs).
+    pub fn reqwest(&self) -> reqwest::Client {
+        let current_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread);
+        if !current_thread {
+            return self.inner.clone();
+        }
+        POOLS.with(|pools| {
+            let mut pools = pools.borrow_mut();
+            if let Some((_, c)) = pools.iter().find(|(id, _)| *id == self.id) {
+                return c.clone();
+            }
+            // Same settings as `inner`, which was built from them, so this
+            // only fails if the TLS backend stopped working; then share.
+            let Ok(c) = build_reqwest(&self.config) else {
+                return self.inner.clone();
+            };
+            if pools.len() >= THREAD_POOLS {
+                pools.remove(0);
+            }
+            pools.push((self.id, c.clone()));
+            c
+        })
     }
 
     /// The settings it was built from.

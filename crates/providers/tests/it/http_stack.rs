@@ -223,3 +223,70 @@ async fn a_stream_cut_after_its_first_chunk_is_not_retried() {
         "bytes already reached the caller: no retry"
     );
 }
+
+fn runtime(current_thread: bool) -> tokio::runtime::Runtime {
+    let mut b = if current_thread {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    b.worker_threads(2).enable_all().build().expect("runtime")
+}
+
+/// Connections belong to the event loop that opened them: two threads
+/// each running a current-thread runtime get a pool each (no request is
+/// sent over another loop's connection), while a multi-threaded runtime
+/// shares one pool between its workers.
+#[test]
+fn each_current_thread_event_loop_pools_its_own_connections() {
+    let server = runtime(false);
+    let fake = Arc::new(server.block_on(FakeUpstream::start()).expect("bind"));
+    fake.fallback(Reply::json(200, fixture("openai", "complete.json")));
+    let client = HttpClient::new(&NetworkConfig::default()).expect("client");
+    let provider = openai(&fake, &client);
+
+    // Thread A calls once and keeps its event loop running (its
+    // connection idle in its pool) while thread B calls twice.
+    let (called, called_rx) = std::sync::mpsc::channel();
+    let (finish, finish_rx) = tokio::sync::oneshot::channel::<()>();
+    let a = {
+        let provider = provider.clone();
+        std::thread::spawn(move || {
+            runtime(true).block_on(async {
+                provider.complete(&request()).await.expect("A completes");
+                called.send(()).expect("main waits");
+                let _ = finish_rx.await;
+            });
+        })
+    };
+    called_rx.recv().expect("A called");
+    let b = {
+        let provider = provider.clone();
+        std::thread::spawn(move || {
+            runtime(true).block_on(async {
+                for _ in 0..2 {
+                    provider.complete(&request()).await.expect("B completes");
+                }
+            });
+        })
+    };
+    b.join().expect("B ends");
+    let _ = finish.send(());
+    a.join().expect("A ends");
+    assert_eq!(
+        fake.connections(),
+        2,
+        "one connection per event loop, reused within it"
+    );
+
+    runtime(false).block_on(async {
+        for _ in 0..3 {
+            provider.complete(&request()).await.expect("completes");
+        }
+    });
+    assert_eq!(
+        fake.connections(),
+        3,
+        "a multi-threaded runtime shares one pool"
+    );
+}
