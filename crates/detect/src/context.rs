@@ -1423,13 +1423,8 @@ mod tests {
             " ", "  ", "\n", ":", "#", "-", "_", ".", "/", "'", "é", "É", "ß", "日", "1", "42",
             "x", "A", "Z9", "\u{a0}", "ü",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::testrand::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut rnd = |n: usize| rng.below(n);
         for _ in 0..400 {
             let mut text = String::new();
             for _ in 0..rnd(40) {

@@ -41,6 +41,8 @@ mod recognizers;
 mod resolve;
 mod scanner;
 mod shapes;
+#[cfg(test)]
+mod testrand;
 mod text;
 mod validate;
 mod views;

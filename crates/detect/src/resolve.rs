@@ -397,13 +397,8 @@ mod tests {
             EntityType::Secret,
             EntityType::PromptInjection,
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m) as usize
-        };
+        let mut rng = crate::testrand::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| rng.below(m as usize);
         let mut scratch = Scratch::default();
         for round in 0..2000 {
             let n = 1 + round % 40;

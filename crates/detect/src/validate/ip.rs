@@ -84,16 +84,13 @@ mod tests {
             parts == 4
         }
         let alphabet = ['0', '1', '2', '5', '6', '9', '.', '.', '.', 'x'];
-        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut rng = crate::testrand::Rng::new(0x1234_5678_9abc_def1);
         let mut valid = 0;
         for round in 0..200_000 {
             let len = round % 18;
             let mut s = String::new();
             for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+                s.push(alphabet[rng.below(alphabet.len())]);
             }
             assert_eq!(is_ipv4(&s), reference(&s), "{s:?}");
             valid += usize::from(reference(&s));
@@ -106,10 +103,7 @@ mod tests {
         for round in 0..50_000 {
             let mut parts = Vec::new();
             for _ in 0..3 + round % 3 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                parts.push(octets[(state % octets.len() as u64) as usize]);
+                parts.push(octets[rng.below(octets.len())]);
             }
             let s = parts.join(".");
             assert_eq!(is_ipv4(&s), reference(&s), "{s:?}");

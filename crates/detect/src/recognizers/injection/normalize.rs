@@ -666,15 +666,10 @@ mod tests {
             (String::from_utf8(v).expect("ascii"), deob)
         }
         let alphabet = b"aZ0134579@$ .-_x2Q\n/";
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rng = crate::testrand::Rng::new(0x2545_f491_4f6c_dd1d);
         for len in 0..200 {
             let text: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    char::from(alphabet[(seed % alphabet.len() as u64) as usize])
-                })
+                .map(|_| char::from(alphabet[rng.below(alphabet.len())]))
                 .collect();
             let got = fold_ascii(&text);
             assert_eq!((got.text, got.deobfuscated), reference(&text), "{text:?}");
@@ -708,15 +703,12 @@ mod tests {
         let parts: [&[u8]; 10] = [
             b"a ", b"b ", b"x.", b"ab", b" ", b"-", b"9", b"I ", b"e|", b"q",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rng = crate::testrand::Rng::new(0x9e37_79b9_7f4a_7c15);
         let mut found = 0;
         for len in 0..300 {
             let mut t: Vec<u8> = Vec::new();
             while t.len() < len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                t.extend_from_slice(parts[(seed % parts.len() as u64) as usize]);
+                t.extend_from_slice(parts[rng.below(parts.len())]);
             }
             let n = t.len();
             let want = (0..n).any(|i| {

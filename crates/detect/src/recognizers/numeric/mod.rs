@@ -1109,15 +1109,12 @@ mod tests {
         let alphabet: Vec<char> = "0123456789 -.()+#,:/$A1é€\u{200b}\n9_MRNwdl"
             .chars()
             .collect();
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::testrand::Rng::new(0x2545_f491_4f6c_dd1d);
         for round in 0..300 {
             let len = 1 + (round * 7) % 400;
             let mut s = String::new();
             for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let i = (state % alphabet.len() as u64) as usize;
+                let i = rng.below(alphabet.len());
                 s.push(alphabet.get(i).copied().unwrap_or('0'));
             }
             let _ = scanner.scan(&s);

@@ -812,13 +812,8 @@ mod tests {
             }
             v
         }
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        let mut rng = crate::testrand::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |m: usize| rng.below(m);
         let mut total = 0;
         for round in 0..3000 {
             // Tokens of base64 (often about 40 long) between separators.

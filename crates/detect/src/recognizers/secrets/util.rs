@@ -293,13 +293,8 @@ mod tests {
                 .any(|w| w.eq_ignore_ascii_case(needle))
         }
         let alphabet = b"aAbB%sS(x";
-        let mut state = 0x0f1e_2d3c_4b5a_6978u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::testrand::Rng::new(0x0f1e_2d3c_4b5a_6978);
+        let mut next = |n: usize| rng.below(n);
         for _ in 0..20_000 {
             let hay: Vec<u8> = (0..next(12))
                 .map(|_| alphabet[next(alphabet.len())])
