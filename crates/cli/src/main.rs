@@ -32,7 +32,7 @@ mod walk;
 
 /// jemalloc instead of the system allocator: the gateway allocates and frees
 /// many small buffers per request from two threads, where glibc's malloc
-/// costs ~15 % more CPU per request (docs/benchmarks.md). Its settings (a
+/// costs ~12 % more CPU per request (docs/benchmarks.md). Its settings (a
 /// background thread that returns freed memory to the OS) are in
 /// `.cargo/config.toml`.
 #[cfg(all(unix, not(target_env = "musl")))]
