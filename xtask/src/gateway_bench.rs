@@ -1332,71 +1332,51 @@ fn render(
             "target gateway ≤ 120 µs".into(),
         );
     }
-    for (p, target) in [("p50", "added < 150 µs"), ("p99", "added < 1 ms")] {
-        let pick = |f: &Figures| if p == "p50" { f.fixed.p50 } else { f.fixed.p99 };
-        row(
-            &mut o,
-            format!("latency {p} at {q} req/s (open loop, {s} s)"),
-            us(pick(d)),
-            gf.map(|f| us(pick(f))),
-            gf.map_or_else(
+    // A p50 and a p99 row of one latency; an empty target adds none.
+    let latency = |o: &mut String,
+                   name: &dyn Fn(&str) -> String,
+                   targets: [&str; 2],
+                   pick: &dyn Fn(&Figures, bool) -> f64| {
+        for (p, target) in [("p50", targets[0]), ("p99", targets[1])] {
+            let at = |f: &Figures| pick(f, p == "p50");
+            let note = gf.map_or_else(
                 || target.into(),
-                |f| format!("{} (target {target})", added(pick(f), pick(d))),
-            ),
-        );
-    }
-    for (p, target) in [("p50", "added < 1 ms"), ("p99", "")] {
-        let pick = |f: &Figures| {
-            if p == "p50" {
+                |f| {
+                    let a = added(at(f), at(d));
+                    if target.is_empty() {
+                        a
+                    } else {
+                        format!("{a} (target {target})")
+                    }
+                },
+            );
+            row(o, name(p), us(at(d)), gf.map(|f| us(at(f))), note);
+        }
+    };
+    latency(
+        &mut o,
+        &|p| format!("latency {p} at {q} req/s (open loop, {s} s)"),
+        ["added < 150 µs", "added < 1 ms"],
+        &|f, p50| if p50 { f.fixed.p50 } else { f.fixed.p99 },
+    );
+    latency(
+        &mut o,
+        &|p| format!("streaming: time to first byte {p} at {q} req/s (oha)"),
+        ["added < 1 ms", ""],
+        &|f, p50| {
+            if p50 {
                 f.stream_fixed.fb_p50
             } else {
                 f.stream_fixed.fb_p99
             }
-        };
-        row(
-            &mut o,
-            format!("streaming: time to first byte {p} at {q} req/s (oha)"),
-            us(pick(d)),
-            gf.map(|f| us(pick(f))),
-            gf.map_or_else(
-                || target.into(),
-                |f| {
-                    let a = added(pick(f), pick(d));
-                    if target.is_empty() {
-                        a
-                    } else {
-                        format!("{a} (target {target})")
-                    }
-                },
-            ),
-        );
-    }
-    for (p, target) in [("p50", "added < 1 ms"), ("p99", "")] {
-        let pick = |f: &Figures| {
-            if p == "p50" {
-                f.ttft.ev_p50
-            } else {
-                f.ttft.ev_p99
-            }
-        };
-        row(
-            &mut o,
-            format!("streaming: time to first token (first SSE event) {p}, {n} sequential"),
-            us(pick(d)),
-            gf.map(|f| us(pick(f))),
-            gf.map_or_else(
-                || target.into(),
-                |f| {
-                    let a = added(pick(f), pick(d));
-                    if target.is_empty() {
-                        a
-                    } else {
-                        format!("{a} (target {target})")
-                    }
-                },
-            ),
-        );
-    }
+        },
+    );
+    latency(
+        &mut o,
+        &|p| format!("streaming: time to first token (first SSE event) {p}, {n} sequential"),
+        ["added < 1 ms", ""],
+        &|f, p50| if p50 { f.ttft.ev_p50 } else { f.ttft.ev_p99 },
+    );
     row(
         &mut o,
         format!("streaming: whole stream p50, {n} sequential"),
@@ -1450,6 +1430,44 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latency_rows_show_both_sides_the_difference_and_the_target() {
+        let opts = Options::parse(&[]).expect("defaults");
+        let mut d = Figures::default();
+        let mut g = Figures::default();
+        (d.fixed.p50, d.fixed.p99, g.fixed.p50, g.fixed.p99) = (80e-6, 358e-6, 404e-6, 905e-6);
+        (d.stream_fixed.fb_p50, d.stream_fixed.fb_p99) = (72e-6, 313e-6);
+        (g.stream_fixed.fb_p50, g.stream_fixed.fb_p99) = (485e-6, 1115e-6);
+        (d.ttft.ev_p50, d.ttft.ev_p99, g.ttft.ev_p50, g.ttft.ev_p99) =
+            (25e-6, 52e-6, 424e-6, 678e-6);
+        let memory = Memory {
+            idle_kb: 1,
+            peak_polled_kb: 1,
+            hwm_kb: 1,
+        };
+        let table = render(&opts, &d, Some(&(g, memory)), &[], &[]);
+        for row in [
+            "| latency p50 at 1000 req/s (open loop, 10 s) | 80 \u{b5}s | 404 \u{b5}s | +324 \u{b5}s (target added < 150 \u{b5}s) |",
+            "| latency p99 at 1000 req/s (open loop, 10 s) | 358 \u{b5}s | 905 \u{b5}s | +547 \u{b5}s (target added < 1 ms) |",
+            "| streaming: time to first byte p50 at 1000 req/s (oha) | 72 \u{b5}s | 485 \u{b5}s | +413 \u{b5}s (target added < 1 ms) |",
+            "| streaming: time to first byte p99 at 1000 req/s (oha) | 313 \u{b5}s | 1115 \u{b5}s | +802 \u{b5}s |",
+            "| streaming: time to first token (first SSE event) p50, 1000 sequential | 25 \u{b5}s | 424 \u{b5}s | +399 \u{b5}s (target added < 1 ms) |",
+            "| streaming: time to first token (first SSE event) p99, 1000 sequential | 52 \u{b5}s | 678 \u{b5}s | +626 \u{b5}s |",
+        ] {
+            assert!(table.lines().any(|l| l == row), "{row}\n{table}");
+        }
+        // Without a gateway, only the direct figure and the target.
+        let direct = render(&opts, &d, None, &[], &[]);
+        assert!(
+            direct.lines().any(|l| {
+                l.starts_with(
+            "| streaming: time to first byte p99 at 1000 req/s (oha) | 313 \u{b5}s | not measured"
+        ) && l.ends_with("|  |")
+            }),
+            "{direct}"
+        );
+    }
 
     #[test]
     fn prompts_are_1kb_deterministic_and_valid_json_strings() {
