@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use deepsentinel::{RequestOptions, SentinelClient};
 use deepsentinel_core::anthropic::{self, EventMapper, MessagesRequest};
 use deepsentinel_core::chat::{ComplianceMeta, EmbeddingRequest, ResponseMeta};
-use deepsentinel_core::{ChatRequest, Error};
+use deepsentinel_core::{BoxChunkStream, ChatRequest, ChatResponse, Error};
 use futures_util::StreamExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
@@ -291,6 +291,41 @@ impl Gateway {
             self.inner.metrics.decision(&c.decision, &c.findings);
         }
     }
+
+    /// A whole (non-streamed) chat reply through the client, within the
+    /// request deadline, answered with `body` in the caller's format.
+    async fn complete(
+        &self,
+        format: ApiFormat,
+        req: ChatRequest,
+        opts: &RequestOptions,
+        permit: OwnedSemaphorePermit,
+        body: impl FnOnce(&ChatResponse) -> Response,
+    ) -> Result<Response, ApiError> {
+        let chat = self.inner.client.chat();
+        let out = with_deadline(self, format, chat.completions().create_with(req, opts)).await?;
+        drop(permit);
+        self.record(&out.meta);
+        let mut resp = body(&out);
+        compliance_headers(&mut resp, out.meta.compliance.as_ref());
+        Ok(resp)
+    }
+
+    /// Starts a streamed chat reply through the client, within the request
+    /// deadline: the request's compliance metadata and the chunks.
+    async fn start_stream(
+        &self,
+        format: ApiFormat,
+        req: ChatRequest,
+        opts: &RequestOptions,
+    ) -> Result<(Option<ComplianceMeta>, BoxChunkStream), ApiError> {
+        let chat = self.inner.client.chat();
+        let stream = with_deadline(self, format, chat.completions().stream_with(req, opts)).await?;
+        self.record(&stream.meta);
+        let compliance = stream.meta.compliance.clone();
+        let (_, chunks) = stream.into_parts();
+        Ok((compliance, chunks))
+    }
 }
 
 fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8], format: ApiFormat) -> Result<T, ApiError> {
@@ -372,13 +407,8 @@ async fn chat_completions(State(gw): State<Gateway>, headers: HeaderMap, body: B
         let (key, permit, req): (_, _, ChatRequest) = gw.accept(&headers, body, f).await?;
         gw.check_model(key, &req.model, f)?;
         let opts = gw.options(key, &headers, req.user.as_deref());
-        let completions = gw.inner.client.chat();
         if req.stream == Some(true) {
-            let stream =
-                with_deadline(&gw, f, completions.completions().stream_with(req, &opts)).await?;
-            gw.record(&stream.meta);
-            let c = stream.meta.compliance.clone();
-            let (_, inner) = stream.into_parts();
+            let (c, inner) = gw.start_stream(f, req, &opts).await?;
             let gw2 = gw.clone();
             let events = futures_util::stream::unfold(
                 (inner, false, Some(permit)),
@@ -409,13 +439,8 @@ async fn chat_completions(State(gw): State<Gateway>, headers: HeaderMap, body: B
             compliance_headers(&mut resp, c.as_ref());
             Ok(resp)
         } else {
-            let out =
-                with_deadline(&gw, f, completions.completions().create_with(req, &opts)).await?;
-            drop(permit);
-            gw.record(&out.meta);
-            let mut resp = axum::Json(&out).into_response();
-            compliance_headers(&mut resp, out.meta.compliance.as_ref());
-            Ok(resp)
+            gw.complete(f, req, &opts, permit, |out| axum::Json(out).into_response())
+                .await
         }
     }
     .await;
@@ -435,19 +460,14 @@ async fn messages(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> 
         gw.check_model(key, &wire.model, f)?;
         let req = anthropic::from_messages_request(wire).map_err(|e| gw.failed(f, &e))?;
         let opts = gw.options(key, &headers, req.user.as_deref());
-        let completions = gw.inner.client.chat();
         if req.stream == Some(true) {
             let model = req.model.clone();
-            let stream =
-                with_deadline(&gw, f, completions.completions().stream_with(req, &opts)).await?;
-            gw.record(&stream.meta);
-            let c = stream.meta.compliance.clone();
+            let (c, inner) = gw.start_stream(f, req, &opts).await?;
             let id = format!(
                 "msg_{:016x}",
                 gw.inner.next_id.fetch_add(1, Ordering::Relaxed)
             );
             let mapper = EventMapper::new(id, model, 0);
-            let (_, inner) = stream.into_parts();
             let gw2 = gw.clone();
             let events = futures_util::stream::unfold(
                 (inner, mapper, false, Some(permit)),
@@ -493,13 +513,10 @@ async fn messages(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> 
             compliance_headers(&mut resp, c.as_ref());
             Ok(resp)
         } else {
-            let out =
-                with_deadline(&gw, f, completions.completions().create_with(req, &opts)).await?;
-            drop(permit);
-            gw.record(&out.meta);
-            let mut resp = axum::Json(anthropic::to_messages_response(&out)).into_response();
-            compliance_headers(&mut resp, out.meta.compliance.as_ref());
-            Ok(resp)
+            gw.complete(f, req, &opts, permit, |out| {
+                axum::Json(anthropic::to_messages_response(out)).into_response()
+            })
+            .await
         }
     }
     .await;
