@@ -537,42 +537,179 @@ pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
 }
 
 /// The ASCII cues of [`has_obfuscation`]: leetspeak trigger words and
-/// spaced-out letters. One pass over the bytes.
+/// spaced-out letters.
+///
+/// A text is cut into tokens (runs of ASCII letters, digits, `@`, `$`).
+/// Leetspeak: a token that [`is_leet_trigger`]. Spaced-out letters: four
+/// single-letter tokens in a row, each after the first right after a space
+/// (`i g n o r e`). Eight bytes are tested a step for the only places
+/// either can start (a substitute next to a letter; a space, a letter and
+/// a byte that ends the token), so ordinary prose costs a few instructions
+/// a byte; `tests::ascii_cues_match_token_loop` holds it to the token loop
+/// it replaced.
 pub(crate) fn has_ascii_obfuscation(text: &str) -> bool {
     let b = text.as_bytes();
-    // One pass for the two ASCII tricks: leetspeak trigger words
-    // ("1gn0re", "pr3v10us") and spaced-out letters ("i g n o r e").
+    let mut cues = Cues::default();
     let mut i = 0;
-    let mut singles = 0; // consecutive one-letter words separated by one space
-    while i < b.len() {
-        let c = b[i];
-        if !(c.is_ascii_alphanumeric() || c == b'@' || c == b'$') {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'@' || b[i] == b'$') {
-            i += 1;
-        }
-        let tok = &b[start..i];
-        if tok.len() == 1 && tok[0].is_ascii_alphabetic() {
-            let spaced = start >= 2 && b[start - 1] == b' ' && singles > 0;
-            singles = if spaced || singles == 0 {
-                singles + 1
-            } else {
-                1
-            };
-            if singles >= 4 {
-                return true;
+    let mut words = b
+        .chunks_exact(8)
+        .map(|c| swar::Classes::of(<[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes)));
+    // A word's classes and the next word's give the classes of bytes
+    // i+1.. and i+2.. by shifting (the tests are byte by byte).
+    if let Some(mut w) = words.next() {
+        for next in words {
+            let alpha1 = w.alpha >> 8 | next.alpha << 56;
+            let token2 = w.token >> 16 | next.token << 48;
+            let mut subs = w.substitutes;
+            let mut spaced = w.space & alpha1 & !token2;
+            while subs != 0 {
+                if cues.substitute(b, i + (subs.trailing_zeros() / 8) as usize) {
+                    return true;
+                }
+                subs &= subs - 1;
             }
-        } else {
-            singles = 0;
-            if is_leet_trigger(tok) {
-                return true;
+            while spaced != 0 {
+                if cues.single(b, i + (spaced.trailing_zeros() / 8) as usize + 1) {
+                    return true;
+                }
+                spaced &= spaced - 1;
             }
+            w = next;
+            i += 8;
+        }
+    }
+    for p in i..b.len() {
+        let c = b[p];
+        if leet(c).is_some() && cues.substitute(b, p) {
+            return true;
+        }
+        let spaced = c == b' '
+            && b.get(p + 1).is_some_and(u8::is_ascii_alphabetic)
+            && !b.get(p + 2).copied().is_some_and(is_token_byte);
+        if spaced && cues.single(b, p + 1) {
+            return true;
         }
     }
     false
+}
+
+/// A byte of a token in [`has_ascii_obfuscation`].
+fn is_token_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'@' || c == b'$'
+}
+
+/// The state of [`has_ascii_obfuscation`] between candidate places.
+#[derive(Default)]
+struct Cues {
+    /// Substitutes before this offset were inside a token already checked.
+    checked_to: usize,
+    /// The last single letter after a space, and how many single-letter
+    /// tokens in a row end with it.
+    last_single: Option<(usize, usize)>,
+}
+
+impl Cues {
+    /// A byte that may be a leetspeak substitute at `p`: whether its token
+    /// is a disguised trigger word. Only a substitute next to a letter can
+    /// be part of one (a token with both has such a pair).
+    fn substitute(&mut self, b: &[u8], p: usize) -> bool {
+        if p < self.checked_to || b.get(p).copied().and_then(leet).is_none() {
+            return false;
+        }
+        let letter_before = p > 0 && b.get(p - 1).is_some_and(u8::is_ascii_alphabetic);
+        if !letter_before && !b.get(p + 1).is_some_and(u8::is_ascii_alphabetic) {
+            return false;
+        }
+        let mut s = p;
+        while s > 0 && b.get(s - 1).copied().is_some_and(is_token_byte) {
+            s -= 1;
+        }
+        let mut e = p + 1;
+        while b.get(e).copied().is_some_and(is_token_byte) {
+            e += 1;
+        }
+        self.checked_to = e;
+        b.get(s..e).is_some_and(is_leet_trigger)
+    }
+
+    /// A single-letter token at `s` right after a space: whether it is the
+    /// fourth (or later) of single-letter tokens in a row. The token before
+    /// it, if a single letter, counts too, space or not (it starts the
+    /// row).
+    fn single(&mut self, b: &[u8], s: usize) -> bool {
+        let mut row = 1;
+        if s >= 2 {
+            let mut t = s - 2;
+            while t > 0 && !b.get(t).copied().is_some_and(is_token_byte) {
+                t -= 1;
+            }
+            let at_token = b.get(t).copied().is_some_and(is_token_byte);
+            let single = at_token
+                && b.get(t).is_some_and(u8::is_ascii_alphabetic)
+                && (t == 0 || !b.get(t - 1).copied().is_some_and(is_token_byte));
+            if single {
+                row = match self.last_single {
+                    Some((at, n)) if at == t => n + 1,
+                    _ => 2,
+                };
+            }
+        }
+        self.last_single = Some((s, row));
+        row >= 4
+    }
+}
+
+/// Byte-wise tests on eight bytes packed little-endian in a `u64`: each
+/// gives the high bit of every byte that passes, exactly, for any bytes
+/// (non-ASCII bytes pass none of the ASCII classes).
+mod swar {
+    pub(super) const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+    const fn splat(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+
+    /// Bytes of `x7` (high bits clear) in `lo..=hi` (`lo >= 1`): adding
+    /// `0x80 - lo` sets a byte's high bit iff it is at least `lo`, with no
+    /// carry into the next byte.
+    fn in_range(x7: u64, lo: u8, hi: u8) -> u64 {
+        x7.wrapping_add(splat(0x80 - lo)) & !x7.wrapping_add(splat(0x80 - hi - 1)) & HIGH
+    }
+
+    /// Bytes equal to `c`.
+    fn eq(x: u64, c: u8) -> u64 {
+        let y = x ^ splat(c);
+        !((y & LO7).wrapping_add(LO7) | y) & HIGH
+    }
+
+    /// The classes [`super::has_ascii_obfuscation`] tests, each the high
+    /// bit of every byte in it.
+    pub(super) struct Classes {
+        /// ASCII letters.
+        pub(super) alpha: u64,
+        /// Digits, `@` and `$`: every leetspeak substitute is one.
+        pub(super) substitutes: u64,
+        /// Token bytes: letters and substitutes.
+        pub(super) token: u64,
+        /// Spaces.
+        pub(super) space: u64,
+    }
+
+    impl Classes {
+        pub(super) fn of(x: u64) -> Classes {
+            let x7 = x & LO7;
+            let ascii = !x & HIGH;
+            let alpha = in_range(x7 | splat(0x20), b'a', b'z') & ascii;
+            let substitutes = in_range(x7, b'0', b'9') & ascii | eq(x, b'@') | eq(x, b'$');
+            Classes {
+                alpha,
+                substitutes,
+                token: alpha | substitutes,
+                space: eq(x, b' '),
+            }
+        }
+    }
 }
 
 /// Stems of the words attackers disguise with digit and symbol
@@ -766,6 +903,66 @@ mod tests {
         let s = fo.text.find("ignore").expect("found");
         let (a, b) = fo.original_range(t, s, s + 6).expect("maps");
         assert_eq!(&t[a..b], "іgnоrе");
+    }
+
+    /// The eight-bytes-a-step [`has_ascii_obfuscation`] decides exactly as
+    /// the token-by-token loop it replaced, on random texts built from
+    /// letters, substitutes, spaces, punctuation, non-ASCII characters and
+    /// (disguised) trigger words.
+    #[test]
+    fn ascii_cues_match_token_loop() {
+        fn reference(text: &str) -> bool {
+            let b = text.as_bytes();
+            let mut i = 0;
+            let mut singles = 0;
+            while i < b.len() {
+                if !is_token_byte(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < b.len() && is_token_byte(b[i]) {
+                    i += 1;
+                }
+                let tok = &b[start..i];
+                if tok.len() == 1 && tok[0].is_ascii_alphabetic() {
+                    let spaced = start >= 2 && b[start - 1] == b' ' && singles > 0;
+                    singles = if spaced || singles == 0 {
+                        singles + 1
+                    } else {
+                        1
+                    };
+                    if singles >= 4 {
+                        return true;
+                    }
+                } else {
+                    singles = 0;
+                    if is_leet_trigger(tok) {
+                        return true;
+                    }
+                }
+            }
+            false
+        }
+        const PIECES: &[&str] = &[
+            "a", "b", "I", "x", "e", "Q", "0", "1", "3", "5", "7", "2", "9", "@", "$", " ", " ",
+            " ", "  ", ".", ",", "-", "\n", "é", "—", "ignore", "1gn0re", "pr3v10us", "syst3m",
+            "rules", "4dm1n", "word", "s3cr3t", "p@$$word", "r00t", "a b", " i ",
+        ];
+        let mut rng = crate::testrand::Rng::new(0x0b5c);
+        let (mut hits, mut misses) = (0, 0);
+        for _ in 0..40_000 {
+            let n = 1 + rng.below(40);
+            let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+            let want = reference(&text);
+            assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
+            if want {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+        }
+        assert!(hits > 1000 && misses > 1000, "{hits} / {misses}");
     }
 
     #[test]
