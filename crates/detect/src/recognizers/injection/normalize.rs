@@ -871,6 +871,35 @@ mod tests {
         fold(s).text
     }
 
+    /// The byte classes [`has_ascii_obfuscation`] tests are exact: every
+    /// byte value at every position, among neighbours in and out of each
+    /// class, non-ASCII bytes included.
+    #[test]
+    fn swar_classes_are_exact_per_byte() {
+        for fill in [
+            *b"abcdefgh",
+            *b"0@$9 :?A",
+            *b"\x00\x7f/:?@[$",
+            *b"\xff\x80 z`{\xc3\xa9",
+        ] {
+            for b in 0..=0xFFu8 {
+                for pos in 0..8 {
+                    let mut w = fill;
+                    w[pos] = b;
+                    let c = swar::Classes::of(u64::from_le_bytes(w));
+                    for (k, &x) in w.iter().enumerate() {
+                        let bit = |m: u64| m >> (8 * k + 7) & 1 == 1;
+                        let sub = x.is_ascii_digit() || x == b'@' || x == b'$';
+                        assert_eq!(bit(c.alpha), x.is_ascii_alphabetic(), "{w:?} byte {k}");
+                        assert_eq!(bit(c.substitutes), sub, "{w:?} byte {k}");
+                        assert_eq!(bit(c.token), is_token_byte(x), "{w:?} byte {k}");
+                        assert_eq!(bit(c.space), x == b' ', "{w:?} byte {k}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn folds_obfuscations() {
         assert_eq!(f("IGNORE Previous"), "ignore previous");
