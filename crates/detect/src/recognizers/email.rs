@@ -210,20 +210,32 @@ fn bad_label(domain: &str) -> bool {
 }
 
 fn is_package_pin(domain: &str) -> bool {
-    let mut labels = domain.split('.');
-    let numeric =
-        |l: Option<&str>| l.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
-    numeric(labels.next()) && numeric(labels.next().map(|l| l.split('-').next().unwrap_or(l)))
+    // By bytes: `.` and `-` are ASCII (see `is_package_pin_str` in tests).
+    let numeric = |l: &[u8]| !l.is_empty() && l.iter().all(u8::is_ascii_digit);
+    let mut labels = domain.as_bytes().split(|&b| b == b'.');
+    labels.next().is_some_and(numeric)
+        && labels
+            .next()
+            .is_some_and(|l| l.split(|&b| b == b'-').next().is_some_and(numeric))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The former `str` definition of [`is_package_pin`].
+    fn is_package_pin_str(domain: &str) -> bool {
+        let mut labels = domain.split('.');
+        let numeric = |l: Option<&str>| {
+            l.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        };
+        numeric(labels.next()) && numeric(labels.next().map(|l| l.split('-').next().unwrap_or(l)))
+    }
+
     /// The byte versions agree with the `str` definitions they replace.
     #[test]
     fn byte_splits_match_str_splits() {
-        let pieces = ["a", "-", ".", "@", "é", "日", "x-y", "", "0"];
+        let pieces = ["a", "-", ".", "@", "é", "日", "x-y", "", "0", "12", "3"];
         let mut rng = crate::testrand::Rng::new(0x5851_f42d_4c95_7f2d);
         for _ in 0..20_000 {
             let mut s = String::new();
@@ -238,6 +250,7 @@ mod tests {
                 .split('.')
                 .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-') || l.len() > 63);
             assert_eq!(bad_label(&s), want, "{s:?}");
+            assert_eq!(is_package_pin(&s), is_package_pin_str(&s), "{s:?}");
         }
     }
 

@@ -191,12 +191,13 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         })
     };
     // `end <= line_start(start)` for a keyword ending at most `WINDOW`
-    // bytes before `start`: a newline lies in `end - 1..start`.
-    let before_line = |end: usize| {
-        ctx.text
-            .as_bytes()
-            .get(end.saturating_sub(1)..start)
-            .is_some_and(|s| memchr::memchr(b'\n', s).is_some())
+    // bytes before `start`: a newline lies in `end - 1..start`. Asked only
+    // for such keywords, so `end - 1` is never before `start - WINDOW - 1`:
+    // the last newline of that stretch, found once, answers every hit.
+    let mut last_nl: Option<Option<usize>> = None;
+    let mut before_line = |end: usize| {
+        let nl = *last_nl.get_or_insert_with(|| last_newline_before(ctx.text.as_bytes(), start));
+        nl.is_some_and(|p| p >= end.saturating_sub(1))
     };
     // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
     // column, not by the column names just before the first values.
@@ -425,6 +426,16 @@ const MAX_LINE: usize = 1024;
 
 /// Start of the line containing `pos`, or `pos - MAX_LINE` if the line
 /// starts further back.
+/// The last newline in the `WINDOW + 1` bytes before `start`: for `end`
+/// at most `WINDOW` before `start`, a newline lies in `end - 1..start`
+/// exactly when this one is at or after `end - 1`.
+fn last_newline_before(b: &[u8], start: usize) -> Option<usize> {
+    let lo = start.saturating_sub(WINDOW + 1);
+    b.get(lo..start)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map(|i| lo + i)
+}
+
 fn line_start(b: &[u8], pos: usize) -> usize {
     let lo = pos.saturating_sub(MAX_LINE);
     b.get(lo..pos)
@@ -1073,6 +1084,28 @@ fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
 #[cfg(test)]
 mod tests {
     use crate::engine::Module;
+
+    /// One backward newline search per value answers each keyword's
+    /// "newline in `end - 1..start`" question as a search per keyword did.
+    #[test]
+    fn last_newline_answers_before_line() {
+        let mut rng = crate::testrand::Rng::new(0x1405_7b7e_f767_814f);
+        for _ in 0..3000 {
+            let n = rng.below(120);
+            let b: Vec<u8> = (0..n)
+                .map(|_| if rng.below(9) == 0 { b'\n' } else { b'a' })
+                .collect();
+            let start = rng.below(n + 1);
+            let nl = super::last_newline_before(&b, start);
+            for end in start.saturating_sub(super::WINDOW)..=start {
+                let want = b
+                    .get(end.saturating_sub(1)..start)
+                    .is_some_and(|s| s.contains(&b'\n'));
+                let got = nl.is_some_and(|p| p >= end.saturating_sub(1));
+                assert_eq!(got, want, "{start} {end} {b:?}");
+            }
+        }
+    }
 
     /// Tokens that start with digits but continue with letters or base64
     /// characters (wallets, secrets, hashes) are not matched at their start,
