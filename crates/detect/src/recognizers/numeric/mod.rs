@@ -408,15 +408,56 @@ fn is_date(d: &[u8], lens: &[u8]) -> bool {
 /// sentence does not describe the value (`Account closed. Call 503-…`).
 /// `No. 123` and `no.: 123` do not end a sentence.
 fn crosses_sentence(b: &[u8], from: usize, to: usize) -> bool {
+    const fn splat(b: u8) -> u64 {
+        0x0101_0101_0101_0101u64 * b as u64
+    }
+    /// High bit set in the lowest byte of `x` equal to `c` (bits above a
+    /// match may be set too; only the lowest is used).
+    const fn find(x: u64, c: u8) -> u64 {
+        let y = x ^ splat(c);
+        y.wrapping_sub(splat(1)) & !y & splat(0x80)
+    }
     let Some(seg) = b.get(from..to) else {
         return false;
     };
-    seg.windows(3).any(|w| {
-        (matches!(w[0], b'.' | b'!' | b'?')
-            && matches!(w[1], b' ' | b'\n')
-            && w[2].is_ascii_uppercase())
-            || (w[0] == b'\n' && w[1] == b'\n')
-    })
+    // A break starts at one of `.!?\n`: eight bytes at a time, jump to
+    // the next such byte, then test the three bytes there.
+    let starts = seg.len().saturating_sub(2);
+    let mut i = 0;
+    while i < starts {
+        if let Some(chunk) = seg.get(i..i + 8) {
+            let mut arr = [0u8; 8];
+            arr.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(arr);
+            let m = find(x, b'.') | find(x, b'!') | find(x, b'?') | find(x, b'\n');
+            if m == 0 {
+                i += 8;
+                continue;
+            }
+            i += (m.trailing_zeros() / 8) as usize;
+            if i >= starts {
+                break;
+            }
+        }
+        if seg.get(i..i + 3).is_some_and(is_break) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether three bytes are a break of [`crosses_sentence`].
+fn is_break(w: &[u8]) -> bool {
+    match *w {
+        [w0, w1, w2] => {
+            (matches!(w0, b'.' | b'!' | b'?')
+                && matches!(w1, b' ' | b'\n')
+                && w2.is_ascii_uppercase())
+                || (w0 == b'\n' && w1 == b'\n')
+        }
+        _ => false,
+    }
 }
 
 /// How far the row / header logic looks for line ends: long lines are not
@@ -1084,6 +1125,46 @@ fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
 #[cfg(test)]
 mod tests {
     use crate::engine::Module;
+
+    /// The eight-bytes-at-a-time `crosses_sentence` agrees with the plain
+    /// window test.
+    #[test]
+    fn crosses_sentence_matches_windows() {
+        let pieces: &[&[u8]] = &[
+            b".",
+            b" ",
+            b"\n",
+            b"A",
+            b"a",
+            b"!",
+            b"?",
+            b". B",
+            b"\n\n",
+            b"xxxxxxx",
+            b"\xc3\xa9",
+        ];
+        let mut rng = crate::testrand::Rng::new(0x6a09_e667_f3bc_c908);
+        for _ in 0..20_000 {
+            let mut b = Vec::new();
+            for _ in 0..rng.below(30) {
+                b.extend_from_slice(pieces[rng.below(pieces.len())]);
+            }
+            let (from, to) = (rng.below(b.len() + 2), rng.below(b.len() + 2));
+            let want = b.get(from..to).is_some_and(|seg| {
+                seg.windows(3).any(|w| {
+                    (matches!(w[0], b'.' | b'!' | b'?')
+                        && matches!(w[1], b' ' | b'\n')
+                        && w[2].is_ascii_uppercase())
+                        || (w[0] == b'\n' && w[1] == b'\n')
+                })
+            });
+            assert_eq!(
+                super::crosses_sentence(&b, from, to),
+                want,
+                "{from} {to} {b:?}"
+            );
+        }
+    }
 
     /// One backward newline search per value answers each keyword's
     /// "newline in `end - 1..start`" question as a search per keyword did.
