@@ -826,10 +826,11 @@ struct WordStartDfa {
     /// ASCII letter or digit.
     class: [u8; 256],
     /// Premultiplied transitions, padded to a power of two (see [`step`]).
+    /// A transition into a state that ends at least one keyword carries
+    /// [`MATCH`] (above every index, so [`step`]'s mask drops it).
     trans: Vec<u32>,
-    /// States below this id end at least one keyword.
-    match_limit: u32,
-    /// Per match state (`sid / stride`): its range of `ends`.
+    /// Per match state (`(sid & !MATCH) / stride`, match states first):
+    /// its range of `ends`.
     match_ranges: Vec<(u32, u32)>,
     /// (keyword length, trie node) of each keyword a match state ends,
     /// longer first.
@@ -957,7 +958,8 @@ impl WordStartDfa {
         let mut ends = Vec::new();
         for &old in &order {
             for &to in &rows[old] {
-                trans.push(renumber[to]);
+                let tag = if is_match[to] { MATCH } else { 0 };
+                trans.push(renumber[to] | tag);
             }
             if is_match[old] {
                 let from = u32::try_from(ends.len()).ok()?;
@@ -966,10 +968,13 @@ impl WordStartDfa {
             }
         }
         trans.resize(trans.len().next_power_of_two(), 0);
+        // The tag must lie above every index for the mask to drop it.
+        if trans.len() > MATCH as usize {
+            return None;
+        }
         Some(WordStartDfa {
             class,
             trans,
-            match_limit: u32::try_from(n_match).ok()?.checked_mul(stride)?,
             match_ranges,
             ends,
             stride,
@@ -1003,10 +1008,10 @@ impl WordStartDfa {
         let mut at = i;
         while at < to {
             let rest = bytes.get(at..to).unwrap_or_default();
-            let (read, now) = run(&self.trans, &self.class, self.match_limit, rest, sid);
+            let (read, now) = run(&self.trans, &self.class, rest, sid);
             at += read;
             sid = now;
-            if sid < self.match_limit {
+            if sid & MATCH != 0 {
                 self.report(m, text, sid, at, i, to, emit);
             }
         }
@@ -1021,7 +1026,7 @@ impl WordStartDfa {
                 break; // no walk alive, and none may start past `to`
             }
             sid = step(&self.trans, &self.class, sid, b);
-            if sid < self.match_limit {
+            if sid & MATCH != 0 {
                 self.report(m, text, sid, to + k + 1, i, to, emit);
             }
         }
@@ -1050,7 +1055,7 @@ impl WordStartDfa {
         if glued {
             return;
         }
-        let state = (sid / self.stride.max(1)) as usize;
+        let state = ((sid & !MATCH) / self.stride.max(1)) as usize;
         let Some(&(a, b)) = self.match_ranges.get(state) else {
             return;
         };
@@ -1073,18 +1078,46 @@ impl WordStartDfa {
 }
 
 /// Runs the automaton over `bytes` from `sid` until it reaches a match state
-/// (below `limit`) or the bytes end; returns the bytes read and the state.
-/// Out of line, so that reporting does not make the loop spill registers.
+/// (tagged [`MATCH`]) or the bytes end; returns the bytes read and the
+/// state. Out of line, so that reporting does not make the loop spill
+/// registers.
 #[inline(never)]
-fn run(trans: &[u32], class: &[u8; 256], limit: u32, bytes: &[u8], mut sid: u32) -> (usize, u32) {
+fn run(trans: &[u32], class: &[u8; 256], bytes: &[u8], mut sid: u32) -> (usize, u32) {
     // Never true; tells the compiler the masked index is in bounds.
     if trans.is_empty() {
         return (bytes.len(), sid);
     }
-    for (k, &b) in bytes.iter().enumerate() {
+    // Four bytes per tag check (one branch instead of four); on a match
+    // state among them, the first one is returned.
+    let mut chunks = bytes.chunks_exact(4);
+    let mut k = 0;
+    for c in &mut chunks {
+        let &[b0, b1, b2, b3] = c else {
+            break;
+        };
+        let s0 = step(trans, class, sid, b0);
+        let s1 = step(trans, class, s0, b1);
+        let s2 = step(trans, class, s1, b2);
+        let s3 = step(trans, class, s2, b3);
+        if (s0 | s1 | s2 | s3) & MATCH != 0 {
+            return if s0 & MATCH != 0 {
+                (k + 1, s0)
+            } else if s1 & MATCH != 0 {
+                (k + 2, s1)
+            } else if s2 & MATCH != 0 {
+                (k + 3, s2)
+            } else {
+                (k + 4, s3)
+            };
+        }
+        sid = s3;
+        k += 4;
+    }
+    for &b in chunks.remainder() {
         sid = step(trans, class, sid, b);
-        if sid < limit {
-            return (k + 1, sid);
+        k += 1;
+        if sid & MATCH != 0 {
+            return (k, sid);
         }
     }
     (bytes.len(), sid)
@@ -1092,12 +1125,15 @@ fn run(trans: &[u32], class: &[u8; 256], limit: u32, bytes: &[u8], mut sid: u32)
 
 /// The state after `sid` reads `b`. `trans` has a power-of-two length, so
 /// the mask keeps every index in range without a bounds check (every real
-/// index is below the length, so the mask never changes one).
+/// index is below the length, so the mask only drops a [`MATCH`] tag).
 #[inline(always)]
 fn step(trans: &[u32], class: &[u8; 256], sid: u32, b: u8) -> u32 {
     let at = sid as usize + usize::from(class[usize::from(b)]);
     trans[at & trans.len().wrapping_sub(1)]
 }
+
+/// Tag of a [`WordStartDfa`] state id: the state ends a keyword.
+const MATCH: u32 = 1 << 31;
 
 /// Flag of a trie node id (in [`KeywordMatcher::next`] and `root`): a
 /// keyword ends at that node.

@@ -107,8 +107,11 @@ impl Module for Email {
         let Some(raw) = t.get(start..hit.end) else {
             return;
         };
-        if let Some((i, c)) = raw
-            .char_indices()
+        // (An ASCII match has no such character: skip the backward decode.)
+        if let Some((i, c)) = (!raw.is_ascii())
+            .then(|| raw.char_indices().rev())
+            .into_iter()
+            .flatten()
             .rev()
             .find(|&(_, c)| !c.is_ascii() && !c.is_alphanumeric())
         {
@@ -126,14 +129,10 @@ impl Module for Email {
         }
         match shape {
             PLAIN => {
-                let Some((local, domain)) = s.rsplit_once('@') else {
+                let Some((local, domain)) = split_at_last_at(s) else {
                     return;
                 };
-                if is_package_pin(domain)
-                    || domain.split('.').any(|l| {
-                        l.is_empty() || l.starts_with('-') || l.ends_with('-') || l.len() > 63
-                    })
-                {
+                if is_package_pin(domain) || bad_label(domain) {
                     return;
                 }
                 // `git@github.com:org/repo.git` is an SSH remote.
@@ -194,16 +193,66 @@ impl Module for Email {
 
 /// Whether a matched domain is really a version (`4.17.21`,
 /// `1.0.0-beta.tag`): its first two labels are numbers.
+/// `s.rsplit_once('@')` by a byte loop (`@` is ASCII; on short strings
+/// this beats the generic pattern search).
+fn split_at_last_at(s: &str) -> Option<(&str, &str)> {
+    let at = s.bytes().rposition(|b| b == b'@')?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
+/// Whether a dot-separated label of `domain` is empty, starts or ends
+/// with `-`, or is longer than 63 bytes (`.` and `-` are ASCII, so a byte
+/// split gives the same labels as a `str` one).
+fn bad_label(domain: &str) -> bool {
+    domain.as_bytes().split(|&b| b == b'.').any(|l| {
+        l.is_empty() || l.first() == Some(&b'-') || l.last() == Some(&b'-') || l.len() > 63
+    })
+}
+
 fn is_package_pin(domain: &str) -> bool {
-    let mut labels = domain.split('.');
-    let numeric =
-        |l: Option<&str>| l.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
-    numeric(labels.next()) && numeric(labels.next().map(|l| l.split('-').next().unwrap_or(l)))
+    // By bytes: `.` and `-` are ASCII (see `is_package_pin_str` in tests).
+    let numeric = |l: &[u8]| !l.is_empty() && l.iter().all(u8::is_ascii_digit);
+    let mut labels = domain.as_bytes().split(|&b| b == b'.');
+    labels.next().is_some_and(numeric)
+        && labels
+            .next()
+            .is_some_and(|l| l.split(|&b| b == b'-').next().is_some_and(numeric))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The former `str` definition of [`is_package_pin`].
+    fn is_package_pin_str(domain: &str) -> bool {
+        let mut labels = domain.split('.');
+        let numeric = |l: Option<&str>| {
+            l.is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        };
+        numeric(labels.next()) && numeric(labels.next().map(|l| l.split('-').next().unwrap_or(l)))
+    }
+
+    /// The byte versions agree with the `str` definitions they replace.
+    #[test]
+    fn byte_splits_match_str_splits() {
+        let pieces = ["a", "-", ".", "@", "é", "日", "x-y", "", "0", "12", "3"];
+        let mut rng = crate::testrand::Rng::new(0x5851_f42d_4c95_7f2d);
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            for _ in 0..rng.below(12) {
+                s.push_str(pieces[rng.below(pieces.len())]);
+            }
+            if rng.below(8) == 0 {
+                s.push_str(&"z".repeat(60 + rng.below(8)));
+            }
+            assert_eq!(split_at_last_at(&s), s.rsplit_once('@'), "{s:?}");
+            let want = s
+                .split('.')
+                .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-') || l.len() > 63);
+            assert_eq!(bad_label(&s), want, "{s:?}");
+            assert_eq!(is_package_pin(&s), is_package_pin_str(&s), "{s:?}");
+        }
+    }
 
     #[test]
     fn pins() {

@@ -191,12 +191,13 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         })
     };
     // `end <= line_start(start)` for a keyword ending at most `WINDOW`
-    // bytes before `start`: a newline lies in `end - 1..start`.
-    let before_line = |end: usize| {
-        ctx.text
-            .as_bytes()
-            .get(end.saturating_sub(1)..start)
-            .is_some_and(|s| memchr::memchr(b'\n', s).is_some())
+    // bytes before `start`: a newline lies in `end - 1..start`. Asked only
+    // for such keywords, so `end - 1` is never before `start - WINDOW - 1`:
+    // the last newline of that stretch, found once, answers every hit.
+    let mut last_nl: Option<Option<usize>> = None;
+    let mut before_line = |end: usize| {
+        let nl = *last_nl.get_or_insert_with(|| last_newline_before(ctx.text.as_bytes(), start));
+        nl.is_some_and(|p| p >= end.saturating_sub(1))
     };
     // A value of an SQL `INSERT … (cols) VALUES (…)` is typed by its
     // column, not by the column names just before the first values.
@@ -407,15 +408,56 @@ fn is_date(d: &[u8], lens: &[u8]) -> bool {
 /// sentence does not describe the value (`Account closed. Call 503-…`).
 /// `No. 123` and `no.: 123` do not end a sentence.
 fn crosses_sentence(b: &[u8], from: usize, to: usize) -> bool {
+    const fn splat(b: u8) -> u64 {
+        0x0101_0101_0101_0101u64 * b as u64
+    }
+    /// High bit set in the lowest byte of `x` equal to `c` (bits above a
+    /// match may be set too; only the lowest is used).
+    const fn find(x: u64, c: u8) -> u64 {
+        let y = x ^ splat(c);
+        y.wrapping_sub(splat(1)) & !y & splat(0x80)
+    }
     let Some(seg) = b.get(from..to) else {
         return false;
     };
-    seg.windows(3).any(|w| {
-        (matches!(w[0], b'.' | b'!' | b'?')
-            && matches!(w[1], b' ' | b'\n')
-            && w[2].is_ascii_uppercase())
-            || (w[0] == b'\n' && w[1] == b'\n')
-    })
+    // A break starts at one of `.!?\n`: eight bytes at a time, jump to
+    // the next such byte, then test the three bytes there.
+    let starts = seg.len().saturating_sub(2);
+    let mut i = 0;
+    while i < starts {
+        if let Some(chunk) = seg.get(i..i + 8) {
+            let mut arr = [0u8; 8];
+            arr.copy_from_slice(chunk);
+            let x = u64::from_le_bytes(arr);
+            let m = find(x, b'.') | find(x, b'!') | find(x, b'?') | find(x, b'\n');
+            if m == 0 {
+                i += 8;
+                continue;
+            }
+            i += (m.trailing_zeros() / 8) as usize;
+            if i >= starts {
+                break;
+            }
+        }
+        if seg.get(i..i + 3).is_some_and(is_break) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether three bytes are a break of [`crosses_sentence`].
+fn is_break(w: &[u8]) -> bool {
+    match *w {
+        [w0, w1, w2] => {
+            (matches!(w0, b'.' | b'!' | b'?')
+                && matches!(w1, b' ' | b'\n')
+                && w2.is_ascii_uppercase())
+                || (w0 == b'\n' && w1 == b'\n')
+        }
+        _ => false,
+    }
 }
 
 /// How far the row / header logic looks for line ends: long lines are not
@@ -425,6 +467,16 @@ const MAX_LINE: usize = 1024;
 
 /// Start of the line containing `pos`, or `pos - MAX_LINE` if the line
 /// starts further back.
+/// The last newline in the `WINDOW + 1` bytes before `start`: for `end`
+/// at most `WINDOW` before `start`, a newline lies in `end - 1..start`
+/// exactly when this one is at or after `end - 1`.
+fn last_newline_before(b: &[u8], start: usize) -> Option<usize> {
+    let lo = start.saturating_sub(WINDOW + 1);
+    b.get(lo..start)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map(|i| lo + i)
+}
+
 fn line_start(b: &[u8], pos: usize) -> usize {
     let lo = pos.saturating_sub(MAX_LINE);
     b.get(lo..pos)
@@ -1073,6 +1125,68 @@ fn nearest(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
 #[cfg(test)]
 mod tests {
     use crate::engine::Module;
+
+    /// The eight-bytes-at-a-time `crosses_sentence` agrees with the plain
+    /// window test.
+    #[test]
+    fn crosses_sentence_matches_windows() {
+        let pieces: &[&[u8]] = &[
+            b".",
+            b" ",
+            b"\n",
+            b"A",
+            b"a",
+            b"!",
+            b"?",
+            b". B",
+            b"\n\n",
+            b"xxxxxxx",
+            b"\xc3\xa9",
+        ];
+        let mut rng = crate::testrand::Rng::new(0x6a09_e667_f3bc_c908);
+        for _ in 0..20_000 {
+            let mut b = Vec::new();
+            for _ in 0..rng.below(30) {
+                b.extend_from_slice(pieces[rng.below(pieces.len())]);
+            }
+            let (from, to) = (rng.below(b.len() + 2), rng.below(b.len() + 2));
+            let want = b.get(from..to).is_some_and(|seg| {
+                seg.windows(3).any(|w| {
+                    (matches!(w[0], b'.' | b'!' | b'?')
+                        && matches!(w[1], b' ' | b'\n')
+                        && w[2].is_ascii_uppercase())
+                        || (w[0] == b'\n' && w[1] == b'\n')
+                })
+            });
+            assert_eq!(
+                super::crosses_sentence(&b, from, to),
+                want,
+                "{from} {to} {b:?}"
+            );
+        }
+    }
+
+    /// One backward newline search per value answers each keyword's
+    /// "newline in `end - 1..start`" question as a search per keyword did.
+    #[test]
+    fn last_newline_answers_before_line() {
+        let mut rng = crate::testrand::Rng::new(0x1405_7b7e_f767_814f);
+        for _ in 0..3000 {
+            let n = rng.below(120);
+            let b: Vec<u8> = (0..n)
+                .map(|_| if rng.below(9) == 0 { b'\n' } else { b'a' })
+                .collect();
+            let start = rng.below(n + 1);
+            let nl = super::last_newline_before(&b, start);
+            for end in start.saturating_sub(super::WINDOW)..=start {
+                let want = b
+                    .get(end.saturating_sub(1)..start)
+                    .is_some_and(|s| s.contains(&b'\n'));
+                let got = nl.is_some_and(|p| p >= end.saturating_sub(1));
+                assert_eq!(got, want, "{start} {end} {b:?}");
+            }
+        }
+    }
 
     /// Tokens that start with digits but continue with letters or base64
     /// characters (wallets, secrets, hashes) are not matched at their start,
