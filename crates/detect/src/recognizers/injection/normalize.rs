@@ -663,7 +663,7 @@ impl Cues {
 /// gives the high bit of every byte that passes, exactly, for any bytes
 /// (non-ASCII bytes pass none of the ASCII classes).
 mod swar {
-    pub(super) const HIGH: u64 = 0x8080_8080_8080_8080;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 
     const fn splat(b: u8) -> u64 {
