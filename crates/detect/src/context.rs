@@ -826,15 +826,18 @@ struct WordStartDfa {
     /// ASCII letter or digit.
     class: [u8; 256],
     /// Premultiplied transitions, padded to a power of two (see [`step`]).
-    /// A transition into a state that ends at least one keyword carries
-    /// [`MATCH`] (above every index, so [`step`]'s mask drops it).
+    /// A transition out of a state that ends at least one keyword, on a
+    /// byte that is not an ASCII letter or digit, carries [`MATCH`] (above
+    /// every index, so [`step`]'s mask drops it): a keyword followed by an
+    /// ASCII letter or digit is glued to it and never reported, so the scan
+    /// stops only where a keyword may end a word.
     trans: Vec<u32>,
     /// Per match state (`(sid & !MATCH) / stride`, match states first):
     /// its range of `ends`.
     match_ranges: Vec<(u32, u32)>,
-    /// (keyword length, trie node) of each keyword a match state ends,
+    /// (keyword length, classes) of each keyword a match state ends,
     /// longer first.
-    ends: Vec<(u32, u16)>,
+    ends: Vec<(u32, KwSet)>,
     stride: u32,
     /// No walk alive, a walk may start at the next byte.
     boundary: u32,
@@ -957,13 +960,22 @@ impl WordStartDfa {
         let mut match_ranges = Vec::with_capacity(n_match);
         let mut ends = Vec::new();
         for &old in &order {
-            for &to in &rows[old] {
-                let tag = if is_match[to] { MATCH } else { 0 };
+            for (&to, &rep) in rows[old].iter().zip(&reps) {
+                // Leaving a match state on a byte that cannot continue a
+                // word: its keywords may end a word here.
+                let tag = if is_match[old] && !rep.is_ascii_alphanumeric() {
+                    MATCH
+                } else {
+                    0
+                };
                 trans.push(renumber[to] | tag);
             }
             if is_match[old] {
                 let from = u32::try_from(ends.len()).ok()?;
-                ends.extend(ends_of(&states[old].1));
+                ends.extend(ends_of(&states[old].1).into_iter().map(|(len, node)| {
+                    let set = m.term.get(usize::from(node)).copied();
+                    (len, set.unwrap_or(KwSet::EMPTY))
+                }));
                 match_ranges.push((from, u32::try_from(ends.len()).ok()?));
             }
         }
@@ -1008,11 +1020,12 @@ impl WordStartDfa {
         let mut at = i;
         while at < to {
             let rest = bytes.get(at..to).unwrap_or_default();
-            let (read, now) = run(&self.trans, &self.class, rest, sid);
+            let (read, before, now) = run(&self.trans, &self.class, rest, sid);
             at += read;
-            sid = now;
-            if sid & MATCH != 0 {
-                self.report(m, text, sid, at, i, to, emit);
+            sid = now & !MATCH;
+            if now & MATCH != 0 {
+                // `before` ends keywords just before the byte read last.
+                self.report(text, before, at - 1, i, to, emit);
             }
         }
         let tail_end = to.saturating_add(m.max_len).min(bytes.len());
@@ -1025,20 +1038,26 @@ impl WordStartDfa {
             if sid == self.boundary || sid == self.in_word {
                 break; // no walk alive, and none may start past `to`
             }
-            sid = step(&self.trans, &self.class, sid, b);
-            if sid & MATCH != 0 {
-                self.report(m, text, sid, to + k + 1, i, to, emit);
+            let now = step(&self.trans, &self.class, sid, b);
+            if now & MATCH != 0 {
+                self.report(text, sid, to + k, i, to, emit);
             }
+            sid = now & !MATCH;
+        }
+        // No byte follows the text's end: its keywords end a word there
+        // (`report` ignores a state that ends none; after a break above
+        // `sid` ends none).
+        if tail_end == bytes.len() {
+            self.report(text, sid, bytes.len(), i, to, emit);
         }
     }
 
-    /// Emits the whole-word keywords that match state `sid` ends at `end`
-    /// and that start in `lo..hi`.
+    /// Emits the whole-word keywords that state `sid` ends at `end` (none
+    /// if it is not a match state) and that start in `lo..hi`.
     #[allow(clippy::too_many_arguments)]
     #[inline(never)]
     fn report(
         &self,
-        m: &KeywordMatcher,
         text: &str,
         sid: u32,
         end: usize,
@@ -1059,7 +1078,7 @@ impl WordStartDfa {
         let Some(&(a, b)) = self.match_ranges.get(state) else {
             return;
         };
-        for &(len, node) in self.ends.get(a as usize..b as usize).unwrap_or_default() {
+        for &(len, set) in self.ends.get(a as usize..b as usize).unwrap_or_default() {
             let start = end.saturating_sub(len as usize);
             if start < lo || start >= hi {
                 continue;
@@ -1071,21 +1090,21 @@ impl WordStartDfa {
             {
                 continue;
             }
-            let set = m.term.get(usize::from(node)).copied();
-            emit(start, end, set.unwrap_or(KwSet::EMPTY));
+            emit(start, end, set);
         }
     }
 }
 
-/// Runs the automaton over `bytes` from `sid` until it reaches a match state
-/// (tagged [`MATCH`]) or the bytes end; returns the bytes read and the
-/// state. Out of line, so that reporting does not make the loop spill
-/// registers.
+/// Runs the automaton over `bytes` from (untagged) `sid` until it takes a
+/// transition tagged [`MATCH`] or the bytes end; returns the bytes read, the
+/// state before the last byte and the state after it (tagged if the run
+/// stopped on a tag; with no byte read, both are `sid`). Out of line, so
+/// that reporting does not make the loop spill registers.
 #[inline(never)]
-fn run(trans: &[u32], class: &[u8; 256], bytes: &[u8], mut sid: u32) -> (usize, u32) {
+fn run(trans: &[u32], class: &[u8; 256], bytes: &[u8], mut sid: u32) -> (usize, u32, u32) {
     // Never true; tells the compiler the masked index is in bounds.
     if trans.is_empty() {
-        return (bytes.len(), sid);
+        return (bytes.len(), sid, sid);
     }
     // Four bytes per tag check (one branch instead of four); on a match
     // state among them, the first one is returned.
@@ -1101,26 +1120,28 @@ fn run(trans: &[u32], class: &[u8; 256], bytes: &[u8], mut sid: u32) -> (usize, 
         let s3 = step(trans, class, s2, b3);
         if (s0 | s1 | s2 | s3) & MATCH != 0 {
             return if s0 & MATCH != 0 {
-                (k + 1, s0)
+                (k + 1, sid, s0)
             } else if s1 & MATCH != 0 {
-                (k + 2, s1)
+                (k + 2, s0, s1)
             } else if s2 & MATCH != 0 {
-                (k + 3, s2)
+                (k + 3, s1, s2)
             } else {
-                (k + 4, s3)
+                (k + 4, s2, s3)
             };
         }
         sid = s3;
         k += 4;
     }
+    let mut before = sid;
     for &b in chunks.remainder() {
+        before = sid;
         sid = step(trans, class, sid, b);
         k += 1;
         if sid & MATCH != 0 {
-            return (k, sid);
+            return (k, before, sid);
         }
     }
-    (bytes.len(), sid)
+    (bytes.len(), before, sid)
 }
 
 /// The state after `sid` reads `b`. `trans` has a power-of-two length, so
@@ -1132,7 +1153,8 @@ fn step(trans: &[u32], class: &[u8; 256], sid: u32, b: u8) -> u32 {
     trans[at & trans.len().wrapping_sub(1)]
 }
 
-/// Tag of a [`WordStartDfa`] state id: the state ends a keyword.
+/// Tag of a [`WordStartDfa`] transition: it leaves a state that ends a
+/// keyword, on a byte that cannot continue a word.
 const MATCH: u32 = 1 << 31;
 
 /// Flag of a trie node id (in [`KeywordMatcher::next`] and `root`): a
