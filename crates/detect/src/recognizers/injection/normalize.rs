@@ -312,7 +312,7 @@ fn fold_ascii(text: &str) -> Folded {
         let (lo, hi) = (word(lo), word(hi));
         if may_hold_substitute(lo) || may_hold_substitute(hi) {
             for (x, base) in [(lo, i), (hi, i + 8)] {
-                let mut m = substitutes(x);
+                let mut m = swar::substitutes(x);
                 while m != 0 {
                     fold_at(base + (m.trailing_zeros() / 8) as usize, &mut v);
                     m &= m - 1;
@@ -335,7 +335,7 @@ fn fold_ascii(text: &str) -> Folded {
 /// (a digit, `@` or `$`). Never false when one is there: the range test
 /// `'0'..='@'` (digits, `:;<=>?` and `@`) is exact per byte on ASCII bytes
 /// (no carry crosses a byte), and "has a `$` byte" is exact as a whole.
-/// True for `:;<=>?` too: [`substitutes`] then finds none.
+/// True for `:;<=>?` too: [`swar::substitutes`] then finds none.
 fn may_hold_substitute(x: u64) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -346,21 +346,6 @@ fn may_hold_substitute(x: u64) -> bool {
     let y = x ^ splat(b'$');
     let dollar = y.wrapping_sub(LO) & !y;
     (digit_to_at | dollar) & HIGH != 0
-}
-
-/// The digits, `@` and `$` (every leetspeak substitute is one) among 8
-/// ASCII bytes packed in `x`: the high bit of each such byte. Exact per
-/// byte on ASCII bytes (no carry crosses a byte).
-fn substitutes(x: u64) -> u64 {
-    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const fn splat(b: u8) -> u64 {
-        0x0101_0101_0101_0101 * b as u64
-    }
-    let digit = x.wrapping_add(splat(0x80 - b'0')) & !x.wrapping_add(splat(0x80 - b'9' - 1));
-    // A byte of `y` is zero iff adding 0x7F to it leaves its high bit clear.
-    let is_zero = |y: u64| !((y & LO7).wrapping_add(LO7) | y);
-    (digit | is_zero(x ^ splat(b'@')) | is_zero(x ^ splat(b'$'))) & HIGH
 }
 
 fn push_char(out: &mut Folded, c: char, i: usize) {
@@ -683,6 +668,11 @@ mod swar {
         !((y & LO7).wrapping_add(LO7) | y) & HIGH
     }
 
+    /// Digits, `@` and `$` (every leetspeak substitute is one).
+    pub(super) fn substitutes(x: u64) -> u64 {
+        in_range(x & LO7, b'0', b'9') & !x | eq(x, b'@') | eq(x, b'$')
+    }
+
     /// The classes [`super::has_ascii_obfuscation`] tests, each the high
     /// bit of every byte in it.
     pub(super) struct Classes {
@@ -701,7 +691,7 @@ mod swar {
             let x7 = x & LO7;
             let ascii = !x & HIGH;
             let alpha = in_range(x7 | splat(0x20), b'a', b'z') & ascii;
-            let substitutes = in_range(x7, b'0', b'9') & ascii | eq(x, b'@') | eq(x, b'$');
+            let substitutes = substitutes(x);
             Classes {
                 alpha,
                 substitutes,
@@ -818,7 +808,7 @@ mod tests {
                 for pos in 0..8 {
                     let mut w = fill;
                     w[pos] = b;
-                    let m = substitutes(u64::from_le_bytes(w));
+                    let m = swar::substitutes(u64::from_le_bytes(w));
                     for (k, &c) in w.iter().enumerate() {
                         let flagged = m >> (8 * k + 7) & 1 == 1;
                         let want = c.is_ascii_digit() || c == b'@' || c == b'$';
