@@ -19,6 +19,7 @@ mod config;
 mod detection;
 mod from_config;
 mod hooks;
+mod json_len;
 mod logging;
 mod pipeline;
 mod router;

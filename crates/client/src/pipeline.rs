@@ -25,6 +25,7 @@ use deepsentinel_policy::{Guard, GuardError, RequestError, Vault};
 use futures_core::Stream;
 
 use crate::hooks::{BypassRule, FailMode, Interceptor, Operation, RequestContext, RequestOptions};
+use crate::json_len::{json_len, serde_json_len};
 use crate::router::Router;
 
 /// Input size limits.
@@ -42,19 +43,6 @@ impl Default for Limits {
             max_message_bytes: 1 << 20,
             max_request_bytes: 4 << 20,
         }
-    }
-}
-
-/// Counts the bytes of a serialization without keeping them.
-struct ByteCount(usize);
-
-impl std::io::Write for ByteCount {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
@@ -174,10 +162,7 @@ impl Pipeline {
                 Some(deepsentinel_core::chat::MessageContent::Text(t)) => t.len(),
                 Some(deepsentinel_core::chat::MessageContent::Parts(parts)) => parts
                     .iter()
-                    .map(|p| {
-                        let mut n = ByteCount(0);
-                        serde_json::to_writer(&mut n, p).map_or(0, |()| n.0)
-                    })
+                    .map(|p| json_len(p).unwrap_or_else(|| serde_json_len(p)))
                     .sum(),
                 None => 0,
             };
@@ -192,8 +177,7 @@ impl Pipeline {
                 });
             }
         }
-        let mut size = ByteCount(0);
-        let size = serde_json::to_writer(&mut size, req).map_or(0, |()| size.0);
+        let size = json_len(req).unwrap_or_else(|| serde_json_len(req));
         if size > self.limits.max_request_bytes {
             return Err(Error::InvalidRequest {
                 provider: None,

@@ -463,10 +463,7 @@ async fn messages(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> 
         if req.stream == Some(true) {
             let model = req.model.clone();
             let (c, inner) = gw.start_stream(f, req, &opts).await?;
-            let id = format!(
-                "msg_{:016x}",
-                gw.inner.next_id.fetch_add(1, Ordering::Relaxed)
-            );
+            let id = hex_id("msg_", gw.inner.next_id.fetch_add(1, Ordering::Relaxed));
             let mapper = EventMapper::new(id, model, 0);
             let gw2 = gw.clone();
             let events = futures_util::stream::unfold(
@@ -699,6 +696,18 @@ async fn not_found(headers: HeaderMap, req: Request) -> Response {
     .into_response()
 }
 
+/// `prefix` and `n` as 16 lower-case hex digits (`format!("{prefix}{n:016x}")`
+/// without the formatting machinery: one per request).
+fn hex_id(prefix: &str, n: u64) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(prefix.len() + 16);
+    s.push_str(prefix);
+    for shift in (0..16).rev() {
+        s.push(char::from(HEX[((n >> (shift * 4)) & 0xF) as usize]));
+    }
+    s
+}
+
 /// Takes the caller's `x-request-id` (if sane) or makes one; returns it on
 /// the response and puts it on the request's log span.
 async fn request_id(State(gw): State<Gateway>, req: Request, next: Next) -> Response {
@@ -708,12 +717,7 @@ async fn request_id(State(gw): State<Gateway>, req: Request, next: Next) -> Resp
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
-        .unwrap_or_else(|| {
-            format!(
-                "req_{:016x}",
-                gw.inner.next_id.fetch_add(1, Ordering::Relaxed)
-            )
-        });
+        .unwrap_or_else(|| hex_id("req_", gw.inner.next_id.fetch_add(1, Ordering::Relaxed)));
     let span = tracing::info_span!("request", id = %id, path = %req.uri().path());
     let mut resp = {
         let _enter = span.enter();
@@ -725,4 +729,26 @@ async fn request_id(State(gw): State<Gateway>, req: Request, next: Next) -> Resp
         resp.headers_mut().insert("x-request-id", v);
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hex_id;
+
+    #[test]
+    fn hex_ids_match_the_format_they_replace() {
+        for n in [
+            0,
+            1,
+            0xf,
+            0x10,
+            0xdead_beef,
+            u64::MAX - 1,
+            u64::MAX,
+            1 << 63,
+        ] {
+            assert_eq!(hex_id("req_", n), format!("req_{n:016x}"));
+            assert_eq!(hex_id("msg_", n), format!("msg_{n:016x}"));
+        }
+    }
 }

@@ -463,7 +463,7 @@ impl Walker {
                 unknown: 0,
                 generic: 0,
             },
-            ptr: String::new(),
+            ptr: String::with_capacity(128),
             whole: matches!(side, Side::Request),
         };
         match (side, format) {
@@ -541,13 +541,42 @@ fn shape<E>(pointer: &str, expected: &'static str) -> ChatError<E> {
 
 fn apply<E>(root: &mut Value, edits: Edits) -> Result<(), ChatError<E>> {
     for (pointer, new) in edits {
-        match root.pointer_mut(&pointer) {
+        match pointer_mut(root, &pointer) {
             Some(Value::String(s)) => *s = new,
             // Every edit points at a string the walk read from this value.
             _ => return Err(shape(&pointer, "a string")),
         }
     }
     Ok(())
+}
+
+/// `Value::pointer_mut` without its per-segment allocation: a segment is
+/// unescaped (RFC 6901) into a new string only when it has a `~`.
+fn pointer_mut<'v>(root: &'v mut Value, pointer: &str) -> Option<&'v mut Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut target = root;
+    for segment in rest.split('/') {
+        let key: std::borrow::Cow<'_, str> = if segment.contains('~') {
+            segment.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            segment.into()
+        };
+        target = match target {
+            Value::Object(map) => map.get_mut(key.as_ref())?,
+            Value::Array(list) => {
+                // As serde_json: no sign, no leading zero.
+                if key.starts_with('+') || (key.len() > 1 && key.starts_with('0')) {
+                    return None;
+                }
+                list.get_mut(key.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(target)
 }
 
 const OPENAI_PART_TYPES: &[&str] = &["image_url", "input_audio", "file", "refusal"];
@@ -749,6 +778,11 @@ fn nesting_depth(s: &str) -> usize {
 fn push_key(p: &mut String, key: &str) -> usize {
     let mark = p.len();
     p.push('/');
+    // RFC 6901 escapes, only for the keys that need them.
+    if memchr::memchr2(b'~', b'/', key.as_bytes()).is_none() {
+        p.push_str(key);
+        return mark;
+    }
     for c in key.chars() {
         match c {
             '~' => p.push_str("~0"),
@@ -762,7 +796,7 @@ fn push_key(p: &mut String, key: &str) -> usize {
 fn push_index(p: &mut String, i: usize) -> usize {
     let mark = p.len();
     p.push('/');
-    p.push_str(&i.to_string());
+    p.push_str(itoa::Buffer::new().format(i));
     mark
 }
 
@@ -1478,6 +1512,47 @@ mod tests {
         push_key(&mut p, "a/b~c");
         push_index(&mut p, 3);
         assert_eq!(p, "/a~1b~0c/3");
+        // Keys with nothing to escape take the fast path.
+        push_key(&mut p, "plain key é");
+        push_index(&mut p, 1024);
+        assert_eq!(p, "/a~1b~0c/3/plain key é/1024");
+    }
+
+    #[test]
+    fn pointer_lookup_matches_serde_json() {
+        let v = serde_json::json!({
+            "a/b": {"c~d": [0, "x", {"": "empty key"}]},
+            "m": [[1, 2], {"01": "zero-led key"}],
+            "s": "text",
+        });
+        let pointers = [
+            "",
+            "/",
+            "/a~1b",
+            "/a~1b/c~0d",
+            "/a~1b/c~0d/1",
+            "/a~1b/c~0d/2/",
+            "/a~1b/c~0d/01",
+            "/a~1b/c~0d/+1",
+            "/a~1b/c~0d/9",
+            "/m/0/1",
+            "/m/1/01",
+            "/s/0",
+            "/missing",
+            "no-slash",
+            "/a/b",
+            "/m/-1",
+            "/m/18446744073709551616",
+        ];
+        for p in pointers {
+            let mut ours = v.clone();
+            let mut theirs = v.clone();
+            assert_eq!(
+                pointer_mut(&mut ours, p).map(|x| x.clone()),
+                theirs.pointer_mut(p).map(|x| x.clone()),
+                "pointer {p:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use foldhash::fast::RandomState;
+
 use deepsentinel_core::EntityType;
 
 use crate::operators::is_type_name;
@@ -19,9 +21,9 @@ use crate::operators::is_type_name;
 pub struct Vault {
     /// Per type: value -> placeholder (lookups borrow the value), and the
     /// last number issued.
-    by_type: HashMap<EntityType, (HashMap<String, String>, u64)>,
-    by_placeholder: HashMap<String, String>,
-    reserved: HashSet<String>,
+    by_type: HashMap<EntityType, (HashMap<String, String, RandomState>, u64), RandomState>,
+    by_placeholder: HashMap<String, String, RandomState>,
+    reserved: HashSet<String, RandomState>,
 }
 
 impl fmt::Debug for Vault {
@@ -106,9 +108,17 @@ impl Vault {
         if let Some(p) = slot.0.get(value) {
             return p.clone();
         }
+        let name = t.as_str();
         let placeholder = loop {
             slot.1 += 1;
-            let p = format!("<{t}_{}>", slot.1);
+            let mut n = itoa::Buffer::new();
+            let n = n.format(slot.1);
+            let mut p = String::with_capacity(name.len() + n.len() + 3);
+            p.push('<');
+            p.push_str(name);
+            p.push('_');
+            p.push_str(n);
+            p.push('>');
             if !self.reserved.contains(&p) && !self.by_placeholder.contains_key(&p) {
                 break p;
             }

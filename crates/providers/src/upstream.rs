@@ -64,8 +64,10 @@ impl Upstream {
                 "must not be empty",
             ));
         }
+        let mut host = None;
         match reqwest::Url::parse(base_url) {
             Ok(u) => {
+                host = host_header(&u);
                 if !matches!(u.scheme(), "http" | "https") {
                     problems.push(ConfigProblem::new(
                         format!("{path}.base_url"),
@@ -142,6 +144,13 @@ impl Upstream {
         if !problems.is_empty() {
             return Err(Error::Config { problems });
         }
+        // The `Host` header hyper would otherwise format from the URL on
+        // every request (redirects are off, so the host never changes).
+        if let Some(v) = host
+            && !headers.contains_key(reqwest::header::HOST)
+        {
+            headers.insert(reqwest::header::HOST, v);
+        }
         Ok(Upstream {
             name: name.to_owned(),
             base: base_url.trim_end_matches('/').to_owned(),
@@ -150,6 +159,12 @@ impl Upstream {
             client,
             urls: Arc::default(),
         })
+    }
+
+    /// The headers sent with every request (credentials included).
+    #[cfg(test)]
+    pub(crate) fn headers(&self) -> &HeaderMap {
+        &self.headers
     }
 
     /// `base` + `path`, parsed; `None` if that is not a valid URL (the
@@ -256,6 +271,17 @@ impl Upstream {
 }
 
 /// The rate-limit state a response reports, if it reports any.
+/// `Host` for requests to `u`, as hyper sets it: the host, and the port
+/// when it is not the scheme's default (`Url` drops a default port).
+fn host_header(u: &reqwest::Url) -> Option<HeaderValue> {
+    let host = u.host_str()?;
+    let value = match u.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    HeaderValue::from_str(&value).ok()
+}
+
 fn rate_limits(headers: &HeaderMap) -> Option<RateLimitInfo> {
     let info = headers::rate_limit_info(headers, SystemTime::now());
     (!info.is_empty()).then_some(info)
@@ -281,4 +307,51 @@ pub(crate) fn unix_now() -> u64 {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::NetworkConfig;
+
+    fn host_of(base: &str, extra: &[(String, String)]) -> Option<String> {
+        let client = HttpClient::new(&NetworkConfig::default()).expect("client");
+        let key = SecretString::from("sk-test");
+        let up = Upstream::new(
+            "p",
+            "test",
+            base,
+            Some(&key),
+            &AuthStyle::Bearer,
+            &[],
+            extra,
+            client,
+        )
+        .expect("valid upstream");
+        up.headers()
+            .get(reqwest::header::HOST)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+    }
+
+    #[test]
+    fn host_header_is_what_hyper_would_send() {
+        let cases = [
+            ("http://127.0.0.1:8080/v1", "127.0.0.1:8080"),
+            ("https://api.openai.com/v1", "api.openai.com"),
+            ("https://API.Example.COM:443/v1", "api.example.com"),
+            ("http://gw.internal:80", "gw.internal"),
+            ("http://gw.internal:443", "gw.internal:443"),
+            ("https://gw.internal:80/x", "gw.internal:80"),
+            ("http://[::1]:9000/v1", "[::1]:9000"),
+        ];
+        for (base, want) in cases {
+            assert_eq!(host_of(base, &[]).as_deref(), Some(want), "{base}");
+        }
+        // A configured Host header is kept.
+        let extra = [("Host".to_owned(), "proxy.example".to_owned())];
+        assert_eq!(
+            host_of("http://10.0.0.1:8080", &extra).as_deref(),
+            Some("proxy.example")
+        );
+    }
 }
