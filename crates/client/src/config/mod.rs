@@ -559,7 +559,7 @@ pub struct NetworkSettings {
     /// Default 300 s; > 0.
     #[serde(deserialize_with = "duration::deserialize")]
     pub read_timeout: Duration,
-    /// Idle connections kept per host. Default 32.
+    /// Idle connections kept per host (by each thread's pool). Default 256.
     pub pool_max_idle_per_host: usize,
     /// How long an idle connection is kept. Default 90 s.
     #[serde(deserialize_with = "duration::deserialize")]

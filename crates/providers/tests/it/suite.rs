@@ -440,6 +440,29 @@ pub(crate) async fn connections_are_reused(kind: Kind) {
     );
 }
 
+/// A burst of concurrent requests opens a connection each; with the
+/// default pool they all stay open for the next burst (a gateway under a
+/// steady 100+ concurrent load must not reconnect per request).
+pub(crate) async fn bursts_reuse_their_connections(kind: Kind) {
+    const BURST: usize = 100;
+    let (fake, p) = setup(&kind).await;
+    fake.fallback(
+        Reply::json(200, fixture(kind.dir, "complete.json"))
+            .delay(std::time::Duration::from_millis(100)),
+    );
+    let burst = || {
+        futures_util::future::join_all((0..BURST).map(|_| {
+            let p = p.clone();
+            async move { p.complete(&request()).await.expect("completes") }
+        }))
+    };
+    burst().await;
+    let opened = fake.connections();
+    assert!(opened >= BURST / 2, "the burst ran concurrently: {opened}");
+    burst().await;
+    assert_eq!(fake.connections(), opened, "the second burst reconnected");
+}
+
 pub(crate) async fn rate_limit_headers_are_exposed(kind: Kind) {
     let (fake, p) = setup(&kind).await;
     let reply = Reply::json(200, fixture(kind.dir, "complete.json"));
@@ -530,6 +553,10 @@ macro_rules! provider_suite {
             #[tokio::test]
             async fn connections_are_reused() {
                 super::connections_are_reused($kind).await;
+            }
+            #[tokio::test]
+            async fn bursts_reuse_their_connections() {
+                super::bursts_reuse_their_connections($kind).await;
             }
             #[tokio::test]
             async fn rate_limit_headers_are_exposed() {
