@@ -439,7 +439,7 @@ async fn chat_completions(State(gw): State<Gateway>, headers: HeaderMap, body: B
             compliance_headers(&mut resp, c.as_ref());
             Ok(resp)
         } else {
-            gw.complete(f, req, &opts, permit, |out| axum::Json(out).into_response())
+            gw.complete(f, req, &opts, permit, |out| json_response(&out))
                 .await
         }
     }
@@ -511,7 +511,7 @@ async fn messages(State(gw): State<Gateway>, headers: HeaderMap, body: Body) -> 
             Ok(resp)
         } else {
             gw.complete(f, req, &opts, permit, |out| {
-                axum::Json(anthropic::to_messages_response(out)).into_response()
+                json_response(&anthropic::to_messages_response(out))
             })
             .await
         }
@@ -694,6 +694,25 @@ async fn not_found(headers: HeaderMap, req: Request) -> Response {
         format!("no route for {}", req.uri().path()),
     )
     .into_response()
+}
+
+/// A completion as a JSON response, as `axum::Json` makes it but written
+/// into a buffer sized for a typical reply rather than grown from 128
+/// bytes by doubling.
+fn json_response<T: serde::Serialize>(value: &T) -> Response {
+    let mut buf = Vec::with_capacity(2048);
+    match serde_json::to_writer(&mut buf, value) {
+        Ok(()) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        // axum's own error response for a value that does not serialize.
+        Err(_) => axum::Json(value).into_response(),
+    }
 }
 
 /// `prefix` and `n` as 16 lower-case hex digits (`format!("{prefix}{n:016x}")`

@@ -205,8 +205,11 @@ impl Upstream {
         body: &T,
         streaming: bool,
     ) -> Result<Response, Error> {
-        let body = serde_json::to_vec(body)
+        // Sized for a typical request, not grown from 128 bytes by doubling.
+        let mut buf = Vec::with_capacity(4096);
+        serde_json::to_writer(&mut buf, body)
             .map_err(|_| Error::invalid_request("the request could not be serialized"))?;
+        let body = buf;
         let mut rb = self
             .request(Method::POST, path)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
