@@ -305,6 +305,12 @@ fn is_particle(s: &str) -> bool {
     if b.len() > 8 || !b.iter().all(u8::is_ascii_alphabetic) {
         return in_list(F_PARTICLE, s);
     }
+    particle_letters(b)
+}
+
+/// [`is_particle`] for a word of ASCII letters (any case).
+#[inline]
+fn particle_letters(b: &[u8]) -> bool {
     if b.len() > MAX_PARTICLE || b.is_empty() {
         return false;
     }
@@ -1005,7 +1011,7 @@ impl Names {
                     return None;
                 }
                 let e = ascii_letters_end(b, next);
-                if e - next <= MAX_PARTICLE && is_particle(t.get(next..e).unwrap_or("")) {
+                if b.get(next..e).is_some_and(particle_letters) {
                     return None;
                 }
                 before_lower = true;
@@ -1949,9 +1955,9 @@ impl Module for Names {
 /// the same leftmost way: a match may start mid-word (`iPhone` gives
 /// `Phone`; the handler rejects it by its left neighbour).
 ///
-/// Most of ordinary text is lower-case ASCII, so the search tests 8 bytes
-/// at a time for an ASCII capital or a non-ASCII byte (SWAR) and only looks
-/// closer at chunks that have one.
+/// Most of ordinary text is lower-case ASCII, so the search tests 16 bytes
+/// at a time for a byte that may start a capital (`0x40..=0x5F` or not
+/// ASCII, SWAR: [`next_flagged`]) and only looks closer at those.
 fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hit)) {
     let b = text.as_bytes();
     let mut hi = 0usize; // index into `hidden`
@@ -1960,14 +1966,25 @@ fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hi
         // Plain ASCII bytes before the next flagged one are skipped (so
         // `i` stays on a char boundary when it was on one).
         i = next_flagged(b, i);
-        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
-            i += 1;
-            continue;
+        // The first letter's length: ASCII bytes without decoding.
+        let len = match b.get(i) {
+            Some(c) if c.is_ascii_uppercase() => 1,
+            Some(c) if c.is_ascii() => {
+                i += 1;
+                continue;
+            }
+            _ => {
+                let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+                    i += 1;
+                    continue;
+                };
+                if !c.is_uppercase() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                c.len_utf8()
+            }
         };
-        if !c.is_uppercase() {
-            i += c.len_utf8();
-            continue;
-        }
         while hidden.get(hi).is_some_and(|&(_, e)| e <= i) {
             hi += 1;
         }
@@ -1977,24 +1994,28 @@ fn capitalised_words(text: &str, hidden: &[(usize, usize)], f: &mut dyn FnMut(Hi
                 continue;
             }
         }
-        let end = word_end(text, i + c.len_utf8());
+        let end = word_end(text, i + len);
         f(Hit { start: i, end });
         i = end;
     }
 }
 
-/// The first index at or after `from` whose byte is an ASCII capital or
-/// not ASCII (`b.len()` if none; `from` if it is past the end). Tests 16
-/// bytes at a time (two words, SWAR), then the tail byte by byte.
+/// Whether [`next_flagged`] stops at byte `c`: `0x40..=0x5F` (the ASCII
+/// capitals and `@[\\]^_`) or not ASCII.
+fn flagged(c: u8) -> bool {
+    c & 0xE0 == 0x40 || !c.is_ascii()
+}
+
+/// The first index at or after `from` whose byte is [`flagged`] (`b.len()`
+/// if none; `from` if it is past the end). Tests 16 bytes at a time (two
+/// words, SWAR), then the tail byte by byte.
 #[inline]
 fn next_flagged(b: &[u8], from: usize) -> usize {
-    const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte: set iff the byte is 'A'..='Z' or not ASCII.
-    let flags = |x: u64| {
-        let lo = x & LO7;
-        ((lo + 0x3F3F_3F3F_3F3F_3F3F) & !(lo + 0x2525_2525_2525_2525) & HIGH) | (x & HIGH)
-    };
+    // Per byte, bit 6 set iff bit 6 is set and bit 5 is not (`0x40..=0x5F`
+    // or `0xC0..=0xDF`), bit 7 iff bit 7 is; other bits clear. (Bit 5
+    // shifted up stays within its byte.)
+    let flags = |x: u64| x & (!(x << 1) | HIGH) & 0xC0C0_C0C0_C0C0_C0C0;
     let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
     let Some(rest) = b.get(from..) else {
         return from;
@@ -2015,7 +2036,7 @@ fn next_flagged(b: &[u8], from: usize) -> usize {
         i += 16;
     }
     for &c in chunks.remainder() {
-        if c.is_ascii_uppercase() || !c.is_ascii() {
+        if flagged(c) {
             return i;
         }
         i += 1;
@@ -2063,6 +2084,12 @@ fn word_end(text: &str, mut pos: usize) -> usize {
     loop {
         // ASCII letters, the usual case, without decoding.
         pos = ascii_letters_end(b, pos);
+        // An ASCII byte other than `'` and `-` ends the word.
+        match b.get(pos) {
+            None => return pos,
+            Some(&c) if c.is_ascii() && c != b'\'' && c != b'-' => return pos,
+            _ => {}
+        }
         let rest = text.get(pos..).unwrap_or("");
         let mut chars = rest.chars();
         match chars.next() {
@@ -2106,10 +2133,118 @@ mod tests {
         assert_eq!(words(&t, &[]), vec!["Zed"]);
         assert_eq!(words("trailing O'", &[]), vec!["O"]);
     }
+    /// The search as it was written first (every flagged byte decoded):
+    /// the reference for [`capitalised_words`].
+    fn words_reference(text: &str, hidden: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut v = Vec::new();
+        let mut hi = 0usize;
+        let mut i = 0usize;
+        while i < text.len() {
+            let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+                i += 1;
+                continue;
+            };
+            if !c.is_uppercase() {
+                i += c.len_utf8();
+                continue;
+            }
+            while hidden.get(hi).is_some_and(|&(_, e)| e <= i) {
+                hi += 1;
+            }
+            if let Some(&(s, e)) = hidden.get(hi) {
+                if s <= i {
+                    i = e;
+                    continue;
+                }
+            }
+            let mut end = i + c.len_utf8();
+            loop {
+                let mut chars = text[end..].chars();
+                match chars.next() {
+                    Some(c) if is_letter_or_mark(c) => end += c.len_utf8(),
+                    Some(c @ ('\'' | '’' | '-'))
+                        if chars.next().is_some_and(char::is_alphabetic) =>
+                    {
+                        end += c.len_utf8();
+                    }
+                    _ => break,
+                }
+            }
+            v.push((i, end));
+            i = end;
+        }
+        v
+    }
+
+    /// `capitalised_words` finds what the plain char loop finds.
+    #[test]
+    fn capitalised_words_is_the_char_loop() {
+        let parts = [
+            "abc ",
+            "Q",
+            "é",
+            "xyzxyzxyzxyzxyz",
+            " ",
+            "Ž",
+            "0@[`{~",
+            "z",
+            "_^]\\",
+            "€",
+            "?",
+            "O'",
+            "-",
+            "’",
+            "Ab",
+            "Élodie",
+            "ÉCOLE",
+            "\u{301}",
+            "ǅ",
+            "İ",
+            "x-Y",
+            "\n",
+            "ß",
+        ];
+        let mut rng = crate::testrand::Rng::new(0xCA95);
+        for _ in 0..4000 {
+            let mut t = String::new();
+            for _ in 0..rng.below(30) {
+                t.push_str(parts[rng.below(parts.len())]);
+            }
+            // Hidden spans on char boundaries, sorted and disjoint.
+            let mut hidden = Vec::new();
+            let mut at = 0usize;
+            while rng.below(3) > 0 && at < t.len() {
+                let s = at + rng.below(t.len() - at + 1);
+                let e = (s + rng.below(12)).min(t.len());
+                if t.is_char_boundary(s) && t.is_char_boundary(e) && s < e {
+                    hidden.push((s, e));
+                    at = e;
+                } else {
+                    at = s + 1;
+                }
+            }
+            let mut got = Vec::new();
+            capitalised_words(&t, &hidden, &mut |h| got.push((h.start, h.end)));
+            assert_eq!(got, words_reference(&t, &hidden), "{t:?} {hidden:?}");
+        }
+    }
+
     /// `next_flagged` against a byte loop, at every start of varied texts.
     #[test]
     fn next_flagged_is_the_byte_loop() {
-        let parts = ["abc ", "Q", "é", "xyzxyzxyzxyzxyz", " ", "Ž", "0@[`{~", "z"];
+        let parts = [
+            "abc ",
+            "Q",
+            "é",
+            "xyzxyzxyzxyzxyz",
+            " ",
+            "Ž",
+            "0@[`{~",
+            "z",
+            "_^]\\",
+            "€",
+            "?",
+        ];
         let mut seed = 11u64;
         for len in [0usize, 1, 7, 8, 15, 16, 17, 31, 33, 100, 400] {
             let mut t = String::new();
@@ -2123,7 +2258,7 @@ mod tests {
                     from
                 } else {
                     (from..b.len())
-                        .find(|&j| b[j].is_ascii_uppercase() || !b[j].is_ascii())
+                        .find(|&j| (0x40..=0x5F).contains(&b[j]) || !b[j].is_ascii())
                         .unwrap_or(b.len())
                 };
                 assert_eq!(next_flagged(b, from), want, "{t:?} from {from}");
@@ -2381,6 +2516,9 @@ mod tests {
         }
         for w in &words {
             assert_eq!(is_particle(w), in_list(F_PARTICLE, w), "{w:?}");
+            if w.bytes().all(|c| c.is_ascii_alphabetic()) {
+                assert_eq!(particle_letters(w.as_bytes()), is_particle(w), "{w:?}");
+            }
         }
         assert!(PARTICLES.iter().all(|p| is_particle(p)));
     }
