@@ -626,11 +626,7 @@ fn glued_right(t: &str, end: usize) -> bool {
     if c.is_whitespace() {
         return false;
     }
-    if matches!(
-        c,
-        '@' | '_' | '=' | '(' | '&' | '$' | '%' | '#' | '+' | '/' | '\\' | '[' | '{' | '~'
-    ) || c.is_ascii_digit()
-    {
+    if c.is_ascii_digit() || u8::try_from(c).is_ok_and(|c| GLUE.contains(&c)) {
         return true;
     }
     // An identifier's prefix (`EMP-123456`, `INV-2024`).
@@ -903,10 +899,15 @@ enum Skip {
     Common,
     /// A sentence-initial word that no list knows.
     SentenceStart,
-    /// One word before a lower-case one, no place, no context
+    /// One word before a lower-case one or a number, no place, no context
     /// ([`Names::lone_word_without_context`]).
     NoContext,
+    /// A word of ASCII letters glued to a digit or a [`GLUE`] byte.
+    Glued,
 }
+
+/// Bytes after a run that `glued_right` takes for code (besides digits).
+const GLUE: &[u8] = b"@_=(&$%#+/\\[{~";
 
 /// Up to this many tokens per run.
 const MAX_RUN: usize = 8;
@@ -1000,21 +1001,33 @@ impl Names {
     #[inline]
     fn skip_rule(&self, t: &str, hit: Hit) -> Option<Skip> {
         let b = t.as_bytes();
-        // A lower-case word (not a particle) follows after one space.
+        // What follows after one space: a lower-case word (not a
+        // particle), or a digit; either way the run is this one word.
         let mut before_lower = false;
+        let mut before_digit = false;
         match b.get(hit.end) {
             // `^`: HL7; a quote or `<`: a whole record value.
             Some(b'.' | b',' | b'^' | b'"' | b'\'' | b'<') => return None,
-            Some(b' ') => {
-                let next = hit.end + 1;
-                if !b.get(next).is_some_and(u8::is_ascii_lowercase) {
-                    return None;
+            Some(b' ') => match b.get(hit.end + 1) {
+                Some(c) if c.is_ascii_lowercase() => {
+                    let next = hit.end + 1;
+                    let e = ascii_letters_end(b, next);
+                    if b.get(next..e).is_some_and(particle_letters) {
+                        return None;
+                    }
+                    before_lower = true;
                 }
-                let e = ascii_letters_end(b, next);
-                if b.get(next..e).is_some_and(particle_letters) {
-                    return None;
-                }
-                before_lower = true;
+                Some(c) if c.is_ascii_digit() => before_digit = true,
+                _ => return None,
+            },
+            // `Client(`, `PASSWORD=`, `AKIA4…`: a word of ASCII letters
+            // glued to code is one token, rejected by `glued_right`.
+            Some(&c)
+                if (c.is_ascii_digit() || GLUE.contains(&c))
+                    && b.get(hit.start..hit.end)
+                        .is_some_and(|w| w.iter().all(u8::is_ascii_alphabetic)) =>
+            {
+                return Some(Skip::Glued);
             }
             _ => {}
         }
@@ -1022,6 +1035,11 @@ impl Names {
         let f = self.g.facts(w);
         if f.common && !f.given {
             return Some(Skip::Common);
+        }
+        if before_digit {
+            return self
+                .lone_word_without_context(t, hit, f, true)
+                .then_some(Skip::NoContext);
         }
         // A sentence-initial word (after `. `, `! ` or `? ` on the same
         // line) that no list knows cannot start a name or place: without
@@ -1034,32 +1052,47 @@ impl Names {
             && !f.given
             && !f.surname
             && !f.place
-            && !in_list(F_TITLE | F_PERSON | F_PLACE | F_PARTICLE, w)
+            // `in_list`: the facts hold the small lists' flags.
+            && (w.len() > 24 || f.lists & (F_TITLE | F_PERSON | F_PLACE | F_PARTICLE) == 0)
         {
             return Some(Skip::SentenceStart);
         }
-        (before_lower && self.lone_word_without_context(t, hit, f)).then_some(Skip::NoContext)
+        (before_lower && self.lone_word_without_context(t, hit, f, false))
+            .then_some(Skip::NoContext)
     }
 
     /// Whether `handle_run` finds nothing for the capitalised word `hit`
     /// (facts `f`) that a space and a lower-case word other than a particle
-    /// follow (so the run is this one word), decided without reading the
-    /// run: a word of two or more ASCII letters (not a code of up to three
-    /// capitals such as `USA`) that no list knows as a place or as a given
-    /// name that is not also a common word (`In`, `Found`, `Stable`) is
-    /// neither a place nor a person without context: no particles before
-    /// it, no context word before it (the same [`Names::context`]) and no
-    /// table header naming a person or place column.
-    fn lone_word_without_context(&self, t: &str, hit: Hit, f: gazetteer::WordFacts) -> bool {
+    /// or (`numbered`) a digit follow (so the run is this one word),
+    /// decided without reading the run: a word of two or more ASCII letters
+    /// that no list knows as a given name that is not also a common word
+    /// (`In`, `Found`, `Stable`, `SSN`) is not a person without context: no
+    /// particles before it, no context word before it (the same
+    /// [`Names::context`]) and no table header naming a person or place
+    /// column. Nor is it a place: before a number `try_place` never finds
+    /// one (`March 8`) and the word must not end a compound street name
+    /// (`Hauptstraße 5`); before a word, no list may know it as a place and
+    /// it must not be a code of up to three capitals such as `USA`.
+    fn lone_word_without_context(
+        &self,
+        t: &str,
+        hit: Hit,
+        f: gazetteer::WordFacts,
+        numbered: bool,
+    ) -> bool {
         let Some(w) = t.as_bytes().get(hit.start..hit.end) else {
             return false;
         };
-        if w.len() < 2
-            || !w.iter().all(u8::is_ascii_alphabetic)
-            || (w.len() <= 3 && !w.iter().any(u8::is_ascii_lowercase))
+        if w.len() < 2 || !w.iter().all(u8::is_ascii_alphabetic) || (f.given && !f.common) {
+            return false;
+        }
+        if numbered {
+            if address::compound_street(t, hit.start, hit.end).is_some() {
+                return false;
+            }
+        } else if (w.len() <= 3 && !w.iter().any(u8::is_ascii_lowercase))
             || f.city != 0
             || f.region != 0
-            || (f.given && !f.common)
         {
             return false;
         }
@@ -2270,6 +2303,13 @@ mod tests {
     /// context words, codes), separators and table headers.
     fn random_text(rng: &mut crate::testrand::Rng) -> String {
         const WORDS: &[&str] = &[
+            "ssn",
+            "akia",
+            "street",
+            "hauptstr",
+            "ring",
+            "engineering",
+            "3",
             "maria",
             "john",
             "will",
@@ -2349,6 +2389,23 @@ mod tests {
             "84101",
         ];
         const SEPS: &[&str] = &[
+            "",
+            "",
+            "@",
+            "_",
+            "#",
+            "/",
+            "&",
+            "~",
+            "{",
+            "+",
+            "%",
+            "$",
+            "[",
+            "\\",
+            "-",
+            " 12 ",
+            " 5, ",
             " ",
             " ",
             " ",
@@ -2429,6 +2486,7 @@ mod tests {
         enabled.insert(&EntityType::Location);
         let mut rng = crate::testrand::Rng::new(0x5EED_0003);
         let (mut skipped, mut by_context_rule, mut found) = (0usize, 0usize, 0usize);
+        let (mut by_glue_rule, mut before_number) = (0usize, 0usize);
         for _ in 0..20_000 {
             let t = random_text(&mut rng);
             capitalised_words(&t, &[], &mut |hit| {
@@ -2447,6 +2505,13 @@ mod tests {
                 };
                 skipped += 1;
                 by_context_rule += usize::from(rule == Skip::NoContext);
+                by_glue_rule += usize::from(rule == Skip::Glued);
+                before_number += usize::from(
+                    rule == Skip::NoContext
+                        && t.as_bytes()
+                            .get(hit.end + 1)
+                            .is_some_and(u8::is_ascii_digit),
+                );
                 // The sentence-start rule is older and not exact (it skips
                 // `USA` and possessives such as `Maria's`); kept as it is so
                 // that findings do not change.
@@ -2462,6 +2527,10 @@ mod tests {
         }
         // The test reaches every kind of decision.
         assert!(skipped > 10_000 && by_context_rule > 2_000 && found > 2_000);
+        assert!(
+            by_glue_rule > 1_000 && before_number > 500,
+            "{by_glue_rule} {before_number}"
+        );
     }
 
     use proptest::prelude::*;
