@@ -904,6 +904,23 @@ enum Skip {
     NoContext,
     /// A word of ASCII letters glued to a digit or a [`GLUE`] byte.
     Glued,
+    /// Two such words, the second glued ([`Names::glued_pair`]).
+    GluedPair,
+}
+
+/// Whether `hit` starts inside a token (`iPhone`, `4ON`, `x_Y`): an ASCII
+/// byte before it for which `handle_run` rejects the word, as
+/// `char_before`: a word character or `@-/\\.=+$%` (and `try_hl7` finds
+/// no `|` there). Asked only where the cheaper rules do not skip.
+fn mid_token(t: &str, hit: Hit) -> bool {
+    hit.start > 0
+        && t.as_bytes().get(hit.start - 1).is_some_and(|&c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'_' | b'@' | b'-' | b'/' | b'\\' | b'.' | b'=' | b'+' | b'$' | b'%'
+                )
+        })
 }
 
 /// Bytes after a run that `glued_right` takes for code (besides digits).
@@ -994,7 +1011,7 @@ impl Names {
     /// follows it (abbreviations, `Last, First`, HL7). Most capitalised
     /// words in prose end here without reading the run.
     fn lone_common_word(&self, t: &str, hit: Hit) -> bool {
-        self.skip_rule(t, hit).is_some()
+        self.skip_rule(t, hit).is_some() || mid_token(t, hit)
     }
 
     /// Which rule of [`Names::lone_common_word`] skips `hit`, if any.
@@ -1018,6 +1035,9 @@ impl Names {
                     before_lower = true;
                 }
                 Some(c) if c.is_ascii_digit() => before_digit = true,
+                Some(c) if c.is_ascii_uppercase() => {
+                    return self.glued_pair(b, hit).then_some(Skip::GluedPair);
+                }
                 _ => return None,
             },
             // `Client(`, `PASSWORD=`, `AKIA4…`: a word of ASCII letters
@@ -1061,6 +1081,30 @@ impl Names {
             .then_some(Skip::NoContext)
     }
 
+    /// `IBAN GB82…`, `Ref AB12`: the word `hit` and the next one, both of
+    /// ASCII letters, one space apart and of compatible case classes (so
+    /// `collect_run` joins them), the second glued to code (a digit or a
+    /// [`GLUE`] byte, so the run ends there): `handle_run` rejects the run
+    /// as glued on the right.
+    #[inline(never)]
+    fn glued_pair(&self, b: &[u8], hit: Hit) -> bool {
+        let next = hit.end + 1;
+        let e = ascii_letters_end(b, next);
+        let (Some(w1), Some(w2)) = (b.get(hit.start..hit.end), b.get(next..e)) else {
+            return false;
+        };
+        // `case_class` of a token of ASCII letters without a dot.
+        let class = |w: &[u8]| (w.len() >= 2).then(|| w.iter().all(u8::is_ascii_uppercase));
+        b.get(e)
+            .is_some_and(|&c| c.is_ascii_digit() || GLUE.contains(&c))
+            && w1.iter().all(u8::is_ascii_alphabetic)
+            && w2.first().is_some_and(u8::is_ascii_uppercase)
+            && match (class(w1), class(w2)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            }
+    }
+
     /// Whether `handle_run` finds nothing for the capitalised word `hit`
     /// (facts `f`) that a space and a lower-case word other than a particle
     /// or (`numbered`) a digit follow (so the run is this one word),
@@ -1073,6 +1117,7 @@ impl Names {
     /// one (`March 8`) and the word must not end a compound street name
     /// (`Hauptstraße 5`); before a word, no list may know it as a place and
     /// it must not be a code of up to three capitals such as `USA`.
+    #[inline]
     fn lone_word_without_context(
         &self,
         t: &str,
@@ -2040,35 +2085,58 @@ fn flagged(c: u8) -> bool {
 }
 
 /// The first index at or after `from` whose byte is [`flagged`] (`b.len()`
-/// if none; `from` if it is past the end). Tests 16 bytes at a time (two
-/// words, SWAR), then the tail byte by byte.
+/// if none; `from` if it is past the end). Tests 32 bytes at a time (four
+/// words, SWAR), then 16, then the tail byte by byte.
 #[inline]
 fn next_flagged(b: &[u8], from: usize) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // Per byte, bit 6 set iff bit 6 is set and bit 5 is not (`0x40..=0x5F`
     // or `0xC0..=0xDF`), bit 7 iff bit 7 is; other bits clear. (Bit 5
     // shifted up stays within its byte.)
-    let flags = |x: u64| x & (!(x << 1) | HIGH) & 0xC0C0_C0C0_C0C0_C0C0;
-    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+    let flags = |c: &[u8]| {
+        let x = <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+        x & (!(x << 1) | HIGH) & 0xC0C0_C0C0_C0C0_C0C0
+    };
+    // The index of the first flagged byte of `c` (its words' flags `f`).
+    let first = |f: &[u64]| {
+        let mut at = 0usize;
+        for &x in f {
+            if x != 0 {
+                return at + (x.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
+        at
+    };
     let Some(rest) = b.get(from..) else {
         return from;
     };
     let mut i = from;
-    let mut chunks = rest.chunks_exact(16);
+    let mut chunks = rest.chunks_exact(32);
     for c in &mut chunks {
-        let (lo, hi) = c.split_at(8);
-        let (fl, fh) = (flags(word(lo)), flags(word(hi)));
-        if fl | fh != 0 {
-            let at = if fl != 0 {
-                fl.trailing_zeros() / 8
-            } else {
-                8 + fh.trailing_zeros() / 8
-            };
-            return i + at as usize;
+        let f = [
+            flags(c.get(..8).unwrap_or(&[])),
+            flags(c.get(8..16).unwrap_or(&[])),
+            flags(c.get(16..24).unwrap_or(&[])),
+            flags(c.get(24..).unwrap_or(&[])),
+        ];
+        if f[0] | f[1] | f[2] | f[3] != 0 {
+            return i + first(&f);
+        }
+        i += 32;
+    }
+    let mut tail = chunks.remainder().chunks_exact(16);
+    for c in &mut tail {
+        let f = [
+            flags(c.get(..8).unwrap_or(&[])),
+            flags(c.get(8..).unwrap_or(&[])),
+        ];
+        if f[0] | f[1] != 0 {
+            return i + first(&f);
         }
         i += 16;
     }
-    for &c in chunks.remainder() {
+    for &c in tail.remainder() {
         if flagged(c) {
             return i;
         }
@@ -2487,6 +2555,7 @@ mod tests {
         let mut rng = crate::testrand::Rng::new(0x5EED_0003);
         let (mut skipped, mut by_context_rule, mut found) = (0usize, 0usize, 0usize);
         let (mut by_glue_rule, mut before_number) = (0usize, 0usize);
+        let (mut pairs, mut mid) = (0usize, 0usize);
         for _ in 0..20_000 {
             let t = random_text(&mut rng);
             capitalised_words(&t, &[], &mut |hit| {
@@ -2498,6 +2567,15 @@ mod tests {
                 if !names.try_hl7(&t, hit, &mut out) {
                     names.handle_run(&t, hit, &mut out);
                 }
+                if mid_token(&t, hit) {
+                    mid += 1;
+                    assert!(
+                        v.is_empty(),
+                        "mid-token {t:?} at {}..{}: {v:?}",
+                        hit.start,
+                        hit.end
+                    );
+                }
                 let rule = names.skip_rule(&t, hit);
                 let Some(rule) = rule else {
                     found += usize::from(!v.is_empty());
@@ -2506,6 +2584,7 @@ mod tests {
                 skipped += 1;
                 by_context_rule += usize::from(rule == Skip::NoContext);
                 by_glue_rule += usize::from(rule == Skip::Glued);
+                pairs += usize::from(rule == Skip::GluedPair);
                 before_number += usize::from(
                     rule == Skip::NoContext
                         && t.as_bytes()
@@ -2531,6 +2610,7 @@ mod tests {
             by_glue_rule > 1_000 && before_number > 500,
             "{by_glue_rule} {before_number}"
         );
+        assert!(pairs > 300 && mid > 1_000, "{pairs} {mid}");
     }
 
     use proptest::prelude::*;
