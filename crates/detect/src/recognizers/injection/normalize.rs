@@ -535,29 +535,45 @@ pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
 pub(crate) fn has_ascii_obfuscation(text: &str) -> bool {
     let b = text.as_bytes();
     let mut cues = Cues::default();
+    // The 8 bytes at `at`, zero past the end (a zero byte is in no class).
+    let word_at = |at: usize| {
+        let mut w = [0u8; 8];
+        let rest = b.get(at..).unwrap_or(&[]);
+        let n = rest.len().min(8);
+        if let (Some(dst), Some(src)) = (w.get_mut(..n), rest.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        swar::Classes::of(u64::from_le_bytes(w))
+    };
+    // Blocks of 32 bytes (with the two bytes after them, which the spacing
+    // test reads) that hold no place where a cue can start are skipped
+    // whole; most prose has few digits and few one-letter words.
     let mut i = 0;
+    while let Some(block) = b
+        .get(i..i + BLOCK + 2)
+        .and_then(|s| <&[u8; BLOCK + 2]>::try_from(s).ok())
+    {
+        if block_may_hold_cue(block) {
+            let mut w = word_at(i);
+            for k in 0..BLOCK / 8 {
+                let next = word_at(i + 8 * k + 8);
+                if word_cues(b, i + 8 * k, &w, &next, &mut cues) {
+                    return true;
+                }
+                w = next;
+            }
+        }
+        i += BLOCK;
+    }
     let mut words = b
+        .get(i..)
+        .unwrap_or(&[])
         .chunks_exact(8)
         .map(|c| swar::Classes::of(<[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes)));
-    // A word's classes and the next word's give the classes of bytes
-    // i+1.. and i+2.. by shifting (the tests are byte by byte).
     if let Some(mut w) = words.next() {
         for next in words {
-            let alpha1 = w.alpha >> 8 | next.alpha << 56;
-            let token2 = w.token >> 16 | next.token << 48;
-            let mut subs = w.substitutes;
-            let mut spaced = w.space & alpha1 & !token2;
-            while subs != 0 {
-                if cues.substitute(b, i + (subs.trailing_zeros() / 8) as usize) {
-                    return true;
-                }
-                subs &= subs - 1;
-            }
-            while spaced != 0 {
-                if cues.single(b, i + (spaced.trailing_zeros() / 8) as usize + 1) {
-                    return true;
-                }
-                spaced &= spaced - 1;
+            if word_cues(b, i, &w, &next, &mut cues) {
+                return true;
             }
             w = next;
             i += 8;
@@ -574,6 +590,50 @@ pub(crate) fn has_ascii_obfuscation(text: &str) -> bool {
         if spaced && cues.single(b, p + 1) {
             return true;
         }
+    }
+    false
+}
+
+/// The bytes [`has_ascii_obfuscation`] tests for skipping at a time.
+const BLOCK: usize = 32;
+
+/// Whether some byte among the first [`BLOCK`] of `w` is a place where a cue
+/// of [`has_ascii_obfuscation`] can start: a leetspeak substitute, or a
+/// space before a letter that ends its token. A plain loop over a fixed
+/// array, without early exit, so that it compiles to vector code.
+fn block_may_hold_cue(w: &[u8; BLOCK + 2]) -> bool {
+    let alpha = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
+    let sub = |c: u8| (c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b'$');
+    let mut acc = 0u8;
+    for j in 0..BLOCK {
+        let (c, n1, n2) = (w[j], w[j + 1], w[j + 2]);
+        // `&` and `|`, not `&&` and `||`: no branches, so it vectorizes.
+        let spaced = (c == b' ') & alpha(n1) & !(alpha(n2) | sub(n2));
+        acc |= u8::from(sub(c) | spaced);
+    }
+    acc != 0
+}
+
+/// The cue places among the 8 bytes at `i` (classes `w`; `next`: the
+/// classes of the 8 bytes after them), in order: whether one is a cue.
+fn word_cues(b: &[u8], i: usize, w: &swar::Classes, next: &swar::Classes, cues: &mut Cues) -> bool {
+    // A word's classes and the next word's give the classes of bytes
+    // i+1.. and i+2.. by shifting (the tests are byte by byte).
+    let alpha1 = w.alpha >> 8 | next.alpha << 56;
+    let token2 = w.token >> 16 | next.token << 48;
+    let mut subs = w.substitutes;
+    let mut spaced = w.space & alpha1 & !token2;
+    while subs != 0 {
+        if cues.substitute(b, i + (subs.trailing_zeros() / 8) as usize) {
+            return true;
+        }
+        subs &= subs - 1;
+    }
+    while spaced != 0 {
+        if cues.single(b, i + (spaced.trailing_zeros() / 8) as usize + 1) {
+            return true;
+        }
+        spaced &= spaced - 1;
     }
     false
 }
@@ -973,6 +1033,47 @@ mod tests {
         for _ in 0..40_000 {
             let n = 1 + rng.below(40);
             let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+            let want = reference(&text);
+            assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
+            if want {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+        }
+        assert!(hits > 1000 && misses > 1000, "{hits} / {misses}");
+        // Longer texts of mostly plain words: most 32-byte blocks hold no
+        // cue place and are skipped, the rest are tested word by word.
+        const PLAIN: &[&str] = &[
+            "the ",
+            "quarterly ",
+            "report ",
+            "was ",
+            "sent ",
+            "to ",
+            "finance ",
+            "and ",
+            "legal ",
+            ". ",
+            ", ",
+            "\n",
+            "a ",
+            "I ",
+            "2024 ",
+            "s3cr3t ",
+            "i g n o r e ",
+            "x y z w ",
+            "é ",
+        ];
+        let (mut hits, mut misses) = (0, 0);
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(60);
+            let text: String = (0..n)
+                .map(|_| {
+                    let k = rng.below(PLAIN.len() * 8);
+                    PLAIN.get(k).copied().unwrap_or(PLAIN[k % 9])
+                })
+                .collect();
             let want = reference(&text);
             assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
             if want {
