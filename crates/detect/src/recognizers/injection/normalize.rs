@@ -275,54 +275,77 @@ pub(crate) fn fold(text: &str) -> Folded {
 /// [`fold`] of an ASCII text: a lower-cased copy with leetspeak
 /// substitutes inside words replaced, byte for byte (so the map is the
 /// identity, left empty).
+///
+/// A substitute becomes its letter when the output byte before it is a
+/// letter or the input byte after it is one; so within a run of
+/// substitutes the letters spread rightwards from the first one converted.
+/// That is computed 8 bytes at a time on masks (one flag per byte): the
+/// seeds (substitutes next to a letter) are spread through their run by
+/// doubling shifts, and the only state carried from one word to the next is
+/// whether its last byte became a letter. Blocks of [`BLOCK`] bytes without
+/// any substitute are skipped by a vectorized test.
 fn fold_ascii(text: &str) -> Folded {
     let src = text.as_bytes();
     let mut v = src.to_ascii_lowercase();
     let mut deobfuscated = false;
-    // Bytes are visited in order, as each decision reads the previous
-    // output byte; chunks of 8 bytes with no substitute are skipped whole.
-    let mut fold_at = |i: usize, v: &mut Vec<u8>| {
-        let Some(&b) = src.get(i) else { return };
-        // Substitutes are all below 'A'.
-        if b >= b'A' {
-            return;
-        }
-        let Some(l) = leet(b) else { return };
-        // As in `fold`: next to a letter (the previous output byte, or
-        // the next input byte) a substitute stands for a letter.
-        let prev_letter = i > 0 && v.get(i - 1).is_some_and(u8::is_ascii_alphabetic);
-        let next_letter = src.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
-        if prev_letter || next_letter {
-            if let Some(slot) = v.get_mut(i) {
-                *slot = l;
-            }
-            if b.is_ascii_digit() {
-                deobfuscated = true;
-            }
-        }
-    };
-    // 16 bytes (two words) a step; in a step that may hold a substitute,
-    // the digits, `@` and `$` are visited in order (`fold_at` leaves every
-    // other byte alone).
-    let word = |c: &[u8]| <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes);
+    let n = src.len();
+    // Whether the last byte of the word before `i` was a converted
+    // substitute (so a letter in the output).
+    let mut carried = false;
     let mut i = 0;
-    let mut chunks = src.chunks_exact(16);
-    for c in &mut chunks {
-        let (lo, hi) = c.split_at(8);
-        let (lo, hi) = (word(lo), word(hi));
-        if may_hold_substitute(lo) || may_hold_substitute(hi) {
-            for (x, base) in [(lo, i), (hi, i + 8)] {
-                let mut m = swar::substitutes(x);
-                while m != 0 {
-                    fold_at(base + (m.trailing_zeros() / 8) as usize, &mut v);
-                    m &= m - 1;
-                }
+    while i < n {
+        if let Some(block) = src
+            .get(i..i + BLOCK)
+            .and_then(|s| <&[u8; BLOCK]>::try_from(s).ok())
+        {
+            if !block_has_substitute(block) {
+                carried = false;
+                i += BLOCK;
+                continue;
             }
         }
-        i += 16;
-    }
-    for j in i..src.len() {
-        fold_at(j, &mut v);
+        // The words of this block (or of the short tail).
+        let end = (i + BLOCK).min(n);
+        while i < end {
+            let x = word_at(src, i);
+            let subs = swar::substitutes(x);
+            if subs == 0 {
+                carried = false;
+                i += 8;
+                continue;
+            }
+            let alpha = swar::alpha(x);
+            let prev_letter =
+                i > 0 && (carried || src.get(i - 1).is_some_and(u8::is_ascii_alphabetic));
+            let next_letter = src.get(i + 8).is_some_and(u8::is_ascii_alphabetic);
+            // Each byte's flag is its high bit: `<< 8` moves a flag to the
+            // next byte, `>> 8` to the one before.
+            let letter_before = alpha << 8 | if prev_letter { 0x80 } else { 0 };
+            let letter_after = alpha >> 8 | if next_letter { 0x80 << 56 } else { 0 };
+            // Digits, `@` and `$` next to a letter: most digits (numbers)
+            // have none, and then nothing in this word changes.
+            let seeds = subs & (letter_before | letter_after);
+            if seeds == 0 {
+                carried = false;
+                i += 8;
+                continue;
+            }
+            let leet_bytes = swar::leet(x);
+            let converted = spread(seeds & leet_bytes, leet_bytes);
+            let mut m = converted;
+            while m != 0 {
+                let k = i + (m.trailing_zeros() / 8) as usize;
+                if let (Some(&b), Some(slot)) = (src.get(k), v.get_mut(k)) {
+                    if let Some(l) = leet(b) {
+                        *slot = l;
+                    }
+                    deobfuscated |= b.is_ascii_digit();
+                }
+                m &= m - 1;
+            }
+            carried = converted >> 63 != 0;
+            i += 8;
+        }
     }
     Folded {
         text: String::from_utf8(v).unwrap_or_default(),
@@ -331,21 +354,44 @@ fn fold_ascii(text: &str) -> Folded {
     }
 }
 
-/// Whether 8 ASCII bytes packed in `x` may hold a leetspeak substitute
-/// (a digit, `@` or `$`). Never false when one is there: the range test
-/// `'0'..='@'` (digits, `:;<=>?` and `@`) is exact per byte on ASCII bytes
-/// (no carry crosses a byte), and "has a `$` byte" is exact as a whole.
-/// True for `:;<=>?` too: [`swar::substitutes`] then finds none.
-fn may_hold_substitute(x: u64) -> bool {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const fn splat(b: u8) -> u64 {
-        LO * b as u64
+/// The 8 bytes of `b` at `at`, little-endian, zero past the end (a zero
+/// byte is in no class).
+fn word_at(b: &[u8], at: usize) -> u64 {
+    if let Some(w) = b.get(at..at + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+        return u64::from_le_bytes(w);
     }
-    let digit_to_at = x.wrapping_add(splat(0x80 - b'0')) & !x.wrapping_add(splat(0x80 - b'@' - 1));
-    let y = x ^ splat(b'$');
-    let dollar = y.wrapping_sub(LO) & !y;
-    (digit_to_at | dollar) & HIGH != 0
+    let mut w = [0u8; 8];
+    let rest = b.get(at..).unwrap_or(&[]);
+    let n = rest.len().min(8);
+    if let (Some(dst), Some(src)) = (w.get_mut(..n), rest.get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    u64::from_le_bytes(w)
+}
+
+/// The byte flags of `seeds` spread rightwards (to later bytes) through
+/// the runs of `run` they lie in: byte `k` is flagged if some seed byte
+/// `j <= k` has every byte of `j..=k` in `run`. (`seeds` within `run`.)
+fn spread(seeds: u64, run: u64) -> u64 {
+    let mut f = seeds;
+    let mut p = run;
+    f |= (f << 8) & p;
+    p &= p << 8;
+    f |= (f << 16) & p;
+    p &= p << 16;
+    f |= (f << 32) & p;
+    f
+}
+
+/// Whether a block holds a leetspeak substitute (a digit, `@` or `$`). A
+/// plain loop over a fixed array, without early exit or branches, so that
+/// it compiles to vector code.
+fn block_has_substitute(w: &[u8; BLOCK]) -> bool {
+    let mut acc = 0u8;
+    for &c in w {
+        acc |= u8::from((c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b'$'));
+    }
+    acc != 0
 }
 
 fn push_char(out: &mut Folded, c: char, i: usize) {
@@ -438,6 +484,17 @@ fn has_spaced_run(b: &[u8]) -> bool {
     };
     // `p` is the position of the first spacer (`i + 1`).
     let mut p = 1usize;
+    // Blocks of positions with no spacer repeated at +2 and +4 are skipped
+    // by a vectorized test.
+    while let Some(w) = b
+        .get(p..p + BLOCK + 4)
+        .and_then(|w| <&[u8; BLOCK + 4]>::try_from(w).ok())
+    {
+        if block_may_space(w) && (p..p + BLOCK).any(|q| check(q - 1)) {
+            return true;
+        }
+        p += BLOCK;
+    }
     while let Some(w) = b.get(p..p + 12).and_then(|w| <&[u8; 12]>::try_from(w).ok()) {
         let (x, y, z) = (load(w, 0), load(w, 2), load(w, 4));
         let v = (x ^ y) | (y ^ z);
@@ -448,6 +505,20 @@ fn has_spaced_run(b: &[u8]) -> bool {
         p += 8;
     }
     (p..n).any(|q| check(q - 1))
+}
+
+/// Whether some position among the first [`BLOCK`] of `w` holds a byte
+/// that may be a spacer ([`is_spacer`], or a comma) and equals the bytes two
+/// and four positions on. Branch-free, so that it compiles to vector code.
+fn block_may_space(w: &[u8; BLOCK + 4]) -> bool {
+    let mut acc = 0u8;
+    for j in 0..BLOCK {
+        let c = w[j];
+        // `*+,-./` are 0x2A..=0x2F.
+        let spacer = (c == b' ') | (c.wrapping_sub(b'*') < 6) | (c == b'_') | (c == b'|');
+        acc |= u8::from(spacer & (c == w[j + 2]) & (c == w[j + 4]));
+    }
+    acc != 0
 }
 
 /// Whether `b[i]` is an ASCII letter standing alone (not preceded by a
@@ -535,29 +606,36 @@ pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
 pub(crate) fn has_ascii_obfuscation(text: &str) -> bool {
     let b = text.as_bytes();
     let mut cues = Cues::default();
+    let word_at = |at: usize| swar::Classes::of(word_at(b, at));
+    // Blocks of 32 bytes (with the two bytes after them, which the spacing
+    // test reads) that hold no place where a cue can start are skipped
+    // whole; most prose has few digits and few one-letter words.
     let mut i = 0;
+    while let Some(block) = b
+        .get(i..i + BLOCK + 2)
+        .and_then(|s| <&[u8; BLOCK + 2]>::try_from(s).ok())
+    {
+        if block_may_hold_cue(block) {
+            let mut w = word_at(i);
+            for k in 0..BLOCK / 8 {
+                let next = word_at(i + 8 * k + 8);
+                if word_cues(b, i + 8 * k, &w, &next, &mut cues) {
+                    return true;
+                }
+                w = next;
+            }
+        }
+        i += BLOCK;
+    }
     let mut words = b
+        .get(i..)
+        .unwrap_or(&[])
         .chunks_exact(8)
         .map(|c| swar::Classes::of(<[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes)));
-    // A word's classes and the next word's give the classes of bytes
-    // i+1.. and i+2.. by shifting (the tests are byte by byte).
     if let Some(mut w) = words.next() {
         for next in words {
-            let alpha1 = w.alpha >> 8 | next.alpha << 56;
-            let token2 = w.token >> 16 | next.token << 48;
-            let mut subs = w.substitutes;
-            let mut spaced = w.space & alpha1 & !token2;
-            while subs != 0 {
-                if cues.substitute(b, i + (subs.trailing_zeros() / 8) as usize) {
-                    return true;
-                }
-                subs &= subs - 1;
-            }
-            while spaced != 0 {
-                if cues.single(b, i + (spaced.trailing_zeros() / 8) as usize + 1) {
-                    return true;
-                }
-                spaced &= spaced - 1;
+            if word_cues(b, i, &w, &next, &mut cues) {
+                return true;
             }
             w = next;
             i += 8;
@@ -574,6 +652,50 @@ pub(crate) fn has_ascii_obfuscation(text: &str) -> bool {
         if spaced && cues.single(b, p + 1) {
             return true;
         }
+    }
+    false
+}
+
+/// The bytes [`has_ascii_obfuscation`] tests for skipping at a time.
+const BLOCK: usize = 32;
+
+/// Whether some byte among the first [`BLOCK`] of `w` is a place where a cue
+/// of [`has_ascii_obfuscation`] can start: a leetspeak substitute, or a
+/// space before a letter that ends its token. A plain loop over a fixed
+/// array, without early exit, so that it compiles to vector code.
+fn block_may_hold_cue(w: &[u8; BLOCK + 2]) -> bool {
+    let alpha = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
+    let sub = |c: u8| (c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b'$');
+    let mut acc = 0u8;
+    for j in 0..BLOCK {
+        let (c, n1, n2) = (w[j], w[j + 1], w[j + 2]);
+        // `&` and `|`, not `&&` and `||`: no branches, so it vectorizes.
+        let spaced = (c == b' ') & alpha(n1) & !(alpha(n2) | sub(n2));
+        acc |= u8::from(sub(c) | spaced);
+    }
+    acc != 0
+}
+
+/// The cue places among the 8 bytes at `i` (classes `w`; `next`: the
+/// classes of the 8 bytes after them), in order: whether one is a cue.
+fn word_cues(b: &[u8], i: usize, w: &swar::Classes, next: &swar::Classes, cues: &mut Cues) -> bool {
+    // A word's classes and the next word's give the classes of bytes
+    // i+1.. and i+2.. by shifting (the tests are byte by byte).
+    let alpha1 = w.alpha >> 8 | next.alpha << 56;
+    let token2 = w.token >> 16 | next.token << 48;
+    let mut subs = w.substitutes;
+    let mut spaced = w.space & alpha1 & !token2;
+    while subs != 0 {
+        if cues.substitute(b, i + (subs.trailing_zeros() / 8) as usize) {
+            return true;
+        }
+        subs &= subs - 1;
+    }
+    while spaced != 0 {
+        if cues.single(b, i + (spaced.trailing_zeros() / 8) as usize + 1) {
+            return true;
+        }
+        spaced &= spaced - 1;
     }
     false
 }
@@ -668,6 +790,16 @@ mod swar {
         !((y & LO7).wrapping_add(LO7) | y) & HIGH
     }
 
+    /// The bytes [`super::leet`] maps to a letter.
+    pub(super) fn leet(x: u64) -> u64 {
+        substitutes(x) & !(eq(x, b'2') | eq(x, b'6') | eq(x, b'8') | eq(x, b'9'))
+    }
+
+    /// ASCII letters.
+    pub(super) fn alpha(x: u64) -> u64 {
+        in_range(x & LO7 | splat(0x20), b'a', b'z') & !x & HIGH
+    }
+
     /// Digits, `@` and `$` (every leetspeak substitute is one).
     pub(super) fn substitutes(x: u64) -> u64 {
         in_range(x & LO7, b'0', b'9') & !x | eq(x, b'@') | eq(x, b'$')
@@ -688,9 +820,7 @@ mod swar {
 
     impl Classes {
         pub(super) fn of(x: u64) -> Classes {
-            let x7 = x & LO7;
-            let ascii = !x & HIGH;
-            let alpha = in_range(x7 | splat(0x20), b'a', b'z') & ascii;
+            let alpha = alpha(x);
             let substitutes = substitutes(x);
             Classes {
                 alpha,
@@ -801,6 +931,25 @@ mod tests {
             let got = fold_ascii(&text);
             assert_eq!((got.text, got.deobfuscated), reference(&text), "{text:?}");
         }
+        // Mostly plain text, so that whole blocks without a substitute are
+        // skipped, with runs of substitutes across word and block edges.
+        let plain = b"abcdefghijklmnopqrstuvwxyzABC  ..-\n";
+        let subs = b"0134579@$";
+        for len in 0..2000 {
+            let len = len % 300;
+            let mut text = String::new();
+            while text.len() < len {
+                if rng.below(12) == 0 {
+                    for _ in 0..1 + rng.below(12) {
+                        text.push(char::from(subs[rng.below(subs.len())]));
+                    }
+                } else {
+                    text.push(char::from(plain[rng.below(plain.len())]));
+                }
+            }
+            let got = fold_ascii(&text);
+            assert_eq!((got.text, got.deobfuscated), reference(&text), "{text:?}");
+        }
         // `substitutes` is exact per byte: every ASCII byte at every
         // position, among neighbours that are and are not substitutes.
         for fill in [*b"abcdefgh", *b"0@$9 :?A", *b"\x00\x7f/:?@[$"] {
@@ -813,10 +962,11 @@ mod tests {
                         let flagged = m >> (8 * k + 7) & 1 == 1;
                         let want = c.is_ascii_digit() || c == b'@' || c == b'$';
                         assert_eq!(flagged, want, "{w:?} byte {k}");
+                        let l = swar::leet(u64::from_le_bytes(w)) >> (8 * k + 7) & 1 == 1;
+                        assert_eq!(l, leet(c).is_some(), "{w:?} byte {k}");
+                        let a = swar::alpha(u64::from_le_bytes(w)) >> (8 * k + 7) & 1 == 1;
+                        assert_eq!(a, c.is_ascii_alphabetic(), "{w:?} byte {k}");
                         assert!(flagged || leet(c).is_none(), "{w:?} byte {k}");
-                        if flagged {
-                            assert!(may_hold_substitute(u64::from_le_bytes(w)), "{w:?}");
-                        }
                     }
                 }
             }
@@ -973,6 +1123,47 @@ mod tests {
         for _ in 0..40_000 {
             let n = 1 + rng.below(40);
             let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+            let want = reference(&text);
+            assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
+            if want {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+        }
+        assert!(hits > 1000 && misses > 1000, "{hits} / {misses}");
+        // Longer texts of mostly plain words: most 32-byte blocks hold no
+        // cue place and are skipped, the rest are tested word by word.
+        const PLAIN: &[&str] = &[
+            "the ",
+            "quarterly ",
+            "report ",
+            "was ",
+            "sent ",
+            "to ",
+            "finance ",
+            "and ",
+            "legal ",
+            ". ",
+            ", ",
+            "\n",
+            "a ",
+            "I ",
+            "2024 ",
+            "s3cr3t ",
+            "i g n o r e ",
+            "x y z w ",
+            "é ",
+        ];
+        let (mut hits, mut misses) = (0, 0);
+        for _ in 0..20_000 {
+            let n = 1 + rng.below(60);
+            let text: String = (0..n)
+                .map(|_| {
+                    let k = rng.below(PLAIN.len() * 8);
+                    PLAIN.get(k).copied().unwrap_or(PLAIN[k % 9])
+                })
+                .collect();
             let want = reference(&text);
             assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
             if want {
