@@ -1065,16 +1065,45 @@ impl Names {
         // line) that no list knows cannot start a name or place: without
         // a context word before it, a name needs a listed given name, and
         // the sentence end rules out such a context word.
-        let sentence_start = hit.start >= 2
-            && b.get(hit.start - 1) == Some(&b' ')
-            && matches!(b.get(hit.start - 2), Some(b'.' | b'!' | b'?'));
-        if sentence_start
-            && !f.given
-            && !f.surname
-            && !f.place
+        // (Asked last: the dot's word is looked up in the lists.)
+        let sentence_start = || {
+            hit.start >= 2
+                && b.get(hit.start - 1) == Some(&b' ')
+                && match b.get(hit.start - 2) {
+                    Some(b'!' | b'?') => true,
+                    // Not the dot of a title, an abbreviation or an initial
+                    // (`Dr. Akia`, `prof. Akia`, `J. Okafor`).
+                    Some(b'.') => {
+                        let end = hit.start - 2;
+                        let mut s = end;
+                        while s > 0 && b.get(s - 1).is_some_and(u8::is_ascii_alphabetic) {
+                            s -= 1;
+                        }
+                        let word = t.get(s..end).unwrap_or("");
+                        match word.len() {
+                            0 => true,
+                            1 => false,
+                            _ => !in_list(F_TITLE | F_ABBREV, word),
+                        }
+                    }
+                    _ => false,
+                }
+        };
+        let unknown = |w: &str, f: gazetteer::WordFacts| {
             // `in_list`: the facts hold the small lists' flags.
-            && (w.len() > 24 || f.lists & (F_TITLE | F_PERSON | F_PLACE | F_PARTICLE) == 0)
-        {
+            let listed =
+                w.len() <= 24 && f.lists & (F_TITLE | F_PERSON | F_PLACE | F_PARTICLE) != 0;
+            // The run handler reads a country code (`USA`) for what it is.
+            let code = (2..=3).contains(&w.len()) && w.bytes().all(|c| c.is_ascii_uppercase());
+            !(f.given || f.surname || f.place || listed || code)
+        };
+        // The run handler reads a possessive's stem (`Maria's`): the stem
+        // must be unknown too; any other apostrophe goes to the handler.
+        let plain = || match w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")) {
+            Some(stem) => !stem.contains(['\'', '\u{2019}']) && unknown(stem, self.g.facts(stem)),
+            None => !w.contains(['\'', '\u{2019}']),
+        };
+        if unknown(w, f) && sentence_start() && plain() {
             return Some(Skip::SentenceStart);
         }
         (before_lower && self.lone_word_without_context(t, hit, f, false))
@@ -2591,17 +2620,12 @@ mod tests {
                             .get(hit.end + 1)
                             .is_some_and(u8::is_ascii_digit),
                 );
-                // The sentence-start rule is older and not exact (it skips
-                // `USA` and possessives such as `Maria's`); kept as it is so
-                // that findings do not change.
-                if rule != Skip::SentenceStart {
-                    assert!(
-                        v.is_empty(),
-                        "{rule:?} {t:?} at {}..{}: {v:?}",
-                        hit.start,
-                        hit.end
-                    );
-                }
+                assert!(
+                    v.is_empty(),
+                    "{rule:?} {t:?} at {}..{}: {v:?}",
+                    hit.start,
+                    hit.end
+                );
             });
         }
         // The test reaches every kind of decision.
@@ -2687,6 +2711,51 @@ mod tests {
         assert!(in_list(F_PARTICLE, "van"));
         assert!(!in_list(F_TITLE, "Prague"));
         assert!(!in_list(F_TITLE, &"x".repeat(200)));
+    }
+
+    /// A word after a sentence end is still read in full when it is a
+    /// possessive, a country code, or follows a title's or an initial's dot
+    /// (the sentence-start skip once dropped these).
+    #[test]
+    fn sentence_starts_that_are_names() {
+        let s = Scanner::new();
+        assert_eq!(
+            values(
+                &s,
+                "The meeting is set with prof. Akia tomorrow",
+                EntityType::Person
+            ),
+            vec!["Akia"]
+        );
+        assert_eq!(
+            values(
+                &s,
+                "It arrived late. Élodie's report was fine.",
+                EntityType::Person
+            ),
+            vec!["Élodie"]
+        );
+        assert_eq!(
+            values(
+                &s,
+                "Her file was sent. Springfield's office replied.",
+                EntityType::Location
+            ),
+            vec!["Springfield"]
+        );
+        assert_eq!(
+            values(&s, "We ship to many places. USA.", EntityType::Location),
+            vec!["USA"]
+        );
+        // A plain sentence-initial word is still skipped.
+        assert!(
+            values(
+                &s,
+                "It arrived late. Meanwhile the team left.",
+                EntityType::Person
+            )
+            .is_empty()
+        );
     }
 
     #[test]
