@@ -516,9 +516,7 @@ fn read_tok(t: &str, pos: usize) -> Option<Tok> {
         end -= 1;
     }
     let cap = c0.is_ascii_uppercase();
-    let dot = cap
-        && b.get(end) == Some(&b'.')
-        && (end - pos == 1 || in_list(F_TITLE | F_ABBREV, t.get(pos..end).unwrap_or("")));
+    let dot = cap && b.get(end) == Some(&b'.') && takes_dot(t.get(pos..end).unwrap_or(""));
     Some(Tok {
         start: pos,
         end,
@@ -599,9 +597,7 @@ fn read_tok_general(t: &str, pos: usize) -> Option<Tok> {
         }
     }
     let word = t.get(pos..end).unwrap_or("");
-    let dot = t.as_bytes().get(end) == Some(&b'.')
-        && first.is_uppercase()
-        && (word.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, word));
+    let dot = t.as_bytes().get(end) == Some(&b'.') && first.is_uppercase() && takes_dot(word);
     Some(Tok {
         start: pos,
         end,
@@ -611,10 +607,16 @@ fn read_tok_general(t: &str, pos: usize) -> Option<Tok> {
     })
 }
 
+/// Whether a dot after `word` belongs to it: an initial (`J.`), a title
+/// (`Dr.`) or an abbreviation (`St.`).
+fn takes_dot(word: &str) -> bool {
+    let mut chars = word.chars();
+    (chars.next().is_some() && chars.next().is_none()) || in_list(F_TITLE | F_ABBREV, word)
+}
+
 /// Whether a dotted token keeps the run going (`A.`, `Dr.`, `St.`).
 fn dot_continues(t: &str, tok: &Tok) -> bool {
-    let s = t.get(tok.start..tok.end).unwrap_or("");
-    tok.cap && (s.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, s))
+    tok.cap && takes_dot(t.get(tok.start..tok.end).unwrap_or(""))
 }
 
 /// Whether the text at `end` glues the run to code or a token
@@ -908,19 +910,20 @@ enum Skip {
     GluedPair,
 }
 
-/// Whether `hit` starts inside a token (`iPhone`, `4ON`, `x_Y`): an ASCII
-/// byte before it for which `handle_run` rejects the word, as
-/// `char_before`: a word character or `@-/\\.=+$%` (and `try_hl7` finds
-/// no `|` there). Asked only where the cheaper rules do not skip.
+/// Whether a word after `c` is part of a token (`iPhone`, `4ON`, `x_Y`,
+/// `a@Example`), so `handle_run` rejects it.
+fn glued_left(c: char) -> bool {
+    text::is_word_char(c) || matches!(c, '@' | '-' | '/' | '\\' | '.' | '=' | '+' | '$' | '%')
+}
+
+/// Whether `hit` starts inside a token: an ASCII byte before it that
+/// [`glued_left`] (and `try_hl7` finds no `|` there). Asked only where the
+/// cheaper rules do not skip.
 fn mid_token(t: &str, hit: Hit) -> bool {
     hit.start > 0
-        && t.as_bytes().get(hit.start - 1).is_some_and(|&c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'_' | b'@' | b'-' | b'/' | b'\\' | b'.' | b'=' | b'+' | b'$' | b'%'
-                )
-        })
+        && t.as_bytes()
+            .get(hit.start - 1)
+            .is_some_and(|&c| c.is_ascii() && glued_left(char::from(c)))
 }
 
 /// Bytes after a run that `glued_right` takes for code (besides digits).
@@ -1080,11 +1083,7 @@ impl Names {
                             s -= 1;
                         }
                         let word = t.get(s..end).unwrap_or("");
-                        match word.len() {
-                            0 => true,
-                            1 => false,
-                            _ => !in_list(F_TITLE | F_ABBREV, word),
-                        }
+                        word.is_empty() || !takes_dot(word)
                     }
                     _ => false,
                 }
@@ -1205,7 +1204,7 @@ impl Names {
             return false;
         }
         if dotted {
-            return c0.is_uppercase() && (w.chars().count() == 1 || in_list(F_TITLE | F_ABBREV, w));
+            return c0.is_uppercase() && takes_dot(w);
         }
         if c0.is_uppercase() {
             // Mixed case classes do not form one run (see `collect_run`).
@@ -1378,10 +1377,7 @@ impl Names {
         if self.continues_run(t, hit.start) {
             return;
         }
-        if text::char_before(t, hit.start).is_some_and(|c| {
-            text::is_word_char(c)
-                || matches!(c, '@' | '-' | '/' | '\\' | '.' | '=' | '+' | '$' | '%')
-        }) {
+        if text::char_before(t, hit.start).is_some_and(glued_left) {
             return;
         }
         let mut toks = [Tok::default(); MAX_RUN];
@@ -2306,34 +2302,30 @@ mod tests {
         v
     }
 
+    /// Pieces of the texts of the capitalised-word search tests: ASCII and
+    /// non-ASCII capitals, the bytes around the 0x40..=0x5F range, long
+    /// runs without a candidate.
+    const SEARCH_PARTS: &[&str] = &[
+        "abc ",
+        "Q",
+        "é",
+        "xyzxyzxyzxyzxyz",
+        " ",
+        "Ž",
+        "0@[`{~",
+        "z",
+        "_^]\\",
+        "€",
+        "?",
+    ];
+
     /// `capitalised_words` finds what the plain char loop finds.
     #[test]
     fn capitalised_words_is_the_char_loop() {
-        let parts = [
-            "abc ",
-            "Q",
-            "é",
-            "xyzxyzxyzxyzxyz",
-            " ",
-            "Ž",
-            "0@[`{~",
-            "z",
-            "_^]\\",
-            "€",
-            "?",
-            "O'",
-            "-",
-            "’",
-            "Ab",
-            "Élodie",
-            "ÉCOLE",
-            "\u{301}",
-            "ǅ",
-            "İ",
-            "x-Y",
-            "\n",
-            "ß",
+        let more = [
+            "O'", "-", "’", "Ab", "Élodie", "ÉCOLE", "\u{301}", "ǅ", "İ", "x-Y", "\n", "ß",
         ];
+        let parts: Vec<&str> = SEARCH_PARTS.iter().copied().chain(more).collect();
         let mut rng = crate::testrand::Rng::new(0xCA95);
         for _ in 0..4000 {
             let mut t = String::new();
@@ -2362,25 +2354,11 @@ mod tests {
     /// `next_flagged` against a byte loop, at every start of varied texts.
     #[test]
     fn next_flagged_is_the_byte_loop() {
-        let parts = [
-            "abc ",
-            "Q",
-            "é",
-            "xyzxyzxyzxyzxyz",
-            " ",
-            "Ž",
-            "0@[`{~",
-            "z",
-            "_^]\\",
-            "€",
-            "?",
-        ];
-        let mut seed = 11u64;
+        let mut rng = crate::testrand::Rng::new(11);
         for len in [0usize, 1, 7, 8, 15, 16, 17, 31, 33, 100, 400] {
             let mut t = String::new();
             while t.len() < len {
-                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                t.push_str(parts[(seed >> 33) as usize % parts.len()]);
+                t.push_str(SEARCH_PARTS[rng.below(SEARCH_PARTS.len())]);
             }
             let b = t.as_bytes();
             for from in 0..=b.len() + 1 {
