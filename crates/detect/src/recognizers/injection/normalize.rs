@@ -383,13 +383,20 @@ fn spread(seeds: u64, run: u64) -> u64 {
     f
 }
 
+/// Whether `c` is a leetspeak substitute (a digit, `@` or `$`), without
+/// branches, for the block tests' vector loops.
+#[inline]
+fn is_substitute_byte(c: u8) -> bool {
+    (c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b'$')
+}
+
 /// Whether a block holds a leetspeak substitute (a digit, `@` or `$`). A
 /// plain loop over a fixed array, without early exit or branches, so that
 /// it compiles to vector code.
 fn block_has_substitute(w: &[u8; BLOCK]) -> bool {
     let mut acc = 0u8;
     for &c in w {
-        acc |= u8::from((c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b'$'));
+        acc |= u8::from(is_substitute_byte(c));
     }
     acc != 0
 }
@@ -665,7 +672,7 @@ const BLOCK: usize = 32;
 /// array, without early exit, so that it compiles to vector code.
 fn block_may_hold_cue(w: &[u8; BLOCK + 2]) -> bool {
     let alpha = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26;
-    let sub = |c: u8| (c.wrapping_sub(b'0') < 10) | (c == b'@') | (c == b'$');
+    let sub = is_substitute_byte;
     let mut acc = 0u8;
     for j in 0..BLOCK {
         let (c, n1, n2) = (w[j], w[j + 1], w[j + 2]);
@@ -1119,19 +1126,26 @@ mod tests {
             "rules", "4dm1n", "word", "s3cr3t", "p@$$word", "r00t", "a b", " i ",
         ];
         let mut rng = crate::testrand::Rng::new(0x0b5c);
-        let (mut hits, mut misses) = (0, 0);
-        for _ in 0..40_000 {
+        // `rounds` texts from `text`; both answers must come up often.
+        let mut compare =
+            |rounds: usize, text: &mut dyn FnMut(&mut crate::testrand::Rng) -> String| {
+                let (mut hits, mut misses) = (0, 0);
+                for _ in 0..rounds {
+                    let text = text(&mut rng);
+                    let want = reference(&text);
+                    assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
+                    if want {
+                        hits += 1;
+                    } else {
+                        misses += 1;
+                    }
+                }
+                assert!(hits > 1000 && misses > 1000, "{hits} / {misses}");
+            };
+        compare(40_000, &mut |rng| {
             let n = 1 + rng.below(40);
-            let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
-            let want = reference(&text);
-            assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
-            if want {
-                hits += 1;
-            } else {
-                misses += 1;
-            }
-        }
-        assert!(hits > 1000 && misses > 1000, "{hits} / {misses}");
+            (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect()
+        });
         // Longer texts of mostly plain words: most 32-byte blocks hold no
         // cue place and are skipped, the rest are tested word by word.
         const PLAIN: &[&str] = &[
@@ -1155,24 +1169,15 @@ mod tests {
             "x y z w ",
             "é ",
         ];
-        let (mut hits, mut misses) = (0, 0);
-        for _ in 0..20_000 {
+        compare(20_000, &mut |rng| {
             let n = 1 + rng.below(60);
-            let text: String = (0..n)
+            (0..n)
                 .map(|_| {
                     let k = rng.below(PLAIN.len() * 8);
                     PLAIN.get(k).copied().unwrap_or(PLAIN[k % 9])
                 })
-                .collect();
-            let want = reference(&text);
-            assert_eq!(has_ascii_obfuscation(&text), want, "{text:?}");
-            if want {
-                hits += 1;
-            } else {
-                misses += 1;
-            }
-        }
-        assert!(hits > 1000 && misses > 1000, "{hits} / {misses}");
+                .collect()
+        });
     }
 
     #[test]
