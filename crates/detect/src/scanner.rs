@@ -12,7 +12,11 @@ use crate::context::{KeywordCache, KeywordMatcher, Keywords};
 use crate::custom::CustomRules;
 use crate::engine::{Ctx, Hit, Module, Out, TypeSet};
 use crate::error::{Error, ErrorKind, Problems};
-use crate::shapes::{Shapes, ShapesCache};
+use crate::shapes::{self, Shapes, ShapesCache};
+
+/// The module index of the shapes' hint literals in the anchor automaton
+/// (no module has it, so no module sees them).
+const HINT_MODULE: usize = usize::MAX;
 use crate::{recognizers, resolve, views};
 
 /// The detection engine: built once from a [`Config`], then shared.
@@ -72,6 +76,8 @@ struct Scratch {
 struct Level {
     keywords: KeywordCache,
     shape_spans: Vec<(usize, usize)>,
+    /// Starts of the shapes' hint literals (see [`shapes::HINTS`]).
+    hints: Vec<usize>,
     anchors: Vec<AnchorHit>,
     findings: Vec<Finding>,
     /// Anchor hits of the later lanes, appended after the first lane's.
@@ -248,6 +254,7 @@ impl Inner {
         let mut level = std::mem::take(&mut levels[d]);
         level.anchors.clear();
         level.shape_spans.clear();
+        level.hints.clear();
 
         if let Some(anchors) = &self.anchors {
             anchors.find(text, &mut level.anchors, &mut level.lanes);
@@ -271,7 +278,17 @@ impl Inner {
             }
         }
         if let (Some(re), Some(cache)) = (&self.shapes, shapes.as_deref_mut()) {
-            re.for_each(cache, text, |m| {
+            level.hints.extend(
+                level
+                    .anchors
+                    .iter()
+                    .filter(|&&(mi, _, _)| mi == HINT_MODULE)
+                    .map(|&(_, _, hit)| hit.start),
+            );
+            // Anchors come by end; the hints are what the search needs in
+            // order of start.
+            level.hints.sort_unstable();
+            re.for_each(cache, text, &level.hints, |m| {
                 if let Some(&(mi, id)) = self.shape_targets.get(m.pattern) {
                     if let Some(module) = self.modules.get(mi) {
                         let hit = Hit {
@@ -533,6 +550,14 @@ impl Builder {
             }
         }
         shapes.sort_by_key(|(p, mi, si, _, _)| (*p, *mi, *si));
+        // The shapes' skipping search needs its hint literals found (see
+        // `shapes`); they go to no module.
+        if !shapes.is_empty() {
+            for h in shapes::HINTS {
+                literals.push(h.to_string());
+                anchor_targets.push((HINT_MODULE, 0));
+            }
+        }
         // Overlapping matches: every literal fires, even when one nests in
         // another (`auth` in `authorization`) or two modules share one, so
         // modules never hide each other's anchors.
@@ -554,7 +579,9 @@ impl Builder {
         let shapes_re = if patterns.is_empty() {
             None
         } else {
-            Some(Shapes::new(&patterns, 64 << 20).map_err(|e| {
+            // The built-in shapes are skippable (`shapes::tests` holds
+            // them to it).
+            Some(Shapes::new(&patterns, 64 << 20, true).map_err(|e| {
                 Error::new(ErrorKind::InvalidConfig {
                     field: "built-in shapes".into(),
                     problem: e,
@@ -645,6 +672,71 @@ mod tests {
         );
     }
 
+    /// The skipping shapes search (see `shapes`) finds exactly the meta
+    /// regex's matches of the built-in shapes, on text made of pieces of
+    /// every shape, near misses, and what the skip steps over (words,
+    /// spaces, `at`, non-ASCII digits and spaces).
+    #[test]
+    fn skipping_shapes_match_meta() {
+        let scanner = Builder::new().build().expect("built-in rules compile");
+        let shapes = scanner.inner.shapes.as_ref().expect("built-in shapes");
+        // Pieces, separated by `¦`.
+        let pieces = concat!(
+            "john¦Smith¦ at ¦ AT ¦at¦cat¦ dot ¦DOT¦dot¦com¦org¦@¦[at]¦(dot)¦",
+            " [ at ] ¦{¦<¦>¦.¦-¦_¦%¦+¦,¦:¦::¦/¦ ¦  ¦\n¦\t¦\r\n¦é¦\u{a0}¦\u{2009}¦",
+            "٣¦年¦月¦日¦7¦12¦555¦0100¦2024-01-02¦12/31/1999¦13.05.2020¦T10:30¦",
+            "Z¦UTC¦pm¦a.m.¦+44¦(212)¦555-0100¦https://¦git+ssh://¦jdbc:mysql://¦",
+            "www¦www.¦example¦WDL¦wdl¦ABCDEFGHI¦DE89¦3704¦0044¦0532¦0130¦00¦",
+            "AKIA¦bc1¦qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq¦1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa¦",
+            "Main¦Street¦St.¦North¦3rd¦fe80¦ab:cd¦00-1B-63-84-45-E6¦0123.4567.89ab¦",
+            "192.168.0.1¦MRN-1234-5678¦A123-4567-8901¦B12345678¦x",
+            // Whole `name at host dot com` addresses whose first signal
+            // comes after the `at`, after a comma (where the search skips).
+            "¦, john at ex4mple dot com¦, jo_hn  AT  a-b dot org¦, x at 12 dot io¦",
+            ", m at\u{a0}x9 dot com¦, ann at\tb c dot com¦, j at e dot co¦",
+            ", jo at format dot com",
+        );
+        let pieces: Vec<&str> = pieces.split('¦').collect();
+        let fixed = [
+            "Hello, x at 12 dot io.",
+            "Write to: john at ex4mple dot com, or jo at format dot com!",
+            "ok; m at\u{a0}x9 dot com",
+        ];
+        let mut rng = crate::testrand::Rng::new(0x5eed_5ca9);
+        let mut cache = shapes.create_cache();
+        let mut matched = 0;
+        for round in 0..2000 + fixed.len() {
+            let mut text = fixed.get(round).map_or_else(String::new, |t| t.to_string());
+            let n = 1 + rng.below(if round % 10 == 0 { 400 } else { 40 });
+            for _ in 0..n * usize::from(text.is_empty()) {
+                text.push_str(pieces[rng.below(pieces.len())]);
+            }
+            let lower = text.to_ascii_lowercase();
+            let hints: Vec<usize> = (0..lower.len())
+                .filter(|&i| {
+                    shapes::HINTS
+                        .iter()
+                        .any(|h| lower.as_bytes().get(i..i + h.len()) == Some(h.as_bytes()))
+                })
+                .collect();
+            let mut got = Vec::new();
+            shapes.for_each(&mut cache, &text, &hints, |m| got.push(m));
+            let want = shapes.meta_matches(&text);
+            matched += want.len();
+            if got != want {
+                let i = got.iter().zip(&want).take_while(|(g, w)| g == w).count();
+                let at = got.get(i).or(want.get(i)).map_or(0, |m| m.start);
+                let around = text.get(at.saturating_sub(40)..).unwrap_or(&text);
+                panic!(
+                    "first difference: {:?} against {:?}, near {around:?}",
+                    got.get(i),
+                    want.get(i)
+                );
+            }
+        }
+        assert!(matched > 2000, "the pieces make matches: {matched}");
+    }
+
     /// The laned anchor walk over the built-in literals reports exactly what
     /// one overlapping pass over the whole lowered text reports, in the
     /// same order.
@@ -681,6 +773,11 @@ mod tests {
                     .into_iter()
                     .map(move |a| (a.literal.to_ascii_lowercase(), (mi, a.id)))
             })
+            .chain(
+                shapes::HINTS
+                    .iter()
+                    .map(|h| (h.to_string(), (HINT_MODULE, 0))),
+            )
             .unzip();
         let anchors = inner.anchors.as_ref().expect("built-in anchors");
         assert_eq!(literals.len(), anchors.len());

@@ -12,10 +12,40 @@
 //! byte. Whenever a lazy DFA cannot go on (its cache gave up, or a Unicode
 //! word boundary met a non-ASCII byte), that search is answered by the meta
 //! regex instead, which has engines that always finish.
+//!
+//! **Skipping.** The built-in shapes share a property that lets the forward
+//! search leave most prose unread (see [`Shapes::new`]'s `skippable`):
+//!
+//! 1. every match holds a *signal*: a byte of [`is_signal`] (a digit, `.`,
+//!    `-`, `:`, `@`, `(`, `[`, `{`, `<`) or one of the [`HINTS`] literals
+//!    (`dot` of `john at example dot com`, `wdl` of a Washington licence),
+//!    which the scanner's anchor automaton finds anyway and passes in;
+//! 2. what a match holds before its first signal is a run of word bytes
+//!    (`[A-Za-z0-9_%+-]` or non-ASCII) then spaces, or, for the
+//!    `name at host dot com` shape, `word at word` around spaces (see
+//!    [`extent`]).
+//!
+//! So from the next signal `p` at or after the search position, [`extent`]
+//! steps back over what (2) allows to `q`: no match starts before `q`, and
+//! the forward lazy DFA starts there ([`confirm`]). It stops as soon as it is
+//! back in the start state for its position ("idle": no match can be under
+//! way), and the search skips to the next signal. Leftmost-first order is
+//! kept: a match is only ever reported by the same DFA run from a point no
+//! match starts before, and its start comes from the same reverse search.
+//! Clean prose has a signal every few dozen bytes and is idle again at the
+//! next comma or full stop, so the DFA reads a fraction of it; the skip
+//! reads the rest 32 bytes at a time in vector code. Dense text (matches
+//! close together) gains nothing from skipping: there the search runs the
+//! DFA to the next match as before (see [`DENSE`]).
 
 use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::util::syntax;
+use regex_automata::util::{start, syntax};
 use regex_automata::{Anchored, Input, MatchKind, meta, nfa::thompson};
+
+/// Literals that signal a match without a signal byte (see the module
+/// docs); the scanner's anchor automaton finds them (ASCII
+/// case-insensitively) and passes their starts to [`Shapes::for_each`].
+pub(crate) const HINTS: [&str; 2] = ["dot", "wdl"];
 
 /// The compiled shapes.
 pub(crate) struct Shapes {
@@ -25,11 +55,21 @@ pub(crate) struct Shapes {
     /// match the empty string (the meta iterator's empty-match rules are
     /// not reproduced here).
     lazy: Option<hybrid::regex::Regex>,
+    /// Whether the patterns have the property the skipping search relies on
+    /// (see the module docs).
+    skippable: bool,
 }
 
 /// Per-thread search state of [`Shapes`] (the lazy DFAs' caches).
 pub(crate) struct ShapesCache {
     lazy: Option<hybrid::regex::Cache>,
+    /// The forward DFA's start state after each byte: the "idle" states of
+    /// [`confirm`]. Valid while the forward cache's clear count is `clears`
+    /// (a cache clear renumbers states).
+    idle: Box<[LazyStateID; 256]>,
+    /// The forward DFA's start state at the start of a text.
+    text_start: LazyStateID,
+    clears: Option<usize>,
 }
 
 /// One match: pattern index and byte range.
@@ -40,14 +80,36 @@ pub(crate) struct ShapeMatch {
     pub(crate) end: usize,
 }
 
+/// Two matches at most this far apart mean dense text, where the skipping
+/// search lets the lazy DFA run unrolled until a match starts farther than
+/// this from where it began.
+const DENSE: usize = 128;
+
 /// Lazy DFA cache size per direction (per thread).
 const CACHE: usize = 4 << 20;
 
 impl Shapes {
     /// Compiles `patterns` (leftmost-first: at one start, the earlier
-    /// pattern wins).
+    /// pattern wins). `skippable` says that every pattern has the property
+    /// of the module docs, so that [`Shapes::for_each`] may skip text; the
+    /// built-in shapes have it (a differential test holds them to it).
     /// The error is the meta regex's build error, as text.
-    pub(crate) fn new(patterns: &[&str], nfa_limit: usize) -> Result<Shapes, String> {
+    pub(crate) fn new(
+        patterns: &[&str],
+        nfa_limit: usize,
+        skippable: bool,
+    ) -> Result<Shapes, String> {
+        Shapes::with_cache(patterns, nfa_limit, skippable, CACHE)
+    }
+
+    /// [`Shapes::new`] with `cache` bytes per direction for the lazy DFAs
+    /// (tests make them clear their caches often).
+    fn with_cache(
+        patterns: &[&str],
+        nfa_limit: usize,
+        skippable: bool,
+        cache: usize,
+    ) -> Result<Shapes, String> {
         let meta = meta::Regex::builder()
             .configure(
                 meta::Config::new()
@@ -69,7 +131,7 @@ impl Shapes {
                     hybrid::dfa::Config::new()
                         .match_kind(MatchKind::LeftmostFirst)
                         .unicode_word_boundary(true)
-                        .cache_capacity(CACHE)
+                        .cache_capacity(cache)
                         .skip_cache_capacity_check(false)
                         .minimum_cache_clear_count(Some(3))
                         .minimum_bytes_per_state(Some(10)),
@@ -79,24 +141,37 @@ impl Shapes {
         } else {
             None
         };
-        Ok(Shapes { meta, lazy })
+        Ok(Shapes {
+            meta,
+            lazy,
+            skippable,
+        })
     }
 
     /// A fresh cache for searches of this regex.
     pub(crate) fn create_cache(&self) -> ShapesCache {
         ShapesCache {
             lazy: self.lazy.as_ref().map(|re| re.create_cache()),
+            idle: Box::new([LazyStateID::default(); 256]),
+            text_start: LazyStateID::default(),
+            clears: None,
         }
     }
 
     /// Calls `f` with every match in `text`, in order (non-overlapping,
-    /// leftmost-first, as `meta::Regex::find_iter`).
+    /// leftmost-first, as `meta::Regex::find_iter`). `hints`: the starts of
+    /// the [`HINTS`] literals in `text` (ASCII case-insensitive), ascending;
+    /// only read when the patterns are skippable.
     pub(crate) fn for_each(
         &self,
         cache: &mut ShapesCache,
         text: &str,
+        hints: &[usize],
         mut f: impl FnMut(ShapeMatch),
     ) {
+        if self.skippable && self.lazy.is_some() {
+            return self.skipping(cache, text, hints, &mut f);
+        }
         let hay = text.as_bytes();
         let Some((re, c)) = self.lazy.as_ref().zip(cache.lazy.as_mut()) else {
             return self.meta_from(text, 0, &mut f);
@@ -119,6 +194,70 @@ impl Shapes {
         }
     }
 
+    /// [`Shapes::for_each`] for skippable patterns (see the module docs).
+    fn skipping(
+        &self,
+        cache: &mut ShapesCache,
+        text: &str,
+        hints: &[usize],
+        f: &mut impl FnMut(ShapeMatch),
+    ) {
+        let hay = text.as_bytes();
+        let Some(re) = self.lazy.as_ref() else {
+            return self.meta_from(text, 0, f);
+        };
+        let mut pos = 0usize;
+        // The first signal byte at or after `pos` (`hay.len()`: none).
+        let mut signal = next_signal(hay, 0);
+        let mut hints = hints.iter().copied().peekable();
+        // The end of the last match the skipping search found, and whether
+        // the text is dense (see `DENSE`).
+        let mut last_end: Option<usize> = None;
+        let mut dense = false;
+        loop {
+            if dense {
+                // Dense text (the last two matches close together):
+                // skipping saves nothing, so the lazy DFA runs on to the
+                // next match unrolled, as in `for_each`.
+                let Some(c) = cache.lazy.as_mut() else {
+                    return self.meta_from(text, pos, f);
+                };
+                match search(re, c, hay, pos) {
+                    Ok(Some(m)) if m.end > m.start => {
+                        dense = m.start - pos <= DENSE;
+                        last_end = Some(m.end);
+                        f(m);
+                        pos = m.end;
+                        continue;
+                    }
+                    Ok(None) => return,
+                    Ok(Some(_)) | Err(()) => return self.meta_from(text, pos, f),
+                }
+            }
+            if signal < pos {
+                signal = next_signal(hay, pos);
+            }
+            while hints.next_if(|&h| h < pos).is_some() {}
+            let p = hints.peek().map_or(signal, |&h| h.min(signal));
+            if p >= hay.len() {
+                return;
+            }
+            let q = extent(hay, pos, p);
+            match confirm(re, cache, hay, q, pos) {
+                Ok(Step::Match(m)) => {
+                    dense = last_end.is_some_and(|e| m.start - e <= DENSE);
+                    last_end = Some(m.end);
+                    f(m);
+                    pos = m.end;
+                }
+                Ok(Step::Idle(at)) => pos = at,
+                Ok(Step::Done) => return,
+                // As in `for_each`: the rest with the meta regex.
+                Err(()) => return self.meta_from(text, pos, f),
+            }
+        }
+    }
+
     /// The meta regex's matches in `text[pos..]` (looking around `pos` in
     /// `text`).
     fn meta_from(&self, text: &str, pos: usize, f: &mut impl FnMut(ShapeMatch)) {
@@ -130,6 +269,308 @@ impl Shapes {
                 end: m.end(),
             });
         }
+    }
+}
+
+/// Byte classes of the skipping search: [`SIGNAL`], [`WORD`], [`SPACE`],
+/// [`HOST`] bits.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if is_signal(b) {
+            c |= SIGNAL;
+        }
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'%' | b'+' | b'-') || b >= 0x80 {
+            c |= WORD;
+        }
+        if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') || b >= 0x80 {
+            c |= SPACE;
+        }
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            c |= HOST;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+};
+/// A signal byte (see the module docs).
+const SIGNAL: u8 = 1;
+/// A byte a match can hold before its first signal, other than spaces:
+/// `[A-Za-z0-9_%+-]` or part of a non-ASCII character.
+const WORD: u8 = 2;
+/// A byte of a `\s` run: ASCII white space, or part of a non-ASCII
+/// character (some of which are spaces).
+const SPACE: u8 = 4;
+/// A byte of an email host name label: `[A-Za-z0-9-]`.
+const HOST: u8 = 8;
+
+/// Whether `b` is a signal byte: `(`, `-`, `.`, `0`-`9`, `:`, `<`, `@`,
+/// `[`, `{`.
+#[inline(always)]
+const fn is_signal(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b'-' | b'.' | b'0'..=b':' | b'<' | b'@' | b'[' | b'{'
+    )
+}
+
+/// Whether `b` may be a signal byte (all signal bytes and `/`), in
+/// arithmetic the compiler turns into vector code.
+#[inline(always)]
+fn maybe_signal(b: u8) -> bool {
+    (b.wrapping_sub(b'-') <= b':' - b'-')
+        | (b == b'(')
+        | (b == b'<')
+        | (b == b'@')
+        | (b | 0x20 == b'{')
+}
+
+/// The first signal byte in `hay[from..]`, or `hay.len()`.
+#[inline(never)]
+fn next_signal(hay: &[u8], from: usize) -> usize {
+    let rest = hay.get(from..).unwrap_or_default();
+    let mut at = from;
+    // Prose has a signal every few dozen bytes: 32 at a time, branch-free
+    // (vector code), then byte by byte in the 32 that may have one.
+    for c in rest.chunks_exact(32) {
+        let mut any = 0u8;
+        for &b in <&[u8; 32]>::try_from(c).unwrap_or(&[0; 32]) {
+            any |= u8::from(maybe_signal(b));
+        }
+        if any != 0 {
+            break;
+        }
+        at += 32;
+    }
+    hay.get(at..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&b| CLASS[usize::from(b)] & SIGNAL != 0)
+        .map_or(hay.len(), |i| at + i)
+}
+
+/// `hay[lo..to]` stepped back over bytes of class `class`: the smallest
+/// `i >= lo` with `hay[i..to]` all in it.
+#[inline]
+fn back(hay: &[u8], lo: usize, to: usize, class: u8) -> usize {
+    let run = hay
+        .get(lo..to)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .take_while(|&&b| CLASS[usize::from(b)] & class != 0)
+        .count();
+    to - run
+}
+
+/// No match of a skippable pattern set starts in `lo..extent(hay, lo, p)`
+/// when `p` is the first signal at or after `lo`. What may come before a
+/// match's first signal is word bytes then spaces, or, in the `name at
+/// host dot com` shape, `name at host` with spaces around the `at`, the
+/// host part (ASCII, possibly empty) running up to `p` or to the spaces
+/// before it. Both are stepped over generously (any word ending in `at`
+/// counts; non-ASCII bytes count as word and as space).
+#[inline(never)]
+fn extent(hay: &[u8], lo: usize, p: usize) -> usize {
+    let spaces = back(hay, lo, p, SPACE);
+    // The host part is the tail of the word (host bytes are word bytes).
+    let host = back(hay, lo, spaces, HOST);
+    let word = back(hay, lo, host, WORD);
+    let ends_at = |i: usize| {
+        i >= lo + 2
+            && hay
+                .get(i - 2..i)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"at"))
+    };
+    // The name before an `at` ending at `i` (with spaces on both sides).
+    let name = |i: usize| {
+        let at = i.checked_sub(2).filter(|_| ends_at(i))?;
+        let before = back(hay, lo, at, SPACE);
+        (before < at).then(|| back(hay, lo, before, WORD))
+    };
+    // The `at` ends right before the spaces before `p` (no host part yet),
+    // or before the spaces before the host part.
+    let gap = back(hay, lo, host, SPACE);
+    let mut q = word;
+    if spaces < p {
+        q = q.min(name(spaces).unwrap_or(q));
+    }
+    if gap < host {
+        q = q.min(name(gap).unwrap_or(q));
+    }
+    q
+}
+
+/// What [`confirm`] found.
+enum Step {
+    /// The leftmost-first match from where the run started.
+    Match(ShapeMatch),
+    /// The DFA was idle after `hay[..at]`: no match starts before `at` that
+    /// was not reported.
+    Idle(usize),
+    /// No match in the rest of the text.
+    Done,
+}
+
+/// Runs the forward lazy DFA unanchored from `q` (no match starts in
+/// `lo..q`) until it has the leftmost-first match or is idle; the start
+/// of a match comes from the reverse DFA, as in [`search`]. `Err` when a
+/// lazy DFA gave up or quit.
+#[inline(never)]
+fn confirm(
+    re: &hybrid::regex::Regex,
+    cache: &mut ShapesCache,
+    hay: &[u8],
+    q: usize,
+    lo: usize,
+) -> Result<Step, ()> {
+    let fwd = re.forward();
+    let ShapesCache {
+        lazy,
+        idle,
+        text_start,
+        clears,
+    } = cache;
+    let (fcache, rcache) = lazy.as_mut().ok_or(())?.as_parts_mut();
+    if *clears != Some(fcache.clear_count()) {
+        refresh_idle(fwd, fcache, idle, text_start, clears)?;
+    }
+    // The start state at `q` is the idle state after the byte before it.
+    let mut sid = match q.checked_sub(1).and_then(|i| hay.get(i)) {
+        Some(&b) => idle.get(usize::from(b)).copied().unwrap_or_default(),
+        None => *text_start,
+    };
+    if sid == LazyStateID::default() {
+        // After a quit byte: no start state.
+        return Err(());
+    }
+    let mut mat = None;
+    let mut at = q;
+    fcache.search_start(at);
+    while let Some(&b) = hay.get(at) {
+        let next = if sid.is_tagged() {
+            None
+        } else {
+            Some(fwd.next_state_untagged(fcache, sid, b)).filter(|s| !s.is_unknown())
+        };
+        sid = match next {
+            Some(s) => s,
+            None => {
+                fcache.search_update(at);
+                let s = fwd.next_state(fcache, sid, b).map_err(drop)?;
+                let generation = fcache.clear_count();
+                if *clears != Some(generation) {
+                    // `s` survives the clear `next_state` made; the idle
+                    // states were renumbered. Should finding them again
+                    // clear the cache once more, `s` is gone too.
+                    refresh_idle(fwd, fcache, idle, text_start, clears)?;
+                    if fcache.clear_count() != generation {
+                        return Err(());
+                    }
+                }
+                s
+            }
+        };
+        if sid.is_tagged() {
+            if sid.is_match() {
+                mat = Some((fwd.match_pattern(fcache, sid, 0), at));
+            } else if sid.is_dead() {
+                fcache.search_finish(at);
+                // An unanchored search only dies after a match.
+                if mat.is_none() {
+                    return Err(());
+                }
+                return found(re, rcache, hay, lo, mat);
+            } else if sid.is_quit() {
+                fcache.search_finish(at);
+                return Err(());
+            }
+        } else if mat.is_none() && idle.get(usize::from(b)) == Some(&sid) {
+            fcache.search_finish(at);
+            return Ok(Step::Idle(at + 1));
+        }
+        at += 1;
+    }
+    fcache.search_finish(hay.len());
+    let eoi = fwd.next_eoi_state(fcache, sid).map_err(drop)?;
+    if eoi.is_match() {
+        mat = Some((fwd.match_pattern(fcache, eoi, 0), hay.len()));
+    }
+    found(re, rcache, hay, lo, mat)
+}
+
+/// The match whose forward search ended at `mat` (pattern, end), its start
+/// found by the reverse DFA; [`Step::Done`] when there is none.
+fn found(
+    re: &hybrid::regex::Regex,
+    rcache: &mut hybrid::dfa::Cache,
+    hay: &[u8],
+    lo: usize,
+    mat: Option<(regex_automata::PatternID, usize)>,
+) -> Result<Step, ()> {
+    let Some((pattern, end)) = mat else {
+        return Ok(Step::Done);
+    };
+    // The reverse search always matches when the forward one did.
+    let start = rev_start(re.reverse(), rcache, hay, lo, end)?.ok_or(())?;
+    Ok(Step::Match(ShapeMatch {
+        pattern: pattern.as_usize(),
+        start,
+        end,
+    }))
+}
+
+/// Fills `idle[b]` with the forward DFA's start state after byte `b` (a
+/// value no state has where `b` is a quit byte) and `text_start` with the
+/// one at the start of the text, and records the cache generation they
+/// are valid for.
+#[cold]
+fn refresh_idle(
+    fwd: &hybrid::dfa::DFA,
+    fcache: &mut hybrid::dfa::Cache,
+    idle: &mut [LazyStateID; 256],
+    text_start: &mut LazyStateID,
+    clears: &mut Option<usize>,
+) -> Result<(), ()> {
+    // Computing a start state may itself clear the cache: retry a few
+    // times, then give up (the caller falls back to the meta regex).
+    for _ in 0..3 {
+        let generation = fcache.clear_count();
+        let config = start::Config::new().anchored(Anchored::No);
+        *text_start = fwd.start_state(fcache, &config).map_err(drop)?;
+        for (b, slot) in (0..=255u8).zip(idle.iter_mut()) {
+            let config = start::Config::new()
+                .anchored(Anchored::No)
+                .look_behind(Some(b));
+            // The default ID is the unknown state's slot, untagged: no
+            // transition yields it, so it never compares equal.
+            *slot = fwd.start_state(fcache, &config).unwrap_or_default();
+        }
+        if fcache.clear_count() == generation {
+            *clears = Some(generation);
+            return Ok(());
+        }
+    }
+    Err(())
+}
+
+#[cfg(test)]
+impl Shapes {
+    /// Every match of the meta regex, `meta::Regex::find_iter`'s way: what
+    /// [`Shapes::for_each`] must report.
+    pub(crate) fn meta_matches(&self, text: &str) -> Vec<ShapeMatch> {
+        self.meta
+            .find_iter(text)
+            .map(|m| ShapeMatch {
+                pattern: m.pattern().as_usize(),
+                start: m.start(),
+                end: m.end(),
+            })
+            .collect()
     }
 }
 
@@ -221,20 +662,13 @@ mod tests {
     use super::*;
 
     fn meta_all(s: &Shapes, text: &str) -> Vec<ShapeMatch> {
-        s.meta
-            .find_iter(text)
-            .map(|m| ShapeMatch {
-                pattern: m.pattern().as_usize(),
-                start: m.start(),
-                end: m.end(),
-            })
-            .collect()
+        s.meta_matches(text)
     }
 
     fn ours(s: &Shapes, text: &str) -> Vec<ShapeMatch> {
         let mut cache = s.create_cache();
         let mut v = Vec::new();
-        s.for_each(&mut cache, text, |m| v.push(m));
+        s.for_each(&mut cache, text, &[], |m| v.push(m));
         v
     }
 
@@ -251,7 +685,7 @@ mod tests {
             r"(?i)key_[a-z0-9]{8,}(?:\z|[^a-z0-9])",
             r"\d+\.\d+",
         ];
-        let s = Shapes::new(&patterns, 1 << 24).expect("compiles");
+        let s = Shapes::new(&patterns, 1 << 24, false).expect("compiles");
         assert!(s.lazy.is_some());
         let alphabet: Vec<char> = "0123 45-6789.abcKEY_ @x.comZZé\n#AB\u{2009}"
             .chars()
@@ -271,11 +705,53 @@ mod tests {
         assert!(!ours(&s, fixed).is_empty());
     }
 
+    /// The skipping search over lazy DFAs whose caches fill up and clear
+    /// (renumbering the states it keeps) or give up finds what the meta
+    /// regex finds.
+    #[test]
+    fn skipping_survives_cache_clears() {
+        let patterns = [
+            r"[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,24}",
+            r"[0-9]{1,4}(?:[ .\-][0-9]{2,4}){1,4}",
+            r"(?i:https?)://[^\s]+",
+            r"[A-Za-z]{2}[0-9]{2}[0-9A-Z]{4,30}",
+        ];
+        let mut clears = 0;
+        for cache in [1 << 14, 1 << 15, 1 << 16] {
+            let Ok(s) = Shapes::with_cache(&patterns, 1 << 24, true, cache) else {
+                continue;
+            };
+            if s.lazy.is_none() {
+                continue;
+            }
+            let mut c = s.create_cache();
+            let mut rng = crate::testrand::Rng::new(0x0dd5_eed5);
+            let words: Vec<&str> =
+                "word|Jo.e|a-b@x.io|ab@|12|555-0100|http://x/y|DE89|370400440532|. |, | |\n|e|Q|9"
+                    .split('|')
+                    .collect();
+            for _ in 0..60 {
+                let mut text = String::new();
+                for _ in 0..2000 {
+                    text.push_str(words[rng.below(words.len())]);
+                }
+                let mut got = Vec::new();
+                s.for_each(&mut c, &text, &[], |m| got.push(m));
+                assert_eq!(got, meta_all(&s, &text));
+            }
+            clears += c
+                .lazy
+                .as_mut()
+                .map_or(0, |l| l.as_parts_mut().0.clear_count());
+        }
+        assert!(clears > 0, "the small caches were cleared");
+    }
+
     /// A pattern that can match the empty string leaves everything to the
     /// meta iterator, including its empty-match rules.
     #[test]
     fn empty_matches_use_meta() {
-        let s = Shapes::new(&[r"\d*", r"a"], 1 << 24).expect("compiles");
+        let s = Shapes::new(&[r"\d*", r"a"], 1 << 24, false).expect("compiles");
         assert!(s.lazy.is_none());
         for text in ["", "a1b22é3", "ééa", "12a"] {
             assert_eq!(ours(&s, text), meta_all(&s, text), "{text:?}");

@@ -27,7 +27,7 @@ pub(crate) fn is_state_code(s: &str) -> bool {
 /// English style, house number first, up to the street suffix.
 pub(crate) fn us_pattern() -> String {
     format!(
-        r"\d{{1,6}}(?:-\d{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|\d{{1,3}}(?:st|nd|rd|th))[ ]+){{1,4}}(?:{SUFFIX})\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)\.?)?"
+        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th))[ ]+){{1,4}}(?:{SUFFIX})\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)\.?)?"
     )
 }
 
