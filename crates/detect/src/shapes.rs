@@ -17,9 +17,11 @@
 //! search leave most prose unread (see [`Shapes::new`]'s `skippable`):
 //!
 //! 1. every match holds a *signal*: a byte of [`is_signal`] (a digit, `.`,
-//!    `-`, `:`, `@`, `(`, `[`, `{`, `<`) or one of the [`HINTS`] literals
-//!    (`dot` of `john at example dot com`, `wdl` of a Washington licence),
-//!    which the scanner's anchor automaton finds anyway and passes in;
+//!    `-`, `:`, `@`, `(`, `[`, `{`, `<`; but not a `.` followed by ASCII
+//!    white space or the end of the text, which ends sentences) or one of
+//!    the [`HINTS`] literals (`dot` of `john at example dot com`, `wdl` of
+//!    a Washington licence), which the scanner's anchor automaton finds
+//!    anyway and passes in;
 //! 2. what a match holds before its first signal is a run of word bytes
 //!    (`[A-Za-z0-9_%+-]` or non-ASCII) then spaces, or, for the
 //!    `name at host dot com` shape, `word at word` around spaces (see
@@ -329,28 +331,46 @@ fn maybe_signal(b: u8) -> bool {
         | (b | 0x20 == b'{')
 }
 
-/// The first signal byte in `hay[from..]`, or `hay.len()`.
+/// The first signal in `hay[from..]`, or `hay.len()`.
 #[inline(never)]
 fn next_signal(hay: &[u8], from: usize) -> usize {
-    let rest = hay.get(from..).unwrap_or_default();
     let mut at = from;
-    // Prose has a signal every few dozen bytes: 32 at a time, branch-free
-    // (vector code), then byte by byte in the 32 that may have one.
-    for c in rest.chunks_exact(32) {
-        let mut any = 0u8;
-        for &b in <&[u8; 32]>::try_from(c).unwrap_or(&[0; 32]) {
-            any |= u8::from(maybe_signal(b));
+    loop {
+        // Prose has a signal every few dozen bytes: 32 at a time,
+        // branch-free (vector code), then byte by byte in the 32 that may
+        // have one.
+        for c in hay.get(at..).unwrap_or_default().chunks_exact(32) {
+            let mut any = 0u8;
+            for &b in <&[u8; 32]>::try_from(c).unwrap_or(&[0; 32]) {
+                any |= u8::from(maybe_signal(b));
+            }
+            if any != 0 {
+                break;
+            }
+            at += 32;
         }
-        if any != 0 {
-            break;
+        let Some(p) = hay
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| CLASS[usize::from(b)] & SIGNAL != 0)
+            .map(|i| at + i)
+        else {
+            return hay.len();
+        };
+        // A full stop that ends a sentence (white space or the end of the
+        // text after it) is not a signal: the shapes that hold a `.` have
+        // more after it (`www.example.com`, `a.b@c.io`, `0123.4567.89ab`)
+        // or another signal before it (`12 N. Main St.`, `10 a.m.`).
+        let sentence_end = hay.get(p) == Some(&b'.')
+            && hay
+                .get(p + 1)
+                .is_none_or(|&b| CLASS[usize::from(b)] & SPACE != 0 && b < 0x80);
+        if !sentence_end {
+            return p;
         }
-        at += 32;
+        at = p + 1;
     }
-    hay.get(at..)
-        .unwrap_or_default()
-        .iter()
-        .position(|&b| CLASS[usize::from(b)] & SIGNAL != 0)
-        .map_or(hay.len(), |i| at + i)
 }
 
 /// `hay[lo..to]` stepped back over bytes of class `class`: the smallest
