@@ -82,10 +82,14 @@ pub(crate) struct ShapeMatch {
     pub(crate) end: usize,
 }
 
-/// Two matches at most this far apart mean dense text, where the skipping
-/// search lets the lazy DFA run unrolled until a match starts farther than
-/// this from where it began.
+/// Matches at most this far apart are close. After [`STREAK`] close ones
+/// in a row the text is dense: the skipping search lets the lazy DFA run
+/// unrolled to the next match until one starts farther than this from
+/// where the search began.
 const DENSE: usize = 128;
+/// See [`DENSE`]. One pair of close matches is common in prose (a date
+/// and a time) and is not worth leaving the skip for.
+const STREAK: usize = 2;
 
 /// Lazy DFA cache size per direction (per thread).
 const CACHE: usize = 4 << 20;
@@ -212,13 +216,15 @@ impl Shapes {
         // The first signal byte at or after `pos` (`hay.len()`: none).
         let mut signal = next_signal(hay, 0);
         let mut hints = hints.iter().copied().peekable();
-        // The end of the last match the skipping search found, and whether
-        // the text is dense (see `DENSE`).
+        // The end of the last match the skipping search found, how many
+        // close ones came in a row, and whether the text is dense (see
+        // `DENSE`).
         let mut last_end: Option<usize> = None;
         let mut dense = false;
+        let mut close = 0;
         loop {
             if dense {
-                // Dense text (the last two matches close together):
+                // Dense text (close matches in a row):
                 // skipping saves nothing, so the lazy DFA runs on to the
                 // next match unrolled, as in `for_each`.
                 let Some(c) = cache.lazy.as_mut() else {
@@ -227,6 +233,7 @@ impl Shapes {
                 match search(re, c, hay, pos) {
                     Ok(Some(m)) if m.end > m.start => {
                         dense = m.start - pos <= DENSE;
+                        close = if dense { close } else { 0 };
                         last_end = Some(m.end);
                         f(m);
                         pos = m.end;
@@ -247,7 +254,12 @@ impl Shapes {
             let q = extent(hay, pos, p);
             match confirm(re, cache, hay, q, pos) {
                 Ok(Step::Match(m)) => {
-                    dense = last_end.is_some_and(|e| m.start - e <= DENSE);
+                    close = if last_end.is_some_and(|e| m.start - e <= DENSE) {
+                        close + 1
+                    } else {
+                        0
+                    };
+                    dense = close >= STREAK;
                     last_end = Some(m.end);
                     f(m);
                     pos = m.end;
