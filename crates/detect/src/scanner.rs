@@ -13,11 +13,11 @@ use crate::custom::CustomRules;
 use crate::engine::{Ctx, Hit, Module, Out, TypeSet};
 use crate::error::{Error, ErrorKind, Problems};
 use crate::shapes::{self, Shapes, ShapesCache};
+use crate::{recognizers, resolve, views};
 
 /// The module index of the shapes' hint literals in the anchor automaton
 /// (no module has it, so no module sees them).
 const HINT_MODULE: usize = usize::MAX;
-use crate::{recognizers, resolve, views};
 
 /// The detection engine: built once from a [`Config`], then shared.
 ///
@@ -735,6 +735,32 @@ mod tests {
             }
         }
         assert!(matched > 2000, "the pieces make matches: {matched}");
+    }
+
+    /// The shapes search gets the `dot` hints the anchor automaton finds:
+    /// a spelled-out address whose only signal is its `dot`, after a comma
+    /// (where the search skips), is found whole.
+    #[test]
+    fn spelled_out_address_after_a_skip() {
+        let scanner = Builder::new().build().expect("built-in rules compile");
+        for (text, want) in [
+            (
+                "Hello, write to john at example dot com today.",
+                "john at example dot com",
+            ),
+            (
+                "Thanks. Mail jane AT corp DOT org, please",
+                "jane AT corp DOT org",
+            ),
+        ] {
+            let emails: Vec<&str> = scanner
+                .scan(text)
+                .iter()
+                .filter(|f| f.entity_type() == &EntityType::EmailAddress)
+                .filter_map(|f| text.get(f.span().start()..f.span().end()))
+                .collect();
+            assert_eq!(emails, [want], "{text:?}");
+        }
     }
 
     /// The laned anchor walk over the built-in literals reports exactly what
