@@ -547,13 +547,7 @@ fn found(
     let Some((pattern, end)) = mat else {
         return Ok(Step::Done);
     };
-    // The reverse search always matches when the forward one did.
-    let start = rev_start(re.reverse(), rcache, hay, lo, end)?.ok_or(())?;
-    Ok(Step::Match(ShapeMatch {
-        pattern: pattern.as_usize(),
-        start,
-        end,
-    }))
+    with_start(re, rcache, hay, lo, pattern, end).map(Step::Match)
 }
 
 /// Fills `idle[b]` with the forward DFA's start state after byte `b` (a
@@ -628,15 +622,26 @@ fn search(
     let Some(end) = re.forward().try_search_fwd(fcache, &input).map_err(drop)? else {
         return Ok(None);
     };
-    let end_at = end.offset();
-    let start = rev_start(re.reverse(), rcache, hay, pos, end_at)?;
+    with_start(re, rcache, hay, pos, end.pattern(), end.offset()).map(Some)
+}
+
+/// The match of `pattern` the forward search found ending at `end`, its
+/// start found by the reverse DFA from `end` back to no further than `lo`.
+fn with_start(
+    re: &hybrid::regex::Regex,
+    rcache: &mut hybrid::dfa::Cache,
+    hay: &[u8],
+    lo: usize,
+    pattern: regex_automata::PatternID,
+    end: usize,
+) -> Result<ShapeMatch, ()> {
     // The reverse search always matches when the forward one did.
-    let start = start.ok_or(())?;
-    Ok(Some(ShapeMatch {
-        pattern: end.pattern().as_usize(),
+    let start = rev_start(re.reverse(), rcache, hay, lo, end)?.ok_or(())?;
+    Ok(ShapeMatch {
+        pattern: pattern.as_usize(),
         start,
-        end: end_at,
-    }))
+        end,
+    })
 }
 
 /// The smallest `s` in `lo..=end` such that the reverse DFA (all matches,
