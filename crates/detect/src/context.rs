@@ -691,8 +691,8 @@ impl KeywordMatcher {
     }
 
     /// Calls `emit(start, end, classes)` for every whole-word keyword
-    /// occurrence starting within `from..to`, each once, in order of end
-    /// (at one end, longer first).
+    /// occurrence starting within `from..to`, each once, in no particular
+    /// order (the automaton walks a long region in lanes).
     fn scan(&self, text: &str, from: usize, to: usize, mut emit: impl FnMut(usize, usize, KwSet)) {
         match &self.dfa {
             Some(dfa) => dfa.scan(self, text, from, to, &mut emit),
@@ -995,7 +995,8 @@ impl WordStartDfa {
         })
     }
 
-    /// [`KeywordMatcher::scan`] with the automaton.
+    /// [`KeywordMatcher::scan`] with the automaton: a long region in
+    /// [`LANES`] parts walked in lockstep (see [`run3`]), a short one whole.
     fn scan(
         &self,
         m: &KeywordMatcher,
@@ -1004,20 +1005,95 @@ impl WordStartDfa {
         to: usize,
         emit: &mut impl FnMut(usize, usize, KwSet),
     ) {
-        let bytes = text.as_bytes();
-        let to = to.min(bytes.len());
-        let mut i = from.min(to);
-        while i < to && !text.is_char_boundary(i) {
-            i += 1;
-        }
+        self.scan_split(m, text, from, to, LANE_MIN, emit);
+    }
+
+    /// [`WordStartDfa::scan`], splitting regions of at least [`LANES`] ×
+    /// `min_lane` bytes (tests make the lanes tiny).
+    fn scan_split(
+        &self,
+        m: &KeywordMatcher,
+        text: &str,
+        from: usize,
+        to: usize,
+        min_lane: usize,
+        emit: &mut impl FnMut(usize, usize, KwSet),
+    ) {
+        let to = to.min(text.len());
+        let i = next_boundary(text, from.min(to));
         if i >= to {
             return;
         }
-        let prev = crate::text::char_before(text, i).is_some_and(char::is_alphanumeric);
-        let mut sid = if prev { self.in_word } else { self.boundary };
-        // Keywords starting in `i..to`, which may end up to the longest
+        let part = (to - i) / LANES;
+        if part < min_lane.max(1) {
+            let sid = self.start_at(text, i);
+            self.finish(m, text, (i, to), i, sid, emit);
+            return;
+        }
+        // Lane `k` reports the keywords starting in its part, as a scan of
+        // that part alone would: together, those of `i..to`.
+        let b1 = next_boundary(text, i + part).min(to);
+        let b2 = next_boundary(text, i + 2 * part).clamp(b1, to);
+        let parts = [(i, b1), (b1, b2), (b2, to)];
+        let mut at = parts.map(|(s, _)| s);
+        let mut sids = parts.map(|(s, _)| self.start_at(text, s));
+        let common = parts.iter().map(|&(s, e)| e - s).min().unwrap_or(0);
+        let bytes = text.as_bytes();
+        let mut done = 0;
+        while done < common {
+            let lane = |k: usize| {
+                let a = at.get(k).copied().unwrap_or(0);
+                bytes.get(a..a + (common - done)).unwrap_or_default()
+            };
+            let (read, before, now) =
+                run3(&self.trans, &self.class, [lane(0), lane(1), lane(2)], sids);
+            done += read;
+            for k in 0..LANES {
+                let (Some(a), Some(&(lo, hi)), Some(&b), Some(&n)) =
+                    (at.get_mut(k), parts.get(k), before.get(k), now.get(k))
+                else {
+                    continue;
+                };
+                *a += read;
+                if n & MATCH != 0 {
+                    // `before` ends keywords just before the byte read last.
+                    self.report(text, b, *a - 1, lo, hi, emit);
+                }
+                if let Some(sid) = sids.get_mut(k) {
+                    *sid = n & !MATCH;
+                }
+            }
+        }
+        for ((&range, &a), &sid) in parts.iter().zip(&at).zip(&sids) {
+            self.finish(m, text, range, a, sid, emit);
+        }
+    }
+
+    /// The state a walk over a region starting at `i` starts in: a keyword
+    /// may start at `i` unless an alphanumeric character ends before it.
+    fn start_at(&self, text: &str, i: usize) -> u32 {
+        if crate::text::char_before(text, i).is_some_and(char::is_alphanumeric) {
+            self.in_word
+        } else {
+            self.boundary
+        }
+    }
+
+    /// Goes on with a walk over the region `lo..to`, now at `at` in state
+    /// `sid`, to its end; then as far past it as a keyword starting in the
+    /// region may run.
+    fn finish(
+        &self,
+        m: &KeywordMatcher,
+        text: &str,
+        (lo, to): (usize, usize),
+        mut at: usize,
+        mut sid: u32,
+        emit: &mut impl FnMut(usize, usize, KwSet),
+    ) {
+        let bytes = text.as_bytes();
+        // Keywords starting in `lo..to`, which may end up to the longest
         // keyword's length further on.
-        let mut at = i;
         while at < to {
             let rest = bytes.get(at..to).unwrap_or_default();
             let (read, before, now) = run(&self.trans, &self.class, rest, sid);
@@ -1025,7 +1101,7 @@ impl WordStartDfa {
             sid = now & !MATCH;
             if now & MATCH != 0 {
                 // `before` ends keywords just before the byte read last.
-                self.report(text, before, at - 1, i, to, emit);
+                self.report(text, before, at - 1, lo, to, emit);
             }
         }
         let tail_end = to.saturating_add(m.max_len).min(bytes.len());
@@ -1040,7 +1116,7 @@ impl WordStartDfa {
             }
             let now = step(&self.trans, &self.class, sid, b);
             if now & MATCH != 0 {
-                self.report(text, sid, to + k, i, to, emit);
+                self.report(text, sid, to + k, lo, to, emit);
             }
             sid = now & !MATCH;
         }
@@ -1048,7 +1124,7 @@ impl WordStartDfa {
         // (`report` ignores a state that ends none; after a break above
         // `sid` ends none).
         if tail_end == bytes.len() {
-            self.report(text, sid, bytes.len(), i, to, emit);
+            self.report(text, sid, bytes.len(), lo, to, emit);
         }
     }
 
@@ -1144,6 +1220,48 @@ fn run(trans: &[u32], class: &[u8; 256], bytes: &[u8], mut sid: u32) -> (usize, 
     (bytes.len(), before, sid)
 }
 
+/// Lanes of a long keyword scan (see [`WordStartDfa::scan`]).
+const LANES: usize = 3;
+
+/// Regions shorter than [`LANES`] times this are scanned in one lane.
+const LANE_MIN: usize = 64;
+
+/// [`run`] over three lanes of equal length in lockstep, so that the
+/// lanes' table loads overlap instead of waiting on each other: until a
+/// transition of any lane is tagged [`MATCH`] or the lanes end. Returns the
+/// bytes read (the same in every lane), and per lane the state before the
+/// last byte and the one after it (tagged where the walk stopped on a tag).
+#[inline(never)]
+fn run3(
+    trans: &[u32],
+    class: &[u8; 256],
+    lanes: [&[u8]; LANES],
+    sids: [u32; LANES],
+) -> (usize, [u32; LANES], [u32; LANES]) {
+    let [h0, h1, h2] = lanes;
+    let [mut s0, mut s1, mut s2] = sids;
+    let mut k = 0;
+    for ((&b0, &b1), &b2) in h0.iter().zip(h1).zip(h2) {
+        let before = [s0, s1, s2];
+        s0 = step(trans, class, s0, b0);
+        s1 = step(trans, class, s1, b1);
+        s2 = step(trans, class, s2, b2);
+        k += 1;
+        if (s0 | s1 | s2) & MATCH != 0 {
+            return (k, before, [s0, s1, s2]);
+        }
+    }
+    (k, [s0, s1, s2], [s0, s1, s2])
+}
+
+/// The first char boundary of `text` at or after `i` (its length if none).
+fn next_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
+
 /// The state after `sid` reads `b`. `trans` has a power-of-two length, so
 /// the mask keeps every index in range without a bounds check (every real
 /// index is below the length, so the mask only drops a [`MATCH`] tag).
@@ -1162,8 +1280,10 @@ const MATCH: u32 = 1 << 31;
 const TERM: u16 = 0x8000;
 
 /// How far past a query's end a keyword scan goes on (see
-/// [`Keywords::ensure`]).
+/// [`Keywords::ensure`]); doubled, up to [`MAX_AHEAD`], while each scan
+/// starts where the last one ended (dense text asks about every byte).
 const AHEAD: usize = 256;
+const MAX_AHEAD: usize = 16 << 10;
 
 /// Keyword hits of one text, found lazily.
 ///
@@ -1190,6 +1310,8 @@ pub(crate) struct KeywordCache {
     /// Blocks that may hold hits (the rest are empty).
     used: usize,
     covered: Vec<(usize, usize)>,
+    /// How far the next scan goes past its query (see [`AHEAD`]).
+    ahead: usize,
 }
 
 /// Bytes of text per block of [`KeywordCache::blocks`].
@@ -1202,6 +1324,7 @@ impl KeywordCache {
         }
         self.used = 0;
         self.covered.clear();
+        self.ahead = AHEAD;
     }
 
     /// Makes room for hits starting before `end` (one call per scanned
@@ -1279,18 +1402,26 @@ impl<'a> Keywords<'a> {
         while pos < hi {
             // The first gap of `pos..hi` not yet covered.
             let i = st.covered.partition_point(|&(_, e)| e <= pos);
-            let (gs, ge) = match st.covered.get(i) {
-                Some(&(s, e)) if s <= pos => {
-                    pos = e;
-                    continue;
-                }
-                // Queries mostly move forward through the text, so a gap is
-                // filled a little past what was asked (up to the next
-                // covered range): neighbouring candidates then find their
-                // windows covered, and one scan replaces many short ones.
-                Some(&(s, _)) => (pos, s.min(hi.saturating_add(AHEAD)).min(self.text.len())),
-                None => (pos, hi.saturating_add(AHEAD).min(self.text.len())),
+            if let Some(&(_, e)) = st.covered.get(i).filter(|&&(s, _)| s <= pos) {
+                pos = e;
+                continue;
+            }
+            // Queries mostly move forward through the text, so a gap is
+            // filled a little past what was asked (up to the next covered
+            // range): neighbouring candidates then find their windows
+            // covered, and one scan replaces many short ones. Gaps that
+            // go on from the last covered range go further each time.
+            let touches_prev = i > 0 && st.covered.get(i - 1).is_some_and(|&(_, e)| e >= pos);
+            st.ahead = if touches_prev {
+                st.ahead.saturating_mul(2).clamp(AHEAD, MAX_AHEAD)
+            } else {
+                AHEAD
             };
+            let mut ge = hi.saturating_add(st.ahead).min(self.text.len());
+            if let Some(&(s, _)) = st.covered.get(i) {
+                ge = ge.min(s);
+            }
+            let gs = pos;
             pos = ge;
             // Keywords starting inside the gap (they may run past its end).
             st.reserve_blocks(ge);
@@ -1303,7 +1434,6 @@ impl<'a> Keywords<'a> {
             });
             // Record the gap as covered, merging with touching neighbours
             // (only they can touch: the list is disjoint and sorted).
-            let touches_prev = i > 0 && st.covered.get(i - 1).is_some_and(|&(_, e)| e >= gs);
             let touches_next = st.covered.get(i).is_some_and(|&(s, _)| s <= ge);
             match (touches_prev, touches_next) {
                 (true, true) => {
@@ -1437,6 +1567,44 @@ mod tests {
         assert!(k.before(22, 20, KwSet::of(&[Kw::Account])).is_none());
     }
 
+    /// Queries moving forward through dense text make each scan go further
+    /// ahead (and split into lanes); what they find stays a full scan's.
+    #[test]
+    fn growing_scans_match_full_scan() {
+        let m = KeywordMatcher::new().expect("keywords compile");
+        let unit = "Patient DOB 01/02/1990, MRN 1234567; card 4111 1111 1111 1111 \
+                    exp 12/29 cvv 123, phone +1 555 0100, email a@b.example; \
+                    Größe ssn 078-05-1120 account 99 routing 12. ";
+        let text = unit.repeat(200);
+        let mut full = KeywordCache::default();
+        let kf = Keywords::new(&text, &m, &mut full);
+        kf.ensure(0, text.len());
+        let mut lazy = KeywordCache::default();
+        let kl = Keywords::new(&text, &m, &mut lazy);
+        let set = KwSet(u64::MAX);
+        let mut pos = 0;
+        let mut step = 0;
+        while pos < text.len() {
+            assert_eq!(
+                kl.before(pos, 40, set),
+                kf.before(pos, 40, set),
+                "before {pos}"
+            );
+            assert_eq!(
+                kl.after(pos, 40, set),
+                kf.after(pos, 40, set),
+                "after {pos}"
+            );
+            step = (step * 7 + 13) % 97;
+            pos += 20 + step;
+        }
+        assert!(lazy.ahead > AHEAD, "scans went further ahead");
+        assert_eq!(lazy.covered.len(), 1, "{:?}", lazy.covered);
+        let all =
+            |c: &KeywordCache| -> Vec<KeywordHit> { c.range(0, text.len()).copied().collect() };
+        assert_eq!(all(&lazy), all(&full));
+    }
+
     #[test]
     fn lazy_scan_matches_full_scan() {
         let m = KeywordMatcher::new().expect("keywords compile");
@@ -1539,6 +1707,20 @@ mod tests {
             let mut part = Vec::new();
             m.scan_trie(&text, a, b, |s, e, c| part.push((s, e, c)));
             assert_eq!(part, sub, "trie walk {text:?} {a}..{b}");
+            // Split into lockstep lanes (tiny ones, so that lane edges fall
+            // inside keywords, inside multi-byte characters and at the ends
+            // of keywords), whole and in part.
+            let dfa = m.dfa.as_ref().expect("automaton");
+            for min_lane in [1, 2, 3, 7] {
+                for (lo, hi, want) in [(0, text.len(), &want), (a, b, &sub)] {
+                    let mut got = Vec::new();
+                    dfa.scan_split(&m, &text, lo, hi, min_lane, &mut |s, e, c| {
+                        got.push((s, e, c))
+                    });
+                    got.sort_by_key(|&(s, e, _)| (s, e));
+                    assert_eq!(&got, want, "lanes of {min_lane} {text:?} {lo}..{hi}");
+                }
+            }
         }
     }
 
