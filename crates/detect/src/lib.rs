@@ -37,6 +37,7 @@ mod context;
 mod custom;
 mod engine;
 mod error;
+mod hir;
 mod recognizers;
 mod resolve;
 mod scanner;

@@ -705,6 +705,7 @@ mod tests {
         let mut rng = crate::testrand::Rng::new(0x5eed_5ca9);
         let mut cache = shapes.create_cache();
         let mut matched = 0;
+        let mut by_kind = [0usize; 2];
         for round in 0..2000 + fixed.len() {
             let mut text = fixed.get(round).map_or_else(String::new, |t| t.to_string());
             let n = 1 + rng.below(if round % 10 == 0 { 400 } else { 40 });
@@ -723,6 +724,10 @@ mod tests {
             shapes.for_each(&mut cache, &text, &hints, |m| got.push(m));
             let want = shapes.meta_matches(&text);
             matched += want.len();
+            // ASCII texts and the others take different automata.
+            if let Some(n) = by_kind.get_mut(usize::from(text.is_ascii())) {
+                *n += want.len();
+            }
             if got != want {
                 let i = got.iter().zip(&want).take_while(|(g, w)| g == w).count();
                 let at = got.get(i).or(want.get(i)).map_or(0, |m| m.start);
@@ -735,6 +740,7 @@ mod tests {
             }
         }
         assert!(matched > 2000, "the pieces make matches: {matched}");
+        assert!(by_kind.iter().all(|&n| n > 500), "{by_kind:?}");
     }
 
     /// The shapes search gets the `dot` hints the anchor automaton finds:

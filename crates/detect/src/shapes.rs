@@ -41,8 +41,9 @@
 //! DFA to the next match as before (see [`DENSE`]).
 
 use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::util::{start, syntax};
+use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, meta, nfa::thompson};
+use regex_syntax::hir::Hir;
 
 /// Literals that signal a match without a signal byte (see the module
 /// docs); the scanner's anchor automaton finds them (ASCII
@@ -57,13 +58,27 @@ pub(crate) struct Shapes {
     /// match the empty string (the meta iterator's empty-match rules are
     /// not reproduced here).
     lazy: Option<hybrid::regex::Regex>,
+    /// The same patterns restricted to their all-ASCII matches (see
+    /// [`crate::hir::ascii_only`]), for ASCII texts: there they find exactly
+    /// what `lazy` finds, and their automata are smaller (the patterns'
+    /// non-ASCII classes no longer split the byte alphabet, so each state's
+    /// row of transitions is shorter and more of them stay in the CPU's
+    /// caches). `None` whenever `lazy` is.
+    ascii: Option<hybrid::regex::Regex>,
     /// Whether the patterns have the property the skipping search relies on
     /// (see the module docs).
     skippable: bool,
 }
 
-/// Per-thread search state of [`Shapes`] (the lazy DFAs' caches).
+/// Per-thread search state of [`Shapes`]: one [`LazyCache`] for each of
+/// its lazy regexes.
 pub(crate) struct ShapesCache {
+    full: LazyCache,
+    ascii: LazyCache,
+}
+
+/// The search state of one lazy regex.
+struct LazyCache {
     lazy: Option<hybrid::regex::Cache>,
     /// The forward DFA's start state after each byte: the "idle" states of
     /// [`confirm`]. Valid while the forward cache's clear count is `clears`
@@ -128,39 +143,36 @@ impl Shapes {
             )
             .build_many(patterns)
             .map_err(|e| e.to_string())?;
-        let lazy = if patterns.iter().all(|p| can_not_be_empty(p)) {
-            hybrid::regex::Builder::new()
-                .syntax(syntax::Config::new())
-                .thompson(thompson::Config::new().nfa_size_limit(Some(nfa_limit)))
-                .dfa(
-                    // As the meta regex configures its own lazy DFAs.
-                    hybrid::dfa::Config::new()
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .unicode_word_boundary(true)
-                        .cache_capacity(cache)
-                        .skip_cache_capacity_check(false)
-                        .minimum_cache_clear_count(Some(3))
-                        .minimum_bytes_per_state(Some(10)),
-                )
-                .build_many(patterns)
-                .ok()
-        } else {
-            None
-        };
+        let hirs = regex_automata::util::syntax::parse_many(patterns).ok();
+        let lazy_pair = hirs
+            .filter(|hirs| hirs.iter().all(can_not_be_empty))
+            .and_then(|hirs| {
+                let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
+                Some((
+                    lazy_regex(&hirs, nfa_limit, cache)?,
+                    lazy_regex(&ascii, nfa_limit, cache)?,
+                ))
+            });
+        let (lazy, ascii) = lazy_pair.unzip();
         Ok(Shapes {
             meta,
             lazy,
+            ascii,
             skippable,
         })
     }
 
     /// A fresh cache for searches of this regex.
     pub(crate) fn create_cache(&self) -> ShapesCache {
-        ShapesCache {
-            lazy: self.lazy.as_ref().map(|re| re.create_cache()),
+        let lazy_cache = |re: &Option<hybrid::regex::Regex>| LazyCache {
+            lazy: re.as_ref().map(|re| re.create_cache()),
             idle: Box::new([LazyStateID::default(); 256]),
             text_start: LazyStateID::default(),
             clears: None,
+        };
+        ShapesCache {
+            full: lazy_cache(&self.lazy),
+            ascii: lazy_cache(&self.ascii),
         }
     }
 
@@ -175,11 +187,18 @@ impl Shapes {
         hints: &[usize],
         mut f: impl FnMut(ShapeMatch),
     ) {
-        if self.skippable && self.lazy.is_some() {
-            return self.skipping(cache, text, hints, &mut f);
+        let (lazy, cache) = match &self.ascii {
+            Some(ascii) if text.is_ascii() => (ascii, &mut cache.ascii),
+            _ => match &self.lazy {
+                Some(lazy) => (lazy, &mut cache.full),
+                None => return self.meta_from(text, 0, &mut f),
+            },
+        };
+        if self.skippable {
+            return self.skipping(lazy, cache, text, hints, &mut f);
         }
         let hay = text.as_bytes();
-        let Some((re, c)) = self.lazy.as_ref().zip(cache.lazy.as_mut()) else {
+        let Some((re, c)) = Some(lazy).zip(cache.lazy.as_mut()) else {
             return self.meta_from(text, 0, &mut f);
         };
         let mut pos = 0usize;
@@ -203,15 +222,13 @@ impl Shapes {
     /// [`Shapes::for_each`] for skippable patterns (see the module docs).
     fn skipping(
         &self,
-        cache: &mut ShapesCache,
+        re: &hybrid::regex::Regex,
+        cache: &mut LazyCache,
         text: &str,
         hints: &[usize],
         f: &mut impl FnMut(ShapeMatch),
     ) {
         let hay = text.as_bytes();
-        let Some(re) = self.lazy.as_ref() else {
-            return self.meta_from(text, 0, f);
-        };
         let mut pos = 0usize;
         // The first signal byte at or after `pos` (`hay.len()`: none).
         let mut signal = next_signal(hay, 0);
@@ -455,13 +472,13 @@ enum Step {
 #[inline(never)]
 fn confirm(
     re: &hybrid::regex::Regex,
-    cache: &mut ShapesCache,
+    cache: &mut LazyCache,
     hay: &[u8],
     q: usize,
     lo: usize,
 ) -> Result<Step, ()> {
     let fwd = re.forward();
-    let ShapesCache {
+    let LazyCache {
         lazy,
         idle,
         text_start,
@@ -600,12 +617,48 @@ impl Shapes {
     }
 }
 
-/// Whether no match of `pattern` can be empty.
-fn can_not_be_empty(pattern: &str) -> bool {
-    regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .is_ok_and(|h| h.properties().minimum_len().is_none_or(|n| n > 0))
+/// Whether no match of `hir` can be empty.
+fn can_not_be_empty(hir: &Hir) -> bool {
+    hir.properties().minimum_len().is_none_or(|n| n > 0)
+}
+
+/// The patterns `hirs` as a lazy regex (forward leftmost-first, reverse
+/// all-matches), configured as the meta regex configures its own lazy DFAs,
+/// with `cache` bytes per direction; `None` if it cannot be built.
+fn lazy_regex(hirs: &[Hir], nfa_limit: usize, cache: usize) -> Option<hybrid::regex::Regex> {
+    let nfa = |reverse: bool| {
+        thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(nfa_limit))
+                    .which_captures(thompson::WhichCaptures::None)
+                    .reverse(reverse),
+            )
+            .build_many_from_hir(hirs)
+            .ok()
+    };
+    let config = hybrid::dfa::Config::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .unicode_word_boundary(true)
+        .cache_capacity(cache)
+        .skip_cache_capacity_check(false)
+        .minimum_cache_clear_count(Some(3))
+        .minimum_bytes_per_state(Some(10));
+    let forward = hybrid::dfa::Builder::new()
+        .configure(config.clone())
+        .build_from_nfa(nfa(false)?)
+        .ok()?;
+    // As `hybrid::regex::Builder` makes its reverse DFA.
+    let reverse = hybrid::dfa::Builder::new()
+        .configure(
+            config
+                .prefilter(None)
+                .specialize_start_states(false)
+                .match_kind(MatchKind::All),
+        )
+        .build_from_nfa(nfa(true)?)
+        .ok()?;
+    Some(hybrid::regex::Builder::new().build_from_dfas(forward, reverse))
 }
 
 /// The leftmost-first match starting at or after `pos`; `Err` when a lazy
@@ -723,7 +776,7 @@ mod tests {
             r"\d+\.\d+",
         ];
         let s = Shapes::new(&patterns, 1 << 24, false).expect("compiles");
-        assert!(s.lazy.is_some());
+        assert!(s.lazy.is_some() && s.ascii.is_some());
         let alphabet: Vec<char> = "0123 45-6789.abcKEY_ @x.comZZé\n#AB\u{2009}"
             .chars()
             .collect();
@@ -753,7 +806,7 @@ mod tests {
             r"(?i:https?)://[^\s]+",
             r"[A-Za-z]{2}[0-9]{2}[0-9A-Z]{4,30}",
         ];
-        let mut clears = 0;
+        let mut clears = [0, 0];
         for cache in [1 << 14, 1 << 15, 1 << 16] {
             let Ok(s) = Shapes::with_cache(&patterns, 1 << 24, true, cache) else {
                 continue;
@@ -767,21 +820,30 @@ mod tests {
                 "word|Jo.e|a-b@x.io|ab@|12|555-0100|http://x/y|DE89|370400440532|. |, | |\n|e|Q|9"
                     .split('|')
                     .collect();
-            for _ in 0..60 {
+            for round in 0..60 {
                 let mut text = String::new();
                 for _ in 0..2000 {
                     text.push_str(words[rng.below(words.len())]);
+                }
+                // Every other text is not ASCII (the full regex's turn).
+                if round % 2 == 1 {
+                    text.push('é');
                 }
                 let mut got = Vec::new();
                 s.for_each(&mut c, &text, &[], |m| got.push(m));
                 assert_eq!(got, meta_all(&s, &text));
             }
-            clears += c
-                .lazy
-                .as_mut()
-                .map_or(0, |l| l.as_parts_mut().0.clear_count());
+            for (n, lazy) in clears.iter_mut().zip([&mut c.full, &mut c.ascii]) {
+                *n += lazy
+                    .lazy
+                    .as_mut()
+                    .map_or(0, |l| l.as_parts_mut().0.clear_count());
+            }
         }
-        assert!(clears > 0, "the small caches were cleared");
+        assert!(
+            clears.iter().all(|&n| n > 0),
+            "small caches cleared: {clears:?}"
+        );
     }
 
     /// A pattern that can match the empty string leaves everything to the
@@ -789,7 +851,7 @@ mod tests {
     #[test]
     fn empty_matches_use_meta() {
         let s = Shapes::new(&[r"\d*", r"a"], 1 << 24, false).expect("compiles");
-        assert!(s.lazy.is_none());
+        assert!(s.lazy.is_none() && s.ascii.is_none());
         for text in ["", "a1b22é3", "ééa", "12a"] {
             assert_eq!(ours(&s, text), meta_all(&s, text), "{text:?}");
         }
