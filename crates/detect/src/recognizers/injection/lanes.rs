@@ -1,0 +1,371 @@
+//! A quick answer to "can any phrase match this (ASCII) text?".
+//!
+//! Most prompts hold a trigger word (`system`, `prompt`, `model`, …) and
+//! are analysed whole, and most of those hold no phrase at all. The phrase
+//! regex's forward search is one chain of dependent table loads over the
+//! text; here the same lazy DFA runs over three parts of the text in
+//! lockstep, so that the three chains' loads overlap. Only when a part
+//! reaches a match (or the DFA cannot go on) does the caller run the regex
+//! itself, which finds the matches as before.
+//!
+//! Exactness: a part starts in the DFA's start state for its position (the
+//! state a search starting there begins in). A match starting in a part is
+//! seen by that part's walk as long as the walk runs to the match's end, so
+//! each part's walk goes on past the part's end until its state is the
+//! start state for where it is ("idle": no match under way), which leaves
+//! every later match to the next part; the last part runs to the end of the
+//! text.
+
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
+use regex_automata::hybrid::{self, LazyStateID};
+use regex_automata::util::pool::Pool;
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind, nfa::thompson};
+use regex_syntax::hir::Hir;
+
+/// Texts shorter than this many bytes a part are not split.
+const MIN_PART: usize = 64;
+
+/// Number of parts walked in lockstep.
+const PARTS: usize = 3;
+
+type CreateScratch = Box<dyn Fn() -> Scratch + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// The phrases' forward lazy DFA and per-thread search state.
+pub(super) struct Filter {
+    dfa: hybrid::dfa::DFA,
+    pool: Pool<Scratch, CreateScratch>,
+}
+
+/// Per-thread state of a [`Filter`].
+struct Scratch {
+    cache: hybrid::dfa::Cache,
+    /// The start state after each byte (the default ID where none can be
+    /// had), valid while the cache's clear count is `clears`.
+    idle: Box<[LazyStateID; 256]>,
+    /// The start state at the start of a text.
+    text_start: LazyStateID,
+    clears: Option<usize>,
+}
+
+impl Filter {
+    /// The filter of the patterns `hirs` (in leftmost-first order, as the
+    /// regex it stands in front of); `None` if it cannot be built.
+    pub(super) fn new(hirs: &[Hir]) -> Option<Filter> {
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .nfa_size_limit(Some(64 << 20))
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_many_from_hir(hirs)
+            .ok()?;
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                // Never gives up for good: a walk the cache is cleared
+                // under leaves that text to the regex, and the next walk
+                // starts afresh.
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .cache_capacity(8 << 20)
+                    .minimum_cache_clear_count(None),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let for_pool = dfa.clone();
+        let create: CreateScratch = Box::new(move || Scratch {
+            cache: for_pool.create_cache(),
+            idle: Box::new([LazyStateID::default(); 256]),
+            text_start: LazyStateID::default(),
+            clears: None,
+        });
+        Some(Filter {
+            dfa,
+            pool: Pool::new(create),
+        })
+    }
+
+    /// Whether a phrase may match `hay`: `false` only when none does.
+    /// Texts too short to split are answered `true` (the caller's search
+    /// is as quick).
+    pub(super) fn may_match(&self, hay: &[u8]) -> bool {
+        self.may_match_in_parts(hay, MIN_PART)
+    }
+
+    /// [`Filter::may_match`] splitting texts of at least `min_part` bytes a
+    /// part (tests make the parts tiny).
+    fn may_match_in_parts(&self, hay: &[u8], min_part: usize) -> bool {
+        if hay.len() < PARTS * min_part.max(1) {
+            return true;
+        }
+        let mut scratch = self.pool.get();
+        walk(&self.dfa, &mut scratch, hay).unwrap_or(true)
+    }
+}
+
+/// Whether a match of `dfa` lies in `hay` (at least [`PARTS`] bytes);
+/// `Err` when the DFA cannot go on (its cache was cleared under the walk,
+/// or it gave up or quit).
+fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()> {
+    if s.clears != Some(s.cache.clear_count()) {
+        refresh(dfa, s)?;
+    }
+    let generation = s.cache.clear_count();
+    let part = hay.len() / PARTS;
+    let starts = [0, part, 2 * part];
+    let start_at = |s: &Scratch, at: usize| match at.checked_sub(1).and_then(|i| hay.get(i)) {
+        Some(&b) => s.idle.get(usize::from(b)).copied().unwrap_or_default(),
+        None => s.text_start,
+    };
+    let mut sids = starts.map(|at| start_at(s, at));
+    if sids.contains(&LazyStateID::default()) {
+        return Err(());
+    }
+    // The parts in lockstep, as far as the shortest goes.
+    let lanes = starts.map(|at| hay.get(at..at + part).unwrap_or_default());
+    let [l0, l1, l2] = lanes;
+    for ((&b0, &b1), &b2) in l0.iter().zip(l1).zip(l2) {
+        let [s0, s1, s2] = sids;
+        // A clear renumbers the states the other lanes hold: checked after
+        // each step, before a stale state is used.
+        let mut step = |sid, b| {
+            let next = dfa.next_state(&mut s.cache, sid, b).map_err(drop)?;
+            if s.cache.clear_count() == generation {
+                Ok(next)
+            } else {
+                Err(())
+            }
+        };
+        let n0 = step(s0, b0)?;
+        let n1 = step(s1, b1)?;
+        let n2 = step(s2, b2)?;
+        sids = [n0, n1, n2];
+        if n0.is_tagged() || n1.is_tagged() || n2.is_tagged() {
+            if let Some(found) = tagged(sids) {
+                return found;
+            }
+        }
+    }
+    // Each part on alone: to its end, then past it until idle (the last
+    // part: to the end of the text).
+    for (k, (&from, &sid)) in starts.iter().zip(&sids).enumerate() {
+        let end = if k + 1 < PARTS {
+            from + part
+        } else {
+            hay.len()
+        };
+        let mut sid = sid;
+        let mut at = from + part;
+        loop {
+            let Some(&b) = hay.get(at) else {
+                let eoi = dfa.next_eoi_state(&mut s.cache, sid).map_err(drop)?;
+                if eoi.is_match() {
+                    return Ok(true);
+                }
+                break;
+            };
+            if at >= end && hay.get(at - 1).and_then(|&p| s.idle.get(usize::from(p))) == Some(&sid)
+            {
+                break;
+            }
+            sid = dfa.next_state(&mut s.cache, sid, b).map_err(drop)?;
+            if s.cache.clear_count() != generation {
+                return Err(());
+            }
+            if sid.is_tagged() {
+                if let Some(found) = tagged([sid; PARTS]) {
+                    return found;
+                }
+            }
+            at += 1;
+        }
+    }
+    Ok(false)
+}
+
+/// What tagged states among `sids` mean for [`walk`]: a match state, a
+/// match; a dead or quit state, no answer (an unanchored search dies only
+/// after a match); `None` when the walk goes on.
+fn tagged(sids: [LazyStateID; PARTS]) -> Option<Result<bool, ()>> {
+    if sids.iter().any(|s| s.is_match()) {
+        Some(Ok(true))
+    } else if sids
+        .iter()
+        .any(|s| s.is_dead() || s.is_quit() || s.is_unknown())
+    {
+        Some(Err(()))
+    } else {
+        None
+    }
+}
+
+/// Fills the start states of `s` for the cache's current generation.
+#[cold]
+fn refresh(dfa: &hybrid::dfa::DFA, s: &mut Scratch) -> Result<(), ()> {
+    // Computing a start state may itself clear the cache: retry a few
+    // times, then give up (the caller runs the regex).
+    for _ in 0..3 {
+        let generation = s.cache.clear_count();
+        let config = start::Config::new().anchored(Anchored::No);
+        s.text_start = dfa.start_state(&mut s.cache, &config).map_err(drop)?;
+        for (b, slot) in (0..=255u8).zip(s.idle.iter_mut()) {
+            let config = start::Config::new()
+                .anchored(Anchored::No)
+                .look_behind(Some(b));
+            // The default ID (the unknown state's slot) never compares
+            // equal to a state a transition yields.
+            *slot = dfa.start_state(&mut s.cache, &config).unwrap_or_default();
+        }
+        if s.cache.clear_count() == generation {
+            s.clears = Some(generation);
+            return Ok(());
+        }
+    }
+    Err(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The filter says "no match" exactly when the regex finds none, on
+    /// texts long and short, split into parts of every size (part edges
+    /// inside phrases), and through cache clears.
+    #[test]
+    fn filter_answers_as_the_regex() {
+        let all = super::super::phrases::all();
+        let pats: Vec<String> = all
+            .iter()
+            .map(|p| super::super::ascii_classes(&p.pattern))
+            .collect();
+        let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
+        let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
+        let filter = Filter::new(&ascii).expect("filter");
+        let re = regex_automata::meta::Regex::builder()
+            .build_many_from_hir(&ascii)
+            .expect("regex");
+        let prose = [
+            "the ",
+            "system ",
+            "prompt ",
+            "model ",
+            "rules ",
+            "said ",
+            "and ",
+            ". ",
+            ", ",
+            "\n",
+            "ignore ",
+            "previous ",
+            "your ",
+            "instructions ",
+            "<!-- ",
+            "end of document ",
+        ];
+        let mut rng = crate::testrand::Rng::new(0x1a7e_5eed);
+        let (mut yes, mut no) = (0, 0);
+        let (mut walks, mut gave_up) = (0, 0);
+        for round in 0..800 {
+            let mut text = Vec::new();
+            for _ in 0..1 + rng.below(if round % 5 == 0 { 120 } else { 30 }) {
+                if rng.below(25) == 0 {
+                    // Now and then a phrase (its ASCII samples only).
+                    let mut piece = Vec::new();
+                    if let Some(h) = hirs.get(rng.below(hirs.len())) {
+                        crate::hir::sample(h, &mut rng, &mut piece);
+                    }
+                    if piece.is_ascii() {
+                        text.extend_from_slice(&piece);
+                    }
+                } else {
+                    text.extend_from_slice(prose[rng.below(prose.len())].as_bytes());
+                }
+            }
+            let want = re.is_match(&text[..]);
+            for min_part in [1, 2, 5, 17, MIN_PART] {
+                let got = filter.may_match_in_parts(&text, min_part);
+                if text.len() < PARTS * min_part {
+                    assert!(got, "unsplit texts are left to the regex");
+                    continue;
+                }
+                // Never "no" for a text with a phrase.
+                assert!(got || !want, "{:?}", String::from_utf8_lossy(&text));
+                // "Yes" for one without only where the walk gave up (its
+                // cache was cleared under it).
+                let mut scratch = filter.pool.get();
+                match walk(&filter.dfa, &mut scratch, &text) {
+                    Ok(found) => assert_eq!(found, want, "parts of {min_part}"),
+                    Err(()) => gave_up += 1,
+                }
+                walks += 1;
+            }
+            if want {
+                yes += 1;
+            } else {
+                no += 1;
+            }
+        }
+        assert!(
+            yes > 100 && no > 100,
+            "{yes} texts with a phrase, {no} without"
+        );
+        assert!(gave_up * 50 < walks, "{gave_up} of {walks} walks gave up");
+    }
+
+    /// A filter whose cache keeps clearing still never says "no match"
+    /// for a text with one.
+    #[test]
+    fn filter_survives_cache_clears() {
+        let hirs = regex_automata::util::syntax::parse_many(&[
+            r"ignore (?:all )?(?:previous|prior) (?:instructions|rules)",
+            r"[a-z]{3}[0-9]{3}[a-z]{3}",
+        ])
+        .expect("parse");
+        let nfa = thompson::Compiler::new()
+            .configure(thompson::Config::new().which_captures(thompson::WhichCaptures::None))
+            .build_many_from_hir(&hirs)
+            .expect("nfa");
+        let dfa = hybrid::dfa::Builder::new()
+            .configure(
+                hybrid::dfa::Config::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .cache_capacity(1)
+                    .skip_cache_capacity_check(true)
+                    .minimum_cache_clear_count(None),
+            )
+            .build_from_nfa(nfa)
+            .expect("dfa");
+        let mut s = Scratch {
+            cache: dfa.create_cache(),
+            idle: Box::new([LazyStateID::default(); 256]),
+            text_start: LazyStateID::default(),
+            clears: None,
+        };
+        let re = regex_automata::meta::Regex::builder()
+            .build_many_from_hir(&hirs)
+            .expect("regex");
+        let mut rng = crate::testrand::Rng::new(77);
+        let words = [
+            "ignore ",
+            "all ",
+            "previous ",
+            "rules ",
+            "abc123xyz ",
+            "q1 ",
+            "zz ",
+        ];
+        let mut errors = 0;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..3 + rng.below(40) {
+                text.push_str(words[rng.below(words.len())]);
+            }
+            match walk(&dfa, &mut s, text.as_bytes()) {
+                Ok(found) => assert_eq!(found, re.is_match(&text), "{text:?}"),
+                Err(()) => errors += 1,
+            }
+        }
+        assert!(errors > 0, "the tiny cache made walks give up");
+    }
+}
