@@ -240,14 +240,26 @@ impl Shapes {
         let mut dense = false;
         let mut close = 0;
         loop {
-            if dense {
-                // Dense text (close matches in a row):
-                // skipping saves nothing, so the lazy DFA runs on to the
-                // next match unrolled, as in `for_each`.
+            if signal < pos {
+                signal = next_signal(hay, pos);
+            }
+            while hints.next_if(|&h| h < pos).is_some() {}
+            let p = hints.peek().map_or(signal, |&h| h.min(signal));
+            if p >= hay.len() {
+                return;
+            }
+            // No match starts before `q`.
+            let q = extent(hay, pos, p);
+            // Dense text (close matches in a row): the lazy DFA runs from
+            // `q` on to the next match unrolled, as in `for_each` (skipping
+            // saves nothing); but not towards a signal farther than `DENSE`
+            // (every match holds one, so the next match is as far), which
+            // the skip reaches sooner.
+            if dense && p - pos <= DENSE {
                 let Some(c) = cache.lazy.as_mut() else {
                     return self.meta_from(text, pos, f);
                 };
-                match search(re, c, hay, pos) {
+                match search(re, c, hay, q) {
                     Ok(Some(m)) if m.end > m.start => {
                         dense = m.start - pos <= DENSE;
                         close = if dense { close } else { 0 };
@@ -260,15 +272,10 @@ impl Shapes {
                     Ok(Some(_)) | Err(()) => return self.meta_from(text, pos, f),
                 }
             }
-            if signal < pos {
-                signal = next_signal(hay, pos);
+            if dense {
+                dense = false;
+                close = 0;
             }
-            while hints.next_if(|&h| h < pos).is_some() {}
-            let p = hints.peek().map_or(signal, |&h| h.min(signal));
-            if p >= hay.len() {
-                return;
-            }
-            let q = extent(hay, pos, p);
             match confirm(re, cache, hay, q, pos) {
                 Ok(Step::Match(m)) => {
                     close = if last_end.is_some_and(|e| m.start - e <= DENSE) {
