@@ -100,7 +100,7 @@ pub(crate) struct ShapeMatch {
 /// Matches at most this far apart are close. After [`STREAK`] close ones
 /// in a row the text is dense: the skipping search lets the lazy DFA run
 /// unrolled to the next match until one starts farther than this from
-/// where the search began.
+/// where the search began, or the next signal is farther than this.
 const DENSE: usize = 128;
 /// See [`DENSE`]. One pair of close matches is common in prose (a date
 /// and a time) and is not worth leaving the skip for.

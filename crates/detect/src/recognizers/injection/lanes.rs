@@ -163,6 +163,10 @@ fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()>
                 if eoi.is_match() {
                     return Ok(true);
                 }
+                // The next parts' states must have survived this step.
+                if s.cache.clear_count() != generation {
+                    return Err(());
+                }
                 break;
             };
             if at >= end && hay.get(at - 1).and_then(|&p| s.idle.get(usize::from(p))) == Some(&sid)
