@@ -1567,6 +1567,20 @@ mod tests {
         assert!(k.before(22, 20, KwSet::of(&[Kw::Account])).is_none());
     }
 
+    /// `lazy` and `full` (scanned whole) answer alike at `pos`.
+    fn same_answers(
+        lazy: &Keywords<'_>,
+        full: &Keywords<'_>,
+        pos: usize,
+        window: usize,
+        set: KwSet,
+    ) {
+        let (l, f) = (lazy.before(pos, window, set), full.before(pos, window, set));
+        assert_eq!(l, f, "before {pos} {set:?}");
+        let (l, f) = (lazy.after(pos, window, set), full.after(pos, window, set));
+        assert_eq!(l, f, "after {pos} {set:?}");
+    }
+
     /// Queries moving forward through dense text make each scan go further
     /// ahead (and split into lanes); what they find stays a full scan's.
     #[test]
@@ -1585,16 +1599,7 @@ mod tests {
         let mut pos = 0;
         let mut step = 0;
         while pos < text.len() {
-            assert_eq!(
-                kl.before(pos, 40, set),
-                kf.before(pos, 40, set),
-                "before {pos}"
-            );
-            assert_eq!(
-                kl.after(pos, 40, set),
-                kf.after(pos, 40, set),
-                "after {pos}"
-            );
+            same_answers(&kl, &kf, pos, 40, set);
             step = (step * 7 + 13) % 97;
             pos += 20 + step;
         }
@@ -1617,17 +1622,7 @@ mod tests {
         let kl = Keywords::new(text, &m, &mut lazy);
         for &pos in &[60usize, 5, 30, 77, 0, 45, 12] {
             for kw in Kw::ALL {
-                let set = KwSet::of(&[*kw]);
-                assert_eq!(
-                    kl.before(pos, 25, set),
-                    kf.before(pos, 25, set),
-                    "before {pos} {kw:?}"
-                );
-                assert_eq!(
-                    kl.after(pos, 25, set),
-                    kf.after(pos, 25, set),
-                    "after {pos} {kw:?}"
-                );
+                same_answers(&kl, &kf, pos, 25, KwSet::of(&[*kw]));
             }
         }
     }
