@@ -42,6 +42,7 @@ mod recognizers;
 mod resolve;
 mod scanner;
 mod shapes;
+mod starts;
 #[cfg(test)]
 mod testrand;
 mod text;

@@ -41,9 +41,10 @@
 //! DFA to the next match as before (see [`DENSE`]).
 
 use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::util::start;
 use regex_automata::{Anchored, Input, MatchKind, meta, nfa::thompson};
 use regex_syntax::hir::Hir;
+
+use crate::starts::StartStates;
 
 /// Literals that signal a match without a signal byte (see the module
 /// docs); the scanner's anchor automaton finds them (ASCII
@@ -80,13 +81,9 @@ pub(crate) struct ShapesCache {
 /// The search state of one lazy regex.
 struct LazyCache {
     lazy: Option<hybrid::regex::Cache>,
-    /// The forward DFA's start state after each byte: the "idle" states of
-    /// [`confirm`]. Valid while the forward cache's clear count is `clears`
-    /// (a cache clear renumbers states).
-    idle: Box<[LazyStateID; 256]>,
-    /// The forward DFA's start state at the start of a text.
-    text_start: LazyStateID,
-    clears: Option<usize>,
+    /// The forward DFA's start states: where [`confirm`] starts, and its
+    /// "idle" states.
+    starts: StartStates,
 }
 
 /// One match: pattern index and byte range.
@@ -166,9 +163,7 @@ impl Shapes {
     pub(crate) fn create_cache(&self) -> ShapesCache {
         let lazy_cache = |re: &Option<hybrid::regex::Regex>| LazyCache {
             lazy: re.as_ref().map(|re| re.create_cache()),
-            idle: Box::new([LazyStateID::default(); 256]),
-            text_start: LazyStateID::default(),
-            clears: None,
+            starts: StartStates::new(),
         };
         ShapesCache {
             full: lazy_cache(&self.lazy),
@@ -485,25 +480,11 @@ fn confirm(
     lo: usize,
 ) -> Result<Step, ()> {
     let fwd = re.forward();
-    let LazyCache {
-        lazy,
-        idle,
-        text_start,
-        clears,
-    } = cache;
+    let LazyCache { lazy, starts } = cache;
     let (fcache, rcache) = lazy.as_mut().ok_or(())?.as_parts_mut();
-    if *clears != Some(fcache.clear_count()) {
-        refresh_idle(fwd, fcache, idle, text_start, clears)?;
-    }
-    // The start state at `q` is the idle state after the byte before it.
-    let mut sid = match q.checked_sub(1).and_then(|i| hay.get(i)) {
-        Some(&b) => idle.get(usize::from(b)).copied().unwrap_or_default(),
-        None => *text_start,
-    };
-    if sid == LazyStateID::default() {
-        // After a quit byte: no start state.
-        return Err(());
-    }
+    starts.ensure(fwd, fcache)?;
+    // After a quit byte there is no start state.
+    let mut sid = starts.at(hay, q).ok_or(())?;
     let mut mat = None;
     let mut at = q;
     fcache.search_start(at);
@@ -519,14 +500,12 @@ fn confirm(
                 fcache.search_update(at);
                 let s = fwd.next_state(fcache, sid, b).map_err(drop)?;
                 let generation = fcache.clear_count();
-                if *clears != Some(generation) {
-                    // `s` survives the clear `next_state` made; the idle
-                    // states were renumbered. Should finding them again
-                    // clear the cache once more, `s` is gone too.
-                    refresh_idle(fwd, fcache, idle, text_start, clears)?;
-                    if fcache.clear_count() != generation {
-                        return Err(());
-                    }
+                // `s` survives a clear `next_state` made, but the start
+                // states were renumbered. Should finding them again clear
+                // the cache once more, `s` is gone too.
+                starts.ensure(fwd, fcache)?;
+                if fcache.clear_count() != generation {
+                    return Err(());
                 }
                 s
             }
@@ -545,7 +524,7 @@ fn confirm(
                 fcache.search_finish(at);
                 return Err(());
             }
-        } else if mat.is_none() && idle.get(usize::from(b)) == Some(&sid) {
+        } else if mat.is_none() && starts.idle_after(b, sid) {
             fcache.search_finish(at);
             return Ok(Step::Idle(at + 1));
         }
@@ -572,40 +551,6 @@ fn found(
         return Ok(Step::Done);
     };
     with_start(re, rcache, hay, lo, pattern, end).map(Step::Match)
-}
-
-/// Fills `idle[b]` with the forward DFA's start state after byte `b` (a
-/// value no state has where `b` is a quit byte) and `text_start` with the
-/// one at the start of the text, and records the cache generation they
-/// are valid for.
-#[cold]
-fn refresh_idle(
-    fwd: &hybrid::dfa::DFA,
-    fcache: &mut hybrid::dfa::Cache,
-    idle: &mut [LazyStateID; 256],
-    text_start: &mut LazyStateID,
-    clears: &mut Option<usize>,
-) -> Result<(), ()> {
-    // Computing a start state may itself clear the cache: retry a few
-    // times, then give up (the caller falls back to the meta regex).
-    for _ in 0..3 {
-        let generation = fcache.clear_count();
-        let config = start::Config::new().anchored(Anchored::No);
-        *text_start = fwd.start_state(fcache, &config).map_err(drop)?;
-        for (b, slot) in (0..=255u8).zip(idle.iter_mut()) {
-            let config = start::Config::new()
-                .anchored(Anchored::No)
-                .look_behind(Some(b));
-            // The default ID is the unknown state's slot, untagged: no
-            // transition yields it, so it never compares equal.
-            *slot = fwd.start_state(fcache, &config).unwrap_or_default();
-        }
-        if fcache.clear_count() == generation {
-            *clears = Some(generation);
-            return Ok(());
-        }
-    }
-    Err(())
 }
 
 #[cfg(test)]

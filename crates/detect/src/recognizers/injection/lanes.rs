@@ -20,9 +20,10 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::{self, LazyStateID};
 use regex_automata::util::pool::Pool;
-use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind, nfa::thompson};
+use regex_automata::{MatchKind, nfa::thompson};
 use regex_syntax::hir::Hir;
+
+use crate::starts::StartStates;
 
 /// Texts shorter than this many bytes a part are not split.
 const MIN_PART: usize = 64;
@@ -41,12 +42,8 @@ pub(super) struct Filter {
 /// Per-thread state of a [`Filter`].
 struct Scratch {
     cache: hybrid::dfa::Cache,
-    /// The start state after each byte (the default ID where none can be
-    /// had), valid while the cache's clear count is `clears`.
-    idle: Box<[LazyStateID; 256]>,
-    /// The start state at the start of a text.
-    text_start: LazyStateID,
-    clears: Option<usize>,
+    /// Where parts start, and when a walk is idle.
+    starts: StartStates,
 }
 
 impl Filter {
@@ -76,9 +73,7 @@ impl Filter {
         let for_pool = dfa.clone();
         let create: CreateScratch = Box::new(move || Scratch {
             cache: for_pool.create_cache(),
-            idle: Box::new([LazyStateID::default(); 256]),
-            text_start: LazyStateID::default(),
-            clears: None,
+            starts: StartStates::new(),
         });
         Some(Filter {
             dfa,
@@ -108,20 +103,14 @@ impl Filter {
 /// `Err` when the DFA cannot go on (its cache was cleared under the walk,
 /// or it gave up or quit).
 fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()> {
-    if s.clears != Some(s.cache.clear_count()) {
-        refresh(dfa, s)?;
-    }
+    s.starts.ensure(dfa, &mut s.cache)?;
     let generation = s.cache.clear_count();
     let part = hay.len() / PARTS;
     let starts = [0, part, 2 * part];
-    let start_at = |s: &Scratch, at: usize| match at.checked_sub(1).and_then(|i| hay.get(i)) {
-        Some(&b) => s.idle.get(usize::from(b)).copied().unwrap_or_default(),
-        None => s.text_start,
-    };
-    let mut sids = starts.map(|at| start_at(s, at));
-    if sids.contains(&LazyStateID::default()) {
+    let [Some(s0), Some(s1), Some(s2)] = starts.map(|at| s.starts.at(hay, at)) else {
         return Err(());
-    }
+    };
+    let mut sids = [s0, s1, s2];
     // The parts in lockstep, as far as the shortest goes.
     let lanes = starts.map(|at| hay.get(at..at + part).unwrap_or_default());
     let [l0, l1, l2] = lanes;
@@ -169,7 +158,10 @@ fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()>
                 }
                 break;
             };
-            if at >= end && hay.get(at - 1).and_then(|&p| s.idle.get(usize::from(p))) == Some(&sid)
+            if at >= end
+                && hay
+                    .get(at - 1)
+                    .is_some_and(|&p| s.starts.idle_after(p, sid))
             {
                 break;
             }
@@ -202,31 +194,6 @@ fn tagged(sids: [LazyStateID; PARTS]) -> Option<Result<bool, ()>> {
     } else {
         None
     }
-}
-
-/// Fills the start states of `s` for the cache's current generation.
-#[cold]
-fn refresh(dfa: &hybrid::dfa::DFA, s: &mut Scratch) -> Result<(), ()> {
-    // Computing a start state may itself clear the cache: retry a few
-    // times, then give up (the caller runs the regex).
-    for _ in 0..3 {
-        let generation = s.cache.clear_count();
-        let config = start::Config::new().anchored(Anchored::No);
-        s.text_start = dfa.start_state(&mut s.cache, &config).map_err(drop)?;
-        for (b, slot) in (0..=255u8).zip(s.idle.iter_mut()) {
-            let config = start::Config::new()
-                .anchored(Anchored::No)
-                .look_behind(Some(b));
-            // The default ID (the unknown state's slot) never compares
-            // equal to a state a transition yields.
-            *slot = dfa.start_state(&mut s.cache, &config).unwrap_or_default();
-        }
-        if s.cache.clear_count() == generation {
-            s.clears = Some(generation);
-            return Ok(());
-        }
-    }
-    Err(())
 }
 
 #[cfg(test)]
@@ -342,9 +309,7 @@ mod tests {
             .expect("dfa");
         let mut s = Scratch {
             cache: dfa.create_cache(),
-            idle: Box::new([LazyStateID::default(); 256]),
-            text_start: LazyStateID::default(),
-            clears: None,
+            starts: StartStates::new(),
         };
         let re = regex_automata::meta::Regex::builder()
             .build_many_from_hir(&hirs)
