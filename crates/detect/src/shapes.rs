@@ -128,6 +128,8 @@ impl Shapes {
         skippable: bool,
         cache: usize,
     ) -> Result<Shapes, String> {
+        // Parsed once, for the meta regex and the lazy ones.
+        let hirs = regex_automata::util::syntax::parse_many(patterns).map_err(|e| e.to_string())?;
         let meta = meta::Regex::builder()
             .configure(
                 meta::Config::new()
@@ -138,18 +140,14 @@ impl Shapes {
                     .hybrid_cache_capacity(CACHE)
                     .nfa_size_limit(Some(nfa_limit)),
             )
-            .build_many(patterns)
+            .build_many_from_hir(&hirs)
             .map_err(|e| e.to_string())?;
-        let hirs = regex_automata::util::syntax::parse_many(patterns).ok();
-        let lazy_pair = hirs
-            .filter(|hirs| hirs.iter().all(can_not_be_empty))
-            .and_then(|hirs| {
-                let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
-                Some((
-                    lazy_regex(&hirs, nfa_limit, cache)?,
-                    lazy_regex(&ascii, nfa_limit, cache)?,
-                ))
-            });
+        let lazy_pair = if hirs.iter().all(can_not_be_empty) {
+            let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
+            lazy_regex(&hirs, nfa_limit, cache).zip(lazy_regex(&ascii, nfa_limit, cache))
+        } else {
+            None
+        };
         let (lazy, ascii) = lazy_pair.unzip();
         Ok(Shapes {
             meta,

@@ -116,19 +116,9 @@ fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()>
     let [l0, l1, l2] = lanes;
     for ((&b0, &b1), &b2) in l0.iter().zip(l1).zip(l2) {
         let [s0, s1, s2] = sids;
-        // A clear renumbers the states the other lanes hold: checked after
-        // each step, before a stale state is used.
-        let mut step = |sid, b| {
-            let next = dfa.next_state(&mut s.cache, sid, b).map_err(drop)?;
-            if s.cache.clear_count() == generation {
-                Ok(next)
-            } else {
-                Err(())
-            }
-        };
-        let n0 = step(s0, b0)?;
-        let n1 = step(s1, b1)?;
-        let n2 = step(s2, b2)?;
+        let n0 = step(dfa, &mut s.cache, generation, s0, b0)?;
+        let n1 = step(dfa, &mut s.cache, generation, s1, b1)?;
+        let n2 = step(dfa, &mut s.cache, generation, s2, b2)?;
         sids = [n0, n1, n2];
         if n0.is_tagged() || n1.is_tagged() || n2.is_tagged() {
             if let Some(found) = tagged(sids) {
@@ -165,10 +155,7 @@ fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()>
             {
                 break;
             }
-            sid = dfa.next_state(&mut s.cache, sid, b).map_err(drop)?;
-            if s.cache.clear_count() != generation {
-                return Err(());
-            }
+            sid = step(dfa, &mut s.cache, generation, sid, b)?;
             if sid.is_tagged() {
                 if let Some(found) = tagged([sid; PARTS]) {
                     return found;
@@ -178,6 +165,26 @@ fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()>
         }
     }
     Ok(false)
+}
+
+/// The state after `sid` reads `b`. `Err` when the DFA cannot go on, or
+/// when computing the state cleared the cache (the cache's generation is
+/// no longer `generation`): a clear renumbers the states the other parts
+/// hold, so it is caught before a stale state is used.
+#[inline(always)]
+fn step(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+    generation: usize,
+    sid: LazyStateID,
+    b: u8,
+) -> Result<LazyStateID, ()> {
+    let next = dfa.next_state(cache, sid, b).map_err(drop)?;
+    if cache.clear_count() == generation {
+        Ok(next)
+    } else {
+        Err(())
+    }
 }
 
 /// What tagged states among `sids` mean for [`walk`]: a match state, a
@@ -210,12 +217,11 @@ mod tests {
             .iter()
             .map(|p| super::super::ascii_classes(&p.pattern))
             .collect();
+        // The filter and the ASCII regex the module uses.
+        let phrases = super::super::compile(&pats).expect("phrases compile");
+        let (filter, re) = (phrases.filter.as_ref().expect("filter"), &phrases.ascii);
+        // Samples of the phrases as written.
         let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
-        let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
-        let filter = Filter::new(&ascii).expect("filter");
-        let re = regex_automata::meta::Regex::builder()
-            .build_many_from_hir(&ascii)
-            .expect("regex");
         let prose = [
             "the ",
             "system ",
