@@ -22,8 +22,8 @@
 //!    with an own sequential HTTP/1.1 client (keep-alive, 1,000 requests)
 //!    the streaming time to first byte and to the first complete SSE event;
 //!    the gateway's RSS idle (3 s after startup) and at load (`VmRSS` polled
-//!    every 50 ms, and `VmHWM`), and its CPU time per request at peak
-//!    (`utime + stime` from `/proc/<pid>/stat`).
+//!    every 50 ms, and `VmHWM`), and its CPU time per request at peak and
+//!    at the fixed rate (`utime + stime` from `/proc/<pid>/stat`).
 //! 5. Prints a Markdown table to stdout, with the commands and versions.
 //!
 //! Every child process is stopped on exit, on error too (SIGTERM, then
@@ -773,6 +773,9 @@ struct Figures {
     /// nginx worker CPU µs per request at concurrency 32 and 256.
     nginx_cpu_us: [Option<f64>; 2],
     fixed: Oha,
+    /// CPU µs per request of the measured server and of nginx's worker
+    /// during the fixed-rate run.
+    fixed_cpu_us: (Option<f64>, Option<f64>),
     stream_fixed: Oha,
     ttft: Ttft,
     /// The gateway's decisions on every prompt (completions; streams).
@@ -925,7 +928,20 @@ impl Bench {
             format!("{}s", self.opts.seconds),
         ];
         eprintln!("  fixed rate {} req/s (open loop)", self.opts.rate);
+        let (s0, n0) = (server.and_then(cpu_seconds), nginx.and_then(cpu_seconds));
         f.fixed = self.oha(port, false, &fixed_args, cmds)?;
+        let requests = f.fixed.requests;
+        let per = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) if requests > 0.0 => Some((b - a) / requests * 1e6),
+            _ => None,
+        };
+        let n = per(n0, nginx.and_then(cpu_seconds));
+        let s = if server.is_some() {
+            per(s0, server.and_then(cpu_seconds))
+        } else {
+            n
+        };
+        f.fixed_cpu_us = (s, n);
         eprintln!("  streams, fixed rate {} req/s (open loop)", self.opts.rate);
         f.stream_fixed = self.oha(stream_port, true, &fixed_args, cmds)?;
         eprintln!(
@@ -1353,6 +1369,19 @@ fn render(
             row(o, name(p), us(at(d)), gf.map(|f| us(at(f))), note);
         }
     };
+    row(
+        &mut o,
+        format!("server CPU per request at {q} req/s"),
+        format!("{} (nginx)", cpu(d.fixed_cpu_us.0)),
+        gf.map(|f| {
+            format!(
+                "{} (gateway; nginx {})",
+                cpu(f.fixed_cpu_us.0),
+                cpu(f.fixed_cpu_us.1)
+            )
+        }),
+        "no target: at a low rate each request starts on cold caches; compare with peak".into(),
+    );
     latency(
         &mut o,
         &|p| format!("latency {p} at {q} req/s (open loop, {s} s)"),

@@ -195,7 +195,7 @@ impl Provider for AnthropicProvider {
 }
 
 struct EventState<S> {
-    events: SseStream<S, reqwest::Error>,
+    events: SseStream<S, crate::transport::Fault>,
     mapper: ChunkMapper,
     name: String,
     read_timeout: std::time::Duration,
@@ -206,7 +206,7 @@ struct EventState<S> {
 
 impl<S> EventState<S>
 where
-    S: futures_core::Stream<Item = Result<bytes::Bytes, reqwest::Error>>,
+    S: futures_core::Stream<Item = Result<bytes::Bytes, crate::transport::Fault>>,
 {
     async fn next_chunk(&mut self) -> Option<Result<ChatChunk, Error>> {
         loop {

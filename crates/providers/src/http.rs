@@ -11,6 +11,7 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 
 use crate::headers;
+use crate::transport::{self, Direct, Fault};
 
 /// Connection settings shared by every provider.
 ///
@@ -99,9 +100,11 @@ impl NetworkConfig {
 /// hand every request and response between threads (and a connection of a
 /// runtime that was dropped is dead). `deepsentinel serve` runs one
 /// current-thread runtime per core this way.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
+    /// The direct transport (upstreams no proxy applies to).
+    direct: Direct,
     config: NetworkConfig,
     /// Identifies this client's per-thread pools.
     id: u64,
@@ -116,6 +119,52 @@ const THREAD_POOLS: usize = 16;
 
 thread_local! {
     static POOLS: RefCell<Vec<(u64, reqwest::Client)>> = const { RefCell::new(Vec::new()) };
+    static DIRECT_POOLS: RefCell<Vec<(u64, Direct)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl std::fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("config", &self.config)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn tls_failed() -> Error {
+    Error::Config {
+        problems: vec![ConfigProblem::new(
+            "network",
+            "the HTTP client (TLS backend) could not start",
+        )],
+    }
+}
+
+/// Whether the calling thread runs a current-thread tokio runtime.
+fn on_current_thread_runtime() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)
+}
+
+/// This thread's entry for client `id` in `pools`, made by `build` on
+/// first use (at most [`THREAD_POOLS`] kept, the oldest dropped first).
+fn per_thread<C: Clone>(
+    pools: &'static std::thread::LocalKey<RefCell<Vec<(u64, C)>>>,
+    id: u64,
+    build: impl FnOnce() -> Option<C>,
+) -> Option<C> {
+    pools.with(|pools| {
+        let mut pools = pools.borrow_mut();
+        if let Some((_, c)) = pools.iter().find(|(i, _)| *i == id) {
+            return Some(c.clone());
+        }
+        let c = build()?;
+        if pools.len() >= THREAD_POOLS {
+            pools.remove(0);
+        }
+        pools.push((id, c.clone()));
+        Some(c)
+    })
 }
 
 fn build_reqwest(config: &NetworkConfig) -> Result<reqwest::Client, Error> {
@@ -133,12 +182,7 @@ fn build_reqwest(config: &NetworkConfig) -> Result<reqwest::Client, Error> {
     if config.http2_prior_knowledge {
         b = b.http2_prior_knowledge();
     }
-    b.build().map_err(|_| Error::Config {
-        problems: vec![ConfigProblem::new(
-            "network",
-            "the HTTP client (TLS backend) could not start",
-        )],
-    })
+    b.build().map_err(|_| tls_failed())
 }
 
 impl HttpClient {
@@ -154,6 +198,7 @@ impl HttpClient {
         }
         Ok(HttpClient {
             inner: build_reqwest(config)?,
+            direct: transport::build(config).ok_or_else(tls_failed)?,
             config: config.clone(),
             id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
         })
@@ -162,27 +207,23 @@ impl HttpClient {
     /// The underlying client for the calling thread: the shared one, or on
     /// a current-thread runtime this thread's own (see the type's docs).
     pub fn reqwest(&self) -> reqwest::Client {
-        let current_thread = tokio::runtime::Handle::try_current()
-            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread);
-        if !current_thread {
+        if !on_current_thread_runtime() {
             return self.inner.clone();
         }
-        POOLS.with(|pools| {
-            let mut pools = pools.borrow_mut();
-            if let Some((_, c)) = pools.iter().find(|(id, _)| *id == self.id) {
-                return c.clone();
-            }
-            // Same settings as `inner`, which was built from them, so this
-            // only fails if the TLS backend stopped working; then share.
-            let Ok(c) = build_reqwest(&self.config) else {
-                return self.inner.clone();
-            };
-            if pools.len() >= THREAD_POOLS {
-                pools.remove(0);
-            }
-            pools.push((self.id, c.clone()));
-            c
-        })
+        // Same settings as `inner`, which was built from them, so this
+        // only fails if the TLS backend stopped working; then share.
+        per_thread(&POOLS, self.id, || build_reqwest(&self.config).ok())
+            .unwrap_or_else(|| self.inner.clone())
+    }
+
+    /// The direct transport for the calling thread, pooled the same way as
+    /// [`HttpClient::reqwest`].
+    pub(crate) fn direct(&self) -> Direct {
+        if !on_current_thread_runtime() {
+            return self.direct.clone();
+        }
+        per_thread(&DIRECT_POOLS, self.id, || transport::build(&self.config))
+            .unwrap_or_else(|| self.direct.clone())
     }
 
     /// The settings it was built from.
@@ -196,10 +237,17 @@ impl HttpClient {
 /// A timeout while connecting reports the connect deadline; one while
 /// waiting for the response reports the read deadline (or the whole-request
 /// deadline when that is shorter).
-pub(crate) fn transport_error(provider: &str, e: reqwest::Error, config: &NetworkConfig) -> Error {
-    let e = e.without_url();
-    if e.is_timeout() {
-        let (phase, after) = if e.is_connect() {
+pub(crate) fn transport_error(provider: &str, e: Fault, config: &NetworkConfig) -> Error {
+    let connect = match &e {
+        Fault::Reqwest(e) => e.is_connect(),
+        Fault::Request(e) => e.is_connect(),
+        Fault::Body(_) | Fault::Timeout => false,
+    };
+    // The direct client's connect deadline is an I/O "timed out" inside a
+    // connect error.
+    let connect_timed_out = matches!(&e, Fault::Request(r) if r.is_connect() && timed_out(r));
+    if e.is_timeout() || connect_timed_out {
+        let (phase, after) = if connect {
             (TimeoutPhase::Connect, config.connect_timeout)
         } else {
             (
@@ -213,25 +261,39 @@ pub(crate) fn transport_error(provider: &str, e: reqwest::Error, config: &Networ
             after,
         };
     }
-    let kind = if e.is_connect() {
-        NetworkErrorKind::Connect
-    } else if e.is_body() || e.is_decode() {
-        NetworkErrorKind::Body
-    } else if e.is_request() {
-        NetworkErrorKind::Reset
-    } else {
-        NetworkErrorKind::Other
+    let kind = match &e {
+        _ if connect => NetworkErrorKind::Connect,
+        Fault::Reqwest(r) if r.is_body() || r.is_decode() => NetworkErrorKind::Body,
+        Fault::Reqwest(r) if r.is_request() => NetworkErrorKind::Reset,
+        Fault::Reqwest(_) => NetworkErrorKind::Other,
+        // Sent or not, the connection failed before a response.
+        Fault::Request(_) => NetworkErrorKind::Reset,
+        Fault::Body(_) => NetworkErrorKind::Body,
+        Fault::Timeout => NetworkErrorKind::Other,
     };
     Error::Network {
         provider: provider.to_owned(),
         kind,
-        source: Some(std::sync::Arc::new(e)),
+        source: e.into_source(),
     }
 }
 
+/// Whether an I/O "timed out" is among the causes of `e`.
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
 /// A body read failure mid-stream.
-pub(crate) fn body_error(provider: &str, e: reqwest::Error, read_timeout: Duration) -> Error {
-    let e = e.without_url();
+pub(crate) fn body_error(provider: &str, e: Fault, read_timeout: Duration) -> Error {
     if e.is_timeout() {
         return Error::Timeout {
             provider: provider.to_owned(),
@@ -242,7 +304,7 @@ pub(crate) fn body_error(provider: &str, e: reqwest::Error, read_timeout: Durati
     Error::Network {
         provider: provider.to_owned(),
         kind: NetworkErrorKind::Body,
-        source: Some(std::sync::Arc::new(e)),
+        source: e.into_source(),
     }
 }
 

@@ -38,6 +38,7 @@ mod openai;
 pub mod sse;
 #[cfg(any(test, feature = "test-util"))]
 pub mod testing;
+mod transport;
 mod upstream;
 
 pub use anthropic::{AnthropicConfig, AnthropicProvider};

@@ -175,7 +175,7 @@ impl Provider for OpenAiProvider {
 }
 
 struct ChunkState<S> {
-    events: SseStream<S, reqwest::Error>,
+    events: SseStream<S, crate::transport::Fault>,
     name: String,
     read_timeout: std::time::Duration,
     /// `[DONE]` or an error was seen: nothing more is yielded.
@@ -186,7 +186,7 @@ struct ChunkState<S> {
 
 impl<S> ChunkState<S>
 where
-    S: futures_core::Stream<Item = Result<bytes::Bytes, reqwest::Error>>,
+    S: futures_core::Stream<Item = Result<bytes::Bytes, crate::transport::Fault>>,
 {
     async fn next_chunk(&mut self) -> Option<Result<ChatChunk, Error>> {
         if self.done {
@@ -271,7 +271,7 @@ pub(crate) fn cut(provider: &str) -> Error {
 /// An event-stream failure as an [`Error`].
 pub(crate) fn stream_fault(
     provider: &str,
-    fault: SseFault<reqwest::Error>,
+    fault: SseFault<crate::transport::Fault>,
     read_timeout: std::time::Duration,
 ) -> Error {
     match fault {

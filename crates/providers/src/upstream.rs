@@ -6,16 +6,18 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use deepsentinel_core::chat::ResponseMeta;
-use deepsentinel_core::{ConfigProblem, Error, RateLimitInfo};
+use deepsentinel_core::{ConfigProblem, Error, NetworkErrorKind, RateLimitInfo};
 use futures_util::StreamExt;
+use hyper_util::client::proxy::matcher::Matcher;
+use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::headers;
 use crate::http::{HttpClient, body_error, malformed, status_error, transport_error};
+use crate::transport::{Fault, Response};
 
 /// How the API key travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,8 +39,19 @@ pub(crate) struct Upstream {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     client: HttpClient,
-    /// Endpoint URLs parsed once (`base` + path), not on every request.
-    urls: Arc<RwLock<Vec<(&'static str, reqwest::Url)>>>,
+    /// Endpoint URLs parsed once (`base` + path), not on every request;
+    /// for the direct transport also as a URI with the query.
+    urls: Arc<RwLock<Vec<Endpoint>>>,
+    /// No proxy applies to `base`: requests go through the direct
+    /// transport (`crate::transport`), not reqwest.
+    direct: bool,
+}
+
+#[derive(Debug)]
+struct Endpoint {
+    path: &'static str,
+    url: reqwest::Url,
+    uri: Option<hyper::Uri>,
 }
 
 /// Largest error body read to find the error code (bytes).
@@ -65,9 +78,13 @@ impl Upstream {
             ));
         }
         let mut host = None;
+        let mut direct = false;
         match reqwest::Url::parse(base_url) {
             Ok(u) => {
                 host = host_header(&u);
+                // The proxy settings reqwest would apply (`HTTP_PROXY`,
+                // `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, read the same way).
+                direct = reached_directly(&u, &Matcher::from_env());
                 if !matches!(u.scheme(), "http" | "https") {
                     problems.push(ConfigProblem::new(
                         format!("{path}.base_url"),
@@ -158,6 +175,7 @@ impl Upstream {
             headers,
             client,
             urls: Arc::default(),
+            direct,
         })
     }
 
@@ -167,27 +185,37 @@ impl Upstream {
         &self.headers
     }
 
-    /// `base` + `path`, parsed; `None` if that is not a valid URL (the
-    /// request then fails in reqwest as before).
-    fn url(&self, path: &'static str) -> Option<reqwest::Url> {
+    /// `base` + `path`, parsed (as a URL, and as a URI with the query);
+    /// `None` if that is not a valid URL (the request then fails in
+    /// reqwest as before).
+    fn endpoint(&self, path: &'static str) -> Option<(reqwest::Url, Option<hyper::Uri>)> {
         if let Ok(urls) = self.urls.read()
-            && let Some((_, u)) = urls.iter().find(|(p, _)| *p == path)
+            && let Some(e) = urls.iter().find(|e| e.path == path)
         {
-            return Some(u.clone());
+            return Some((e.url.clone(), e.uri.clone()));
         }
         let url = reqwest::Url::parse(&format!("{}{}", self.base, path)).ok()?;
-        if let Ok(mut urls) = self.urls.write()
-            && !urls.iter().any(|(p, _)| *p == path)
-        {
-            urls.push((path, url.clone()));
+        let mut with_query = url.clone();
+        if !self.query.is_empty() {
+            with_query.query_pairs_mut().extend_pairs(&self.query);
         }
-        Some(url)
+        let uri = with_query.as_str().parse::<hyper::Uri>().ok();
+        if let Ok(mut urls) = self.urls.write()
+            && !urls.iter().any(|e| e.path == path)
+        {
+            urls.push(Endpoint {
+                path,
+                url: url.clone(),
+                uri: uri.clone(),
+            });
+        }
+        Some((url, uri))
     }
 
     fn request(&self, method: Method, path: &'static str) -> reqwest::RequestBuilder {
         let client = self.client.reqwest();
-        let rb = match self.url(path) {
-            Some(url) => client.request(method, url),
+        let rb = match self.endpoint(path) {
+            Some((url, _)) => client.request(method, url),
             None => client.request(method, format!("{}{}", self.base, path)),
         };
         let mut rb = rb.headers(self.headers.clone());
@@ -209,11 +237,13 @@ impl Upstream {
         let mut buf = Vec::with_capacity(4096);
         serde_json::to_writer(&mut buf, body)
             .map_err(|_| Error::invalid_request("the request could not be serialized"))?;
-        let body = buf;
+        if self.direct {
+            return self.send_direct(Method::POST, path, buf, streaming).await;
+        }
         let mut rb = self
             .request(Method::POST, path)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
+            .body(buf);
         if streaming {
             rb = rb.header(reqwest::header::ACCEPT, "text/event-stream");
         } else {
@@ -224,6 +254,9 @@ impl Upstream {
 
     /// Sends a GET.
     pub(crate) async fn get(&self, path: &'static str) -> Result<Response, Error> {
+        if self.direct {
+            return self.send_direct(Method::GET, path, Vec::new(), false).await;
+        }
         let rb = self
             .request(Method::GET, path)
             .timeout(self.client.config().request_timeout);
@@ -234,7 +267,75 @@ impl Upstream {
         let resp = rb
             .send()
             .await
-            .map_err(|e| transport_error(&self.name, e, self.client.config()))?;
+            .map_err(|e| transport_error(&self.name, Fault::Reqwest(e), self.client.config()))?;
+        self.success(Response::Reqwest(resp)).await
+    }
+
+    /// Sends through the direct transport with the headers reqwest would
+    /// send (the configured ones, `User-Agent`, `Accept`, and for a body
+    /// `Content-Type`), within the read deadline for the response headers
+    /// and, unless streaming, the whole-request deadline.
+    async fn send_direct(
+        &self,
+        method: Method,
+        path: &'static str,
+        body: Vec<u8>,
+        streaming: bool,
+    ) -> Result<Response, Error> {
+        let config = self.client.config();
+        let Some((_, Some(uri))) = self.endpoint(path) else {
+            return Err(Error::Network {
+                provider: self.name.clone(),
+                kind: NetworkErrorKind::Other,
+                source: None,
+            });
+        };
+        let has_body = !body.is_empty();
+        let mut req = hyper::Request::new(http_body_util::Full::new(Bytes::from(body)));
+        *req.method_mut() = method;
+        *req.uri_mut() = uri;
+        let headers = req.headers_mut();
+        headers.clone_from(&self.headers);
+        if !headers.contains_key(reqwest::header::USER_AGENT)
+            && let Ok(v) = HeaderValue::from_str(&config.user_agent)
+        {
+            headers.insert(reqwest::header::USER_AGENT, v);
+        }
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static(if streaming {
+                "text/event-stream"
+            } else {
+                "*/*"
+            }),
+        );
+        if has_body {
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        let now = tokio::time::Instant::now();
+        let deadline = (!streaming).then(|| now + config.request_timeout);
+        let first_byte = deadline.map_or(now + config.read_timeout, |d| {
+            d.min(now + config.read_timeout)
+        });
+        let sent = tokio::time::timeout_at(first_byte, self.client.direct().request(req)).await;
+        let inner = match sent {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => return Err(transport_error(&self.name, Fault::Request(e), config)),
+            Err(_) => return Err(transport_error(&self.name, Fault::Timeout, config)),
+        };
+        self.success(Response::Direct {
+            inner,
+            read_timeout: config.read_timeout,
+            deadline,
+        })
+        .await
+    }
+
+    /// `resp` if its status is a success, else its error.
+    async fn success(&self, resp: Response) -> Result<Response, Error> {
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
@@ -273,7 +374,13 @@ impl Upstream {
     }
 }
 
-/// The rate-limit state a response reports, if it reports any.
+/// Whether `u` is reached without a proxy under `proxies`.
+fn reached_directly(u: &reqwest::Url, proxies: &Matcher) -> bool {
+    u.as_str()
+        .parse::<hyper::Uri>()
+        .is_ok_and(|uri| proxies.intercept(&uri).is_none())
+}
+
 /// `Host` for requests to `u`, as hyper sets it: the host, and the port
 /// when it is not the scheme's default (`Url` drops a default port).
 fn host_header(u: &reqwest::Url) -> Option<HeaderValue> {
@@ -285,6 +392,7 @@ fn host_header(u: &reqwest::Url) -> Option<HeaderValue> {
     HeaderValue::from_str(&value).ok()
 }
 
+/// The rate-limit state a response reports, if it reports any.
 fn rate_limits(headers: &HeaderMap) -> Option<RateLimitInfo> {
     let info = headers::rate_limit_info(headers, SystemTime::now());
     (!info.is_empty()).then_some(info)
@@ -334,6 +442,224 @@ mod tests {
         up.headers()
             .get(reqwest::header::HOST)
             .map(|v| v.to_str().expect("ascii").to_owned())
+    }
+
+    /// An upstream at `base` with a key, a fixed query and an extra
+    /// header, sending directly or (`direct: false`) through reqwest.
+    fn upstream(base: &str, direct: bool) -> Upstream {
+        let client = HttpClient::new(&NetworkConfig::default()).expect("client");
+        let key = SecretString::from("sk-test-key");
+        let mut up = Upstream::new(
+            "p",
+            "test",
+            base,
+            Some(&key),
+            &AuthStyle::Bearer,
+            &[("api-version".to_owned(), "2024 06/01".to_owned())],
+            &[("x-extra".to_owned(), "yes".to_owned())],
+            client,
+        )
+        .expect("valid upstream");
+        up.direct = direct;
+        up
+    }
+
+    /// A loopback server answering each connection's one request with a
+    /// small JSON body; yields each request's head (lines, header names
+    /// lower-cased and sorted) and body.
+    async fn capture() -> (
+        String,
+        tokio::sync::mpsc::UnboundedReceiver<(Vec<String>, Vec<u8>)>,
+    ) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}/v1", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let (head_end, len) = loop {
+                    let Ok(n) = conn.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                        let len = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length: "))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        break (end + 4, len);
+                    }
+                };
+                while buf.len() < head_end + len {
+                    let Ok(n) = conn.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end - 4]).into_owned();
+                let mut lines: Vec<String> = head.split("\r\n").map(str::to_owned).collect();
+                let request_line = lines.remove(0);
+                let mut headers: Vec<String> = lines
+                    .iter()
+                    .map(|l| match l.split_once(':') {
+                        Some((k, v)) => format!("{}:{}", k.to_lowercase(), v.trim()),
+                        None => l.clone(),
+                    })
+                    .collect();
+                headers.sort();
+                headers.insert(0, request_line);
+                let _ = tx.send((headers, buf[head_end..].to_vec()));
+                let body = br#"{"ok":true}"#;
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = conn.write_all(reply.as_bytes()).await;
+                let _ = conn.write_all(body).await;
+            }
+        });
+        (base, rx)
+    }
+
+    #[tokio::test]
+    async fn direct_requests_carry_what_reqwest_sends() {
+        let (base, mut seen) = capture().await;
+        let body =
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": "hé"}]});
+        for streaming in [false, true] {
+            let mut got = Vec::new();
+            for direct in [true, false] {
+                let up = upstream(&base, direct);
+                let resp = up
+                    .post("/chat/completions", &body, streaming)
+                    .await
+                    .expect("sent");
+                assert!(matches!(resp, Response::Direct { .. }) == direct);
+                let v: serde_json::Value = up.json(resp).await.expect("json");
+                assert_eq!(v, serde_json::json!({"ok": true}));
+                got.push(seen.recv().await.expect("captured"));
+            }
+            assert_eq!(got[0], got[1], "direct vs reqwest, streaming {streaming}");
+            let (head, sent) = &got[0];
+            assert_eq!(
+                head[0],
+                "POST /v1/chat/completions?api-version=2024+06%2F01 HTTP/1.1"
+            );
+            assert!(
+                head.contains(&"authorization:Bearer sk-test-key".to_owned()),
+                "{head:?}"
+            );
+            assert!(head.contains(&"x-extra:yes".to_owned()), "{head:?}");
+            assert_eq!(
+                serde_json::from_slice::<serde_json::Value>(sent).expect("json body"),
+                body
+            );
+        }
+        let mut got = Vec::new();
+        for direct in [true, false] {
+            let up = upstream(&base, direct);
+            let resp = up.get("/models").await.expect("sent");
+            let _: serde_json::Value = up.json(resp).await.expect("json");
+            got.push(seen.recv().await.expect("captured"));
+        }
+        assert_eq!(got[0], got[1], "GET: direct vs reqwest");
+        assert!(got[0].1.is_empty());
+    }
+
+    #[tokio::test]
+    async fn bodies_in_many_chunks_are_joined() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}/v1", listener.local_addr().expect("addr"));
+        let parts = [r#"{"id":"x","#, r#""list":[1,2,"#, r#"3]}"#];
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let mut buf = [0u8; 8192];
+                let _ = conn.read(&mut buf).await;
+                let _ = conn
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n")
+                    .await;
+                for p in parts {
+                    let _ = conn
+                        .write_all(format!("{:x}\r\n{p}\r\n", p.len()).as_bytes())
+                        .await;
+                    let _ = conn.flush().await;
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                let _ = conn.write_all(b"0\r\n\r\n").await;
+            }
+        });
+        for direct in [true, false] {
+            let up = upstream(&base, direct);
+            let resp = up.get("/models").await.expect("sent");
+            let v: serde_json::Value = up.json(resp).await.expect("joined");
+            assert_eq!(
+                v,
+                serde_json::json!({"id": "x", "list": [1, 2, 3]}),
+                "direct {direct}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn refused_connections_are_connect_errors_either_way() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}/v1", listener.local_addr().expect("addr"));
+        drop(listener);
+        for direct in [true, false] {
+            let e = upstream(&base, direct)
+                .post("/chat/completions", &serde_json::json!({}), false)
+                .await
+                .expect_err("refused");
+            assert!(
+                matches!(
+                    e,
+                    Error::Network {
+                        kind: NetworkErrorKind::Connect,
+                        ..
+                    }
+                ),
+                "direct {direct}: {e:?}"
+            );
+            assert!(!format!("{e} {e:?}").contains("sk-test-key"));
+        }
+    }
+
+    #[test]
+    fn only_upstreams_no_proxy_applies_to_are_reached_directly() {
+        let url = |s: &str| reqwest::Url::parse(s).expect("url");
+        let none = Matcher::builder().build();
+        assert!(reached_directly(&url("http://10.0.0.1:8080/v1"), &none));
+        assert!(reached_directly(&url("https://api.openai.com/v1"), &none));
+        let http_only = Matcher::builder().http("http://127.0.0.1:3128").build();
+        assert!(!reached_directly(
+            &url("http://10.0.0.1:8080/v1"),
+            &http_only
+        ));
+        assert!(reached_directly(
+            &url("https://api.openai.com/v1"),
+            &http_only
+        ));
+        let all = Matcher::builder()
+            .all("http://127.0.0.1:3128")
+            .no("internal.example")
+            .build();
+        assert!(!reached_directly(&url("https://api.openai.com/v1"), &all));
+        assert!(reached_directly(&url("http://internal.example/v1"), &all));
     }
 
     #[test]
