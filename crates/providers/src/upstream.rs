@@ -639,6 +639,99 @@ mod tests {
         }
     }
 
+    /// A TLS server on loopback with a fresh self-signed certificate for
+    /// `localhost`, answering each connection's request with `{"tls":true}`.
+    async fn tls_server() -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let key =
+            rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("certificate");
+        let cert = key.cert.der().clone();
+        let private = rustls::pki_types::PrivateKeyDer::Pkcs8(
+            rustls::pki_types::PrivatePkcs8KeyDer::from(key.signing_key.serialize_der()),
+        );
+        let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], private)
+        .expect("server config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((conn, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(conn).await else {
+                        return;
+                    };
+                    let mut buf = [0u8; 8192];
+                    let _ = tls.read(&mut buf).await;
+                    let body = br#"{"tls":true}"#;
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = tls.write_all(head.as_bytes()).await;
+                    let _ = tls.write_all(body).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        format!("https://localhost:{port}/v1")
+    }
+
+    #[tokio::test]
+    async fn tls_upstreams_are_verified_unless_told_not_to() {
+        let base = tls_server().await;
+        let key = SecretString::from("sk-test-key");
+        let with = |verify_tls: bool| {
+            let client = HttpClient::new(&NetworkConfig {
+                verify_tls,
+                ..NetworkConfig::default()
+            })
+            .expect("client");
+            let mut up = Upstream::new(
+                "p",
+                "test",
+                &base,
+                Some(&key),
+                &AuthStyle::Bearer,
+                &[],
+                &[],
+                client,
+            )
+            .expect("valid upstream");
+            // The direct transport's TLS, whatever proxy the environment sets.
+            up.direct = true;
+            up
+        };
+        // A self-signed certificate is refused by default, before any
+        // request (and so the key) is sent.
+        let e = with(true).get("/models").await.expect_err("unknown issuer");
+        assert!(
+            matches!(
+                e,
+                Error::Network {
+                    kind: NetworkErrorKind::Connect,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let up = with(false);
+        let resp = up
+            .get("/models")
+            .await
+            .expect("accepted without verification");
+        let v: serde_json::Value = up.json(resp).await.expect("json");
+        assert_eq!(v, serde_json::json!({"tls": true}));
+    }
+
     #[test]
     fn only_upstreams_no_proxy_applies_to_are_reached_directly() {
         let url = |s: &str| reqwest::Url::parse(s).expect("url");
