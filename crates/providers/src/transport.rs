@@ -240,6 +240,14 @@ impl Response {
     }
 }
 
+/// `d` after `now`, or a century on if that is not representable (a
+/// configured deadline of `u64::MAX` seconds means "never").
+pub(crate) fn after(now: tokio::time::Instant, d: Duration) -> tokio::time::Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
+}
+
 /// The next data frame of `body` (trailers are skipped), within the read
 /// deadline and `deadline`.
 async fn next_data(
@@ -248,7 +256,7 @@ async fn next_data(
     deadline: Option<tokio::time::Instant>,
 ) -> Result<Option<Bytes>, Fault> {
     loop {
-        let mut until = tokio::time::Instant::now() + read_timeout;
+        let mut until = after(tokio::time::Instant::now(), read_timeout);
         if let Some(d) = deadline {
             until = until.min(d);
         }
@@ -264,5 +272,21 @@ async fn next_data(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_too_far_to_represent_do_not_panic() {
+        let now = tokio::time::Instant::now();
+        assert_eq!(
+            after(now, Duration::from_secs(1)),
+            now + Duration::from_secs(1)
+        );
+        let far = after(now, Duration::MAX);
+        assert!(far > now + Duration::from_secs(50 * 365 * 86_400));
     }
 }

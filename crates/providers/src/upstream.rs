@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 use crate::headers;
 use crate::http::{HttpClient, body_error, malformed, status_error, transport_error};
-use crate::transport::{Fault, Response};
+use crate::transport::{self, Fault, Response};
 
 /// How the API key travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,14 +301,14 @@ impl Upstream {
         {
             headers.insert(reqwest::header::USER_AGENT, v);
         }
-        headers.insert(
-            reqwest::header::ACCEPT,
-            HeaderValue::from_static(if streaming {
-                "text/event-stream"
-            } else {
-                "*/*"
-            }),
-        );
+        if streaming {
+            headers.insert(
+                reqwest::header::ACCEPT,
+                HeaderValue::from_static("text/event-stream"),
+            );
+        } else if !headers.contains_key(reqwest::header::ACCEPT) {
+            headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("*/*"));
+        }
         if has_body {
             headers.insert(
                 reqwest::header::CONTENT_TYPE,
@@ -316,10 +316,9 @@ impl Upstream {
             );
         }
         let now = tokio::time::Instant::now();
-        let deadline = (!streaming).then(|| now + config.request_timeout);
-        let first_byte = deadline.map_or(now + config.read_timeout, |d| {
-            d.min(now + config.read_timeout)
-        });
+        let deadline = (!streaming).then(|| transport::after(now, config.request_timeout));
+        let read = transport::after(now, config.read_timeout);
+        let first_byte = deadline.map_or(read, |d| d.min(read));
         let sent = tokio::time::timeout_at(first_byte, self.client.direct().request(req)).await;
         let inner = match sent {
             Ok(Ok(r)) => r,
