@@ -93,6 +93,11 @@ impl NetworkConfig {
 
 /// A pooled HTTP client; clones share the pool.
 ///
+/// Two transports with the same settings: hyper-util's client over rustls
+/// for upstreams reached directly, and reqwest for upstreams that the
+/// `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` variables send through a proxy
+/// (and for [`HttpClient::reqwest`] callers); see `transport.rs`.
+///
 /// On a multi-threaded tokio runtime every thread shares one pool. On a
 /// current-thread runtime each thread gets its own pool (built on first
 /// use with the same settings): a connection is driven by the event loop
