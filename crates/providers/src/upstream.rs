@@ -185,14 +185,15 @@ impl Upstream {
         &self.headers
     }
 
-    /// `base` + `path`, parsed (as a URL, and as a URI with the query);
-    /// `None` if that is not a valid URL (the request then fails in
-    /// reqwest as before).
-    fn endpoint(&self, path: &'static str) -> Option<(reqwest::Url, Option<hyper::Uri>)> {
+    /// `pick` applied to the endpoint `base` + `path`, parsed once (as a
+    /// URL, and as a URI with the query); `None` if that is not a valid URL
+    /// (the request then fails in reqwest as before). Only what `pick`
+    /// takes is cloned: the direct transport needs the URI, reqwest the URL.
+    fn endpoint<R>(&self, path: &'static str, pick: impl Fn(&Endpoint) -> R) -> Option<R> {
         if let Ok(urls) = self.urls.read()
             && let Some(e) = urls.iter().find(|e| e.path == path)
         {
-            return Some((e.url.clone(), e.uri.clone()));
+            return Some(pick(e));
         }
         let url = reqwest::Url::parse(&format!("{}{}", self.base, path)).ok()?;
         let mut with_query = url.clone();
@@ -200,22 +201,20 @@ impl Upstream {
             with_query.query_pairs_mut().extend_pairs(&self.query);
         }
         let uri = with_query.as_str().parse::<hyper::Uri>().ok();
+        let e = Endpoint { path, url, uri };
+        let picked = pick(&e);
         if let Ok(mut urls) = self.urls.write()
             && !urls.iter().any(|e| e.path == path)
         {
-            urls.push(Endpoint {
-                path,
-                url: url.clone(),
-                uri: uri.clone(),
-            });
+            urls.push(e);
         }
-        Some((url, uri))
+        Some(picked)
     }
 
     fn request(&self, method: Method, path: &'static str) -> reqwest::RequestBuilder {
         let client = self.client.reqwest();
-        let rb = match self.endpoint(path) {
-            Some((url, _)) => client.request(method, url),
+        let rb = match self.endpoint(path, |e| e.url.clone()) {
+            Some(url) => client.request(method, url),
             None => client.request(method, format!("{}{}", self.base, path)),
         };
         let mut rb = rb.headers(self.headers.clone());
@@ -283,7 +282,7 @@ impl Upstream {
         streaming: bool,
     ) -> Result<Response, Error> {
         let config = self.client.config();
-        let Some((_, Some(uri))) = self.endpoint(path) else {
+        let Some(Some(uri)) = self.endpoint(path, |e| e.uri.clone()) else {
             return Err(Error::Network {
                 provider: self.name.clone(),
                 kind: NetworkErrorKind::Other,
