@@ -250,7 +250,7 @@ pub(crate) fn transport_error(provider: &str, e: Fault, config: &NetworkConfig) 
     };
     // The direct client's connect deadline is an I/O "timed out" inside a
     // connect error.
-    let connect_timed_out = matches!(&e, Fault::Request(r) if r.is_connect() && timed_out(r));
+    let connect_timed_out = connect && matches!(&e, Fault::Request(r) if timed_out(r));
     if e.is_timeout() || connect_timed_out {
         let (phase, after) = if connect {
             (TimeoutPhase::Connect, config.connect_timeout)
