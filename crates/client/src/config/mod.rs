@@ -181,13 +181,17 @@ pub struct ProvidersConfig {
     pub echo: bool,
     /// Where a request goes when its provider fails, in order.
     pub fallback: Vec<FallbackEntry>,
-    /// A circuit breaker per provider. Default: none. Keys as in the
-    /// providers crate (`consecutive-failures`, `cool-down`, …).
+    /// The circuit breaker of each provider's endpoints. Unset: the
+    /// providers crate's defaults (opens after 5 consecutive failures, or
+    /// a failure rate of 0.5 over at least 20 calls in 30 s; probes after
+    /// 15 s). Keys as in the providers crate (`consecutive-failures`,
+    /// `cool-down`, …).
     pub breaker: Option<BreakerConfig>,
     /// A client-side rate limit per provider. Default: none. Keys
     /// `requests-per-minute`, `tokens-per-minute`, `mode`.
     pub rate_limit: Option<RateLimitConfig>,
-    /// A cap on calls in flight per provider. Default: none. Key
+    /// A cap on calls in flight per provider; callers beyond it wait, first
+    /// come first served. Unset: the providers crate's default, 64. Key
     /// `max-in-flight`.
     pub concurrency: Option<ConcurrencyConfig>,
     /// How endpoints of one provider are balanced. Keys `strategy`,

@@ -134,6 +134,87 @@ async fn remote_detection_findings_drive_the_decision() {
     assert_eq!(r.meta.compliance.expect("meta").decision, "anonymize");
 }
 
+/// A configuration naming no `breaker` and no `concurrency` still gets the
+/// providers crate's defaults for both (docs/configuration.md): a breaker
+/// that opens after 5 consecutive failures, and at most 64 calls in flight.
+#[tokio::test]
+async fn unset_breaker_and_concurrency_take_the_stack_defaults() {
+    let failing = FakeUpstream::start().await.expect("bind");
+    failing.fallback(Reply::json(
+        500,
+        r#"{"error":{"message":"boom","type":"server_error"}}"#,
+    ));
+    let slow = FakeUpstream::start().await.expect("bind");
+    slow.fallback(completion("ok").delay(std::time::Duration::from_millis(1000)));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = |name: &str, url: String| {
+        write(
+            dir.path(),
+            name,
+            &format!(
+                "environment = \"staging\"\n[providers.compatible.local]\nbase_url = \"{url}\"\n\
+                 [network]\nmax_retries = 0\ntimeout = \"30s\"\n"
+            ),
+        )
+    };
+
+    // The breaker: five failures reach the upstream, the sixth call is
+    // refused without leaving (the balancer skips the open endpoint, and
+    // with none left says `no_endpoint`).
+    let client = SentinelClient::from_file(config("failing.toml", failing.url("/v1")))
+        .expect("valid configuration");
+    for i in 0..5 {
+        let e = client
+            .chat()
+            .completions()
+            .create(ask("hello"))
+            .await
+            .expect_err("the upstream fails");
+        assert!(
+            matches!(
+                &e,
+                Error::Provider {
+                    status: Some(500),
+                    ..
+                }
+            ),
+            "call {i}: {e:?}"
+        );
+    }
+    let e = client
+        .chat()
+        .completions()
+        .create(ask("hello"))
+        .await
+        .expect_err("the breaker is open");
+    assert!(
+        matches!(&e, Error::Provider { code: Some(code), retryable: true, .. } if code == "no_endpoint"),
+        "{e:?}"
+    );
+    assert_eq!(failing.requests().len(), 5, "the refused call never left");
+
+    // The concurrency bound: of 80 concurrent calls, 64 reach the upstream
+    // while the first ones are still being answered; the rest follow.
+    let client = SentinelClient::from_file(config("slow.toml", slow.url("/v1")))
+        .expect("valid configuration");
+    let calls: Vec<_> = (0..80)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.chat().completions().create(ask("hello")).await })
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while slow.requests().len() < 64 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(slow.requests().len(), 64, "64 in flight, the rest waiting");
+    for call in calls {
+        call.await.expect("task").expect("answered");
+    }
+    assert_eq!(slow.requests().len(), 80);
+}
+
 #[test]
 fn file_and_configuration_errors_are_typed_and_complete() {
     let e = SentinelClient::from_file("/nonexistent/sentinel.toml").expect_err("missing");
