@@ -1,5 +1,5 @@
 //! Small, allocation-free helpers over text that handlers share: boundary
-//! checks and digit extraction.
+//! checks, digit extraction and the fields of delimited rows.
 
 /// Whether `c` counts as part of a word for boundary checks (letters and
 /// digits of any script, and `_`).
@@ -39,6 +39,85 @@ pub(crate) fn digits_into(s: &str, buf: &mut [u8]) -> usize {
     n
 }
 
+/// The fields of a delimited `line`, as `(start, end)` byte ranges, in
+/// order, until `f` returns `false`. A field that opens with a double
+/// quote (after optional spaces) runs to its closing quote, so delimiters
+/// inside it do not split it (`"Lee, Chang"` is one CSV field), and `""`
+/// inside it is an escaped quote. An unclosed quote runs to the line end.
+pub(crate) fn for_each_field(line: &[u8], delim: u8, mut f: impl FnMut(usize, usize) -> bool) {
+    let mut start = 0;
+    let mut i = 0;
+    let mut at_field_start = true;
+    let mut quoted = false;
+    while let Some(&c) = line.get(i) {
+        if quoted {
+            if c == b'"' {
+                if line.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                quoted = false;
+            }
+        } else if c == delim {
+            if !f(start, i) {
+                return;
+            }
+            start = i + 1;
+            at_field_start = true;
+            i += 1;
+            continue;
+        } else if c == b'"' && at_field_start {
+            quoted = true;
+        }
+        if c != b' ' {
+            at_field_start = false;
+        }
+        i += 1;
+    }
+    f(start, line.len());
+}
+
+/// Which field of the delimited `line` byte `at` lies in (0-based), with
+/// the quoting of [`for_each_field`].
+pub(crate) fn field_index(line: &[u8], at: usize, delim: u8) -> usize {
+    let mut col = 0;
+    for_each_field(line, delim, |_, end| {
+        if at <= end {
+            return false;
+        }
+        col += 1;
+        true
+    });
+    col
+}
+
+/// How many delimiters of the delimited `line` separate fields (the
+/// fields less one), with the quoting of [`for_each_field`].
+pub(crate) fn field_separators(line: &[u8], delim: u8) -> usize {
+    let mut n = 0usize;
+    for_each_field(line, delim, |_, _| {
+        n += 1;
+        true
+    });
+    n.saturating_sub(1)
+}
+
+/// The byte range of field `col` of the delimited `line`, with the quoting
+/// of [`for_each_field`]; `None` when the line has fewer fields.
+pub(crate) fn field_range(line: &[u8], col: usize, delim: u8) -> Option<(usize, usize)> {
+    let mut k = 0;
+    let mut found = None;
+    for_each_field(line, delim, |start, end| {
+        if k == col {
+            found = Some((start, end));
+            return false;
+        }
+        k += 1;
+        true
+    });
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +132,36 @@ mod tests {
         let mut buf = [0u8; 4];
         assert_eq!(digits_into("12-34-5", &mut buf), 5);
         assert_eq!(buf, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn delimited_fields_respect_quotes() {
+        let fields = |line: &str, d: u8| {
+            let mut out = Vec::new();
+            for_each_field(line.as_bytes(), d, |s, e| {
+                out.push(line.get(s..e).unwrap_or("?").to_owned());
+                true
+            });
+            out
+        };
+        assert_eq!(fields("a,b,,c", b','), ["a", "b", "", "c"]);
+        assert_eq!(fields("\"Lee, Chang\",x", b','), ["\"Lee, Chang\"", "x"]);
+        // `""` is an escaped quote; spaces may come before the opening one.
+        assert_eq!(
+            fields("1, \"a \"\"b, c\"\"\",2", b','),
+            ["1", " \"a \"\"b, c\"\"\"", "2"]
+        );
+        // A quote inside an unquoted field opens nothing.
+        assert_eq!(fields("5\" screen,b,c", b','), ["5\" screen", "b", "c"]);
+        // An unclosed quote runs to the end of the line.
+        assert_eq!(fields("a;\"b;c", b';'), ["a", "\"b;c"]);
+        assert_eq!(fields("", b','), [""]);
+        let line = b"x,\"p,q\",y";
+        assert_eq!(field_index(line, 0, b','), 0);
+        assert_eq!(field_index(line, 4, b','), 1);
+        assert_eq!(field_index(line, 8, b','), 2);
+        assert_eq!(field_separators(line, b','), 2);
+        assert_eq!(field_range(line, 2, b','), Some((8, 9)));
+        assert_eq!(field_range(line, 3, b','), None);
     }
 }

@@ -862,8 +862,9 @@ fn table_header(t: &str, pos: usize) -> Option<&str> {
     if !(p.is_empty() || p.ends_with(delim)) {
         return None;
     }
-    let col = p.matches(delim).count();
-    let ncells = line.matches(delim).count();
+    let d = delim as u8;
+    let col = crate::text::field_index(line.as_bytes(), pos.saturating_sub(ls), d);
+    let ncells = crate::text::field_separators(line.as_bytes(), d);
     // Walk up to the first line of the block of lines with the same shape.
     let mut header: Option<&str> = None;
     let mut end = ls;
@@ -875,7 +876,7 @@ fn table_header(t: &str, pos: usize) -> Option<&str> {
             break;
         };
         let Some(prev) = t.get(ps..pe) else { break };
-        let n = prev.matches(delim).count();
+        let n = crate::text::field_separators(prev.as_bytes(), d);
         if n == 0 || n.abs_diff(ncells) > 1 {
             break;
         }
@@ -883,13 +884,14 @@ fn table_header(t: &str, pos: usize) -> Option<&str> {
         end = ps;
     }
     let h = header?;
-    let cell = h.trim_start_matches(['|', ' ']).split(delim).nth(
-        if delim == '|' && line.trim_start().starts_with('|') {
-            col.saturating_sub(1)
-        } else {
-            col
-        },
-    )?;
+    let h = h.trim_start_matches(['|', ' ']);
+    let col = if delim == '|' && line.trim_start().starts_with('|') {
+        col.saturating_sub(1)
+    } else {
+        col
+    };
+    let (cs, ce) = crate::text::field_range(h.as_bytes(), col, d)?;
+    let cell = h.get(cs..ce)?;
     Some(cell.trim().trim_matches(['"', '*', '`']))
 }
 

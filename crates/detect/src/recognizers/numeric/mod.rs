@@ -523,9 +523,7 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     else {
         return KwSet::EMPTY;
     };
-    let col = b
-        .get(ls..pos)
-        .map_or(0, |s| s.iter().filter(|&&c| c == delim).count());
+    let col = crate::text::field_index(line, pos.saturating_sub(ls), delim);
     let is_header = |s: &[u8]| {
         s.contains(&delim)
             && s.iter().any(u8::is_ascii_alphabetic)
@@ -558,22 +556,10 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
         return KwSet::EMPTY;
     };
     // The col-th field of the header.
-    let mut f0 = hs;
-    let mut k = 0;
-    let mut f1 = he;
-    for (i, &c) in b.get(hs..he).unwrap_or(&[]).iter().enumerate() {
-        if c == delim {
-            if k == col {
-                f1 = hs + i;
-                break;
-            }
-            k += 1;
-            f0 = hs + i + 1;
-        }
-    }
-    if k != col {
+    let Some((f0, f1)) = crate::text::field_range(b.get(hs..he).unwrap_or(&[]), col, delim) else {
         return KwSet::EMPTY;
-    }
+    };
+    let (f0, f1) = (hs + f0, hs + f1);
     ctx.keywords.with_range(f0, f1, |hits| {
         let mut kws = KwSet::EMPTY;
         for h in hits {
