@@ -171,23 +171,26 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
         return international(p, 2).map(|s| (s - 0.1, false));
     }
     let paren0 = p.paren.first().copied().unwrap_or(false);
-    // NANP.
+    // NANP. Other groupings of ten digits that happen to be NANP-shaped
+    // go on to the national formats below (`98765 43210` is Indian).
     if n == 10 && nanp_ok(d) {
-        return match lens {
-            [3, 3, 4] => Some((
-                if paren0 {
-                    0.85
-                } else if p.dots {
-                    0.7
-                } else {
-                    0.75
-                },
-                false,
-            )),
-            [10] => Some((0.6, true)),
-            [3, 7] if paren0 => Some((0.75, false)),
-            _ => None,
-        };
+        match lens {
+            [3, 3, 4] => {
+                return Some((
+                    if paren0 {
+                        0.85
+                    } else if p.dots {
+                        0.7
+                    } else {
+                        0.75
+                    },
+                    false,
+                ));
+            }
+            [10] => return Some((0.6, true)),
+            [3, 7] if paren0 => return Some((0.75, false)),
+            _ => {}
+        }
     }
     if n == 11 && d.first() == Some(&1) && d.get(1..).is_some_and(nanp_ok) {
         return match lens {
