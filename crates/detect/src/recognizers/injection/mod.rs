@@ -677,6 +677,16 @@ const TRIGGERS: &[&str] = &[
     "end_of_turn",
     "start_header_id",
     "begin_of_text",
+    "original task",
+    "assigned task",
+    "initial task",
+    "actual task",
+    "real task",
+    "primary task",
+    "main task",
+    "current task",
+    "stop following",
+    "stop obeying",
 ];
 
 /// Trigger words that fire on their own in long texts.
@@ -730,6 +740,11 @@ const STRONG_TRIGGERS: &[&str] = &[
     "negeer",
     "guardrails",
     "hypothetically",
+    "original task",
+    "assigned task",
+    "actual task",
+    "stop following",
+    "stop obeying",
 ];
 /// Bytes analysed on each side of a trigger word in longer texts.
 const MARGIN: usize = 300;

@@ -186,6 +186,13 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.7,
         r"\bstop (?:what|everything) you(?:'re| are) doing\b".into(),
     );
+    // "stop following your original task": the model's own task, named
+    // as such ("your" and a qualifier), not a user's plan or ticket.
+    add(
+        Indirect,
+        0.8,
+        r"\b(?:stop|cease|quit|abandon) (?:following|obeying|doing|performing|working on|pursuing) your (?:original|current|assigned|previous|initial|given|actual|real|main|primary) (?:task|assignment|job|mission|objective|goal|instructions?)\b".into(),
+    );
     add(
         Indirect,
         0.85,
