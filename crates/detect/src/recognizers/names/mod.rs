@@ -1465,7 +1465,9 @@ impl Names {
         if self.whole_run_place(t, run, strength, place, out) {
             return;
         }
-        // Strip leading titles / context / common words.
+        let is_initial = |k: &Tok| k.dot && k.cap && Self::word(t, k).chars().count() == 1;
+        // Strip leading titles / context / common words (an initial such
+        // as `A.` is not the article).
         let mut i = 0usize;
         let mut titled = false;
         while let Some(k) = run.get(i) {
@@ -1480,7 +1482,7 @@ impl Names {
                 continue;
             }
             let is_ctx = lists & F_PERSON != 0;
-            if run.get(i + 1).is_some() && (is_ctx || (f.common && !f.given)) {
+            if run.get(i + 1).is_some() && (is_ctx || (f.common && !f.given && !is_initial(k))) {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
                     strength = if lists & F_WEAK != 0 {
@@ -1502,6 +1504,18 @@ impl Names {
         if core.is_empty() {
             return;
         }
+        // Leading initials (`J. Smith`, `J. R. R. Tolkien`): part of the
+        // span, but the words after them are what is judged.
+        let mut initials = 0usize;
+        while core.get(initials).is_some_and(is_initial) {
+            initials += 1;
+        }
+        if !core.get(initials).is_some_and(|k| k.cap && !k.dot) {
+            initials = 0;
+        }
+        let initials_start = core.first().map(|k| k.start).filter(|_| initials > 0);
+        let core = core.get(initials..).unwrap_or(&[]);
+        let core_facts = core_facts.get(initials..).unwrap_or(&[]);
         // Cut the core at the first common / non-name token.
         let mut m = 0usize;
         while let Some(k) = core.get(m) {
@@ -1559,6 +1573,20 @@ impl Names {
         let Some(span_text) = t.get(span.0..span.1) else {
             return;
         };
+        if let Some(from) = initials_start {
+            // A person's initials: no place is written that way.
+            self.try_person(
+                t,
+                core,
+                core_facts,
+                (from, span.1),
+                strength,
+                titled,
+                initials,
+                out,
+            );
+            return;
+        }
 
         // --- places ---
         // A one-word span: its facts are known.
@@ -1573,7 +1601,7 @@ impl Names {
         }
 
         // --- persons ---
-        self.try_person(t, core, core_facts, span, strength, titled, out);
+        self.try_person(t, core, core_facts, span, strength, titled, 0, out);
     }
 
     /// A place name that spans the run from its start (`New Orleans`,
@@ -1779,6 +1807,7 @@ impl Names {
         span: (usize, usize),
         strength: u8,
         titled: bool,
+        initials: usize,
         out: &mut Out<'_>,
     ) {
         let caps: usize = core.iter().filter(|k| k.cap && !k.dot).count();
@@ -1840,6 +1869,16 @@ impl Names {
             0.6
         } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
             0.55
+        } else if caps == 1
+            && l_sur
+            && !l_common
+            && no_place
+            && !first.upper
+            && (initials >= 2 || (initials == 1 && strength == 1))
+        {
+            // Initials before a known surname: `A. B. Jones`, or one
+            // initial after a weak context. `J. Crew` alone is not enough.
+            0.7
         } else if caps == 1 && f_given && !f_common && !ff.surname && strength == 1 {
             0.65
         } else if caps == 1 && f_given && !f_common && strength == 1 {
