@@ -43,6 +43,91 @@ pub(crate) fn ascii_only(h: &Hir) -> Hir {
     }
 }
 
+/// A pattern for a quick "no match" test on the original of a text that
+/// was transformed byte for byte, run over the original's *keys*.
+///
+/// `maps_to(r, f)` says whether an original byte `r` may have become `f`;
+/// `key` maps each original byte to a key byte. The result matches
+/// `key(r)` (byte by byte) for every ASCII text `r` of which some
+/// transform `f` (`maps_to(r[i], f[i])` at every position) matches `h` at
+/// the same place: each class or literal byte `C` becomes the keys of the
+/// bytes that may map into `C`, and look-around assertions are dropped. So
+/// it matches more, never less: when it finds nothing in `key(r)`, `h`
+/// finds nothing in any such `f`. With a `key` that merges what the
+/// transform merges (case, say), most classes stay single bytes and the
+/// pattern keeps the size of `h`. `h` must be ASCII-only (see
+/// [`ascii_only`]); non-ASCII members are ignored.
+pub(crate) fn keyed_preimage(
+    h: &Hir,
+    maps_to: &dyn Fn(u8, u8) -> bool,
+    key: &dyn Fn(u8) -> u8,
+) -> Hir {
+    // `keys[f]`: the keys of the bytes that may map to the ASCII byte `f`,
+    // a bit each.
+    let mut keys = [0u128; 0x80];
+    for (f, set) in (0u8..).zip(keys.iter_mut()) {
+        for r in 0u8..0x80 {
+            if maps_to(r, f) {
+                *set |= 1u128 << (key(r) & 0x7f);
+            }
+        }
+    }
+    keyed_with(h, &keys)
+}
+
+fn keyed_with(h: &Hir, keys: &[u128; 0x80]) -> Hir {
+    // The class of the keys of the bytes that may map into `into`.
+    let class = |into: &mut dyn Iterator<Item = u32>| {
+        let set = into
+            .filter_map(|f| keys.get(f as usize))
+            .fold(0u128, |a, s| a | s);
+        let ranges = (0u8..0x80)
+            .filter(|&r| set & (1u128 << r) != 0)
+            .map(|r| ClassBytesRange::new(r, r));
+        Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+    };
+    // The ASCII members of ranges `(start, end)`.
+    let ascii = |ranges: Vec<(u32, u32)>| {
+        ranges
+            .into_iter()
+            .flat_map(|(a, b)| a.min(0x80)..=b.min(0x7f))
+    };
+    let ranges_of = |rs: &mut dyn Iterator<Item = (u32, u32)>| rs.collect::<Vec<_>>();
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Hir::empty(),
+        HirKind::Literal(Literal(bytes)) => Hir::concat(
+            bytes
+                .iter()
+                .map(|&b| class(&mut std::iter::once(u32::from(b))))
+                .collect(),
+        ),
+        HirKind::Class(Class::Unicode(c)) => class(&mut ascii(ranges_of(
+            &mut c
+                .ranges()
+                .iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+        ))),
+        HirKind::Class(Class::Bytes(c)) => class(&mut ascii(ranges_of(
+            &mut c
+                .ranges()
+                .iter()
+                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
+        ))),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(keyed_with(&r.sub, keys)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(keyed_with(&c.sub, keys)),
+            ..c.clone()
+        }),
+        HirKind::Concat(xs) => Hir::concat(xs.iter().map(|x| keyed_with(x, keys)).collect()),
+        HirKind::Alternation(xs) => {
+            Hir::alternation(xs.iter().map(|x| keyed_with(x, keys)).collect())
+        }
+    }
+}
+
 /// Appends a random string matching `h`, for tests (look-arounds are
 /// ignored: a sample may not match). Class members are mostly drawn from
 /// the class's ASCII part.
@@ -118,5 +203,37 @@ mod tests {
         assert_eq!(ascii_only(&parse("[é-ü]")), Hir::fail());
         assert_eq!(ascii_only(&parse("é")), Hir::fail());
         assert_eq!(ascii_only(&parse(r"(?-u:\b)x+")), parse(r"(?-u:\b)x+"));
+    }
+
+    #[test]
+    fn keyed_preimage_maps_every_member_to_its_keys_and_drops_look_arounds() {
+        // Upper case maps to lower case; `0` may stand for `o`.
+        let maps = |r: u8, f: u8| r.to_ascii_lowercase() == f || (r == b'0' && f == b'o');
+        let same = |r: u8| r;
+        assert_eq!(
+            keyed_preimage(&parse(r"(?-u:\b)no[a-c]+$"), &maps, &same),
+            parse(r"(?-u:[Nn][Oo0][a-cA-C]+)")
+        );
+        assert_eq!(
+            keyed_preimage(&parse("[x-z]|q"), &maps, &same),
+            parse("(?-u:[x-zX-Z]|[qQ])")
+        );
+        // Keyed by the transform itself, letters stay single bytes.
+        let key = |r: u8| {
+            if r == b'0' {
+                b'o'
+            } else {
+                r.to_ascii_lowercase()
+            }
+        };
+        assert_eq!(
+            keyed_preimage(&parse(r"(?-u:\b)no[a-c]+$"), &maps, &key),
+            parse(r"(?-u:no[a-c]+)")
+        );
+        // A digit class takes the keys of the digits: `0` is keyed `o`.
+        assert_eq!(
+            keyed_preimage(&parse("[0-2]"), &maps, &key),
+            parse("(?-u:[12o])")
+        );
     }
 }

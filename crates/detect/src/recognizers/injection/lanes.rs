@@ -1,12 +1,14 @@
 //! A quick answer to "can any phrase match this (ASCII) text?".
 //!
 //! Most prompts hold a trigger word (`system`, `prompt`, `model`, …) and
-//! are analysed whole, and most of those hold no phrase at all. The phrase
-//! regex's forward search is one chain of dependent table loads over the
-//! text; here the same lazy DFA runs over three parts of the text in
+//! are analysed whole, and most of those hold no phrase at all. A regex's
+//! forward search is one chain of dependent table loads over the text;
+//! here a lazy DFA of the phrases (in the module: of their keyed
+//! preimages, over the text's keys before it is folded; see
+//! `Phrases::may_match_unfolded`) runs over three parts of the text in
 //! lockstep, so that the three chains' loads overlap. Only when a part
-//! reaches a match (or the DFA cannot go on) does the caller run the regex
-//! itself, which finds the matches as before.
+//! reaches a match (or the DFA cannot go on) does the caller fold the text
+//! and run the regex itself, which finds the matches as before.
 //!
 //! Exactness: a part starts in the DFA's start state for its position (the
 //! state a search starting there begins in). A match starting in a part is
@@ -44,6 +46,8 @@ struct Scratch {
     cache: hybrid::dfa::Cache,
     /// Where parts start, and when a walk is idle.
     starts: StartStates,
+    /// The text mapped byte by byte ([`Filter::may_match_keyed`]).
+    keyed: Vec<u8>,
 }
 
 impl Filter {
@@ -74,6 +78,7 @@ impl Filter {
         let create: CreateScratch = Box::new(move || Scratch {
             cache: for_pool.create_cache(),
             starts: StartStates::new(),
+            keyed: Vec::new(),
         });
         Some(Filter {
             dfa,
@@ -81,15 +86,26 @@ impl Filter {
         })
     }
 
-    /// Whether a phrase may match `hay`: `false` only when none does.
-    /// Texts too short to split are answered `true` (the caller's search
-    /// is as quick).
-    pub(super) fn may_match(&self, hay: &[u8]) -> bool {
-        self.may_match_in_parts(hay, MIN_PART)
+    /// Whether a phrase may match `hay` with every byte `b` replaced by
+    /// `key(b)` (done in a per-thread buffer: nothing is allocated once it
+    /// has grown): `false` only when none does. Texts too short to split
+    /// are answered `true` (the caller's search is as quick).
+    pub(super) fn may_match_keyed(&self, hay: &[u8], key: impl Fn(u8) -> u8) -> bool {
+        if hay.len() < PARTS * MIN_PART {
+            return true;
+        }
+        let mut scratch = self.pool.get();
+        let mut keyed = std::mem::take(&mut scratch.keyed);
+        keyed.clear();
+        keyed.extend(hay.iter().map(|&b| key(b)));
+        let found = walk(&self.dfa, &mut scratch, &keyed).unwrap_or(true);
+        scratch.keyed = keyed;
+        found
     }
 
-    /// [`Filter::may_match`] splitting texts of at least `min_part` bytes a
-    /// part (tests make the parts tiny).
+    /// Whether a phrase may match `hay` itself, splitting texts of at least
+    /// `min_part` bytes a part (tests make the parts tiny).
+    #[cfg(test)]
     fn may_match_in_parts(&self, hay: &[u8], min_part: usize) -> bool {
         if hay.len() < PARTS * min_part.max(1) {
             return true;
@@ -217,11 +233,13 @@ mod tests {
             .iter()
             .map(|p| super::super::ascii_classes(&p.pattern))
             .collect();
-        // The filter and the ASCII regex the module uses.
+        // A filter of the ASCII regex the module uses.
         let phrases = super::super::compile(&pats).expect("phrases compile");
-        let (filter, re) = (phrases.filter.as_ref().expect("filter"), &phrases.ascii);
+        let re = &phrases.ascii;
         // Samples of the phrases as written.
         let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
+        let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
+        let filter = &Filter::new(&ascii).expect("filter");
         let prose = [
             "the ",
             "system ",
@@ -316,6 +334,7 @@ mod tests {
         let mut s = Scratch {
             cache: dfa.create_cache(),
             starts: StartStates::new(),
+            keyed: Vec::new(),
         };
         let re = regex_automata::meta::Regex::builder()
             .build_many_from_hir(&hirs)

@@ -157,6 +157,22 @@ fn leet(b: u8) -> Option<u8> {
     })
 }
 
+/// Whether the ASCII byte `raw` may become `folded` in an ASCII text's
+/// [`fold`] before spaced-out letters are joined: lower-cased, or as the
+/// letter of a leetspeak substitute. (That step maps byte for byte.)
+pub(super) fn folds_to(raw: u8, folded: u8) -> bool {
+    raw.to_ascii_lowercase() == folded || leet(raw) == Some(folded)
+}
+
+/// The key of an ASCII byte for [`super::Phrases::may_match_unfolded`]:
+/// the letter a leetspeak substitute stands for, else the byte lower-cased.
+/// (Any key would be sound, since the filter's classes hold the keys of
+/// every byte that [`folds_to`] a member; this one merges what folding
+/// merges, so the phrases' letters stay single bytes.)
+pub(super) fn unfolded_key(raw: u8) -> u8 {
+    leet(raw).unwrap_or(raw.to_ascii_lowercase())
+}
+
 /// Whether `c` was a homoglyph or fullwidth form (an obfuscation, as opposed
 /// to an ordinary accented letter).
 fn is_lookalike(c: char) -> bool {
@@ -471,7 +487,12 @@ fn join_spaced(out: &mut Folded) {
 /// Whether some `i` starts a run of at least four spaced single letters
 /// ([`run_len`]). Such a run has the same spacer at `i+1`, `i+3` and
 /// `i+5`; that is tested 8 positions at a time before the exact check.
-fn has_spaced_run(b: &[u8]) -> bool {
+///
+/// On an ASCII text and on its fold alike: the fold has a run only where
+/// the text has one at least as long (the letters of a run are never
+/// leetspeak substitutes, whose neighbours would have to be letters, and
+/// folding only makes more bytes alphanumeric).
+pub(super) fn has_spaced_run(b: &[u8]) -> bool {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let n = b.len();
