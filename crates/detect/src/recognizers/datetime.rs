@@ -369,13 +369,22 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
         }
         2000 + num(y)?
     } else {
-        num(y)?
+        // A numeric date names a year people write that way (birth dates
+        // and records since 1800); `10.4.1234` is a version number.
+        let year = num(y)?;
+        if !(1800..=2199).contains(&year) {
+            return None;
+        }
+        year
     };
     if !(is_valid_ymd(year, a, m) || is_valid_ymd(year, m, a)) {
         return None;
     }
-    // `1.2.2020` style dotted runs are often versions; demand a two-digit
-    // day or month for dots.
+    // `version 10.4.2023`, `build 12.11.1900`: right after a version
+    // word, a dotted or dashed run of three numbers is a version.
+    if s1 != b'/' && ctx.kw_before(hit.start, 2, KwSet::of(&[Kw::Version])) {
+        return None;
+    }
     let date_end = hit.end - rest.len();
     let time = rest
         .iter()
