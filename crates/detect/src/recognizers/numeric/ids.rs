@@ -1,5 +1,6 @@
 //! Letter-prefixed identifiers: passports (`A12345678`), MRNs
-//! (`MR-2020-723596`, `E1234567`, `MRN123456789`), and US driver licences
+//! (`MR-2020-723596`, `E1234567`, `MRN123456789`, `PT-00482913` after a
+//! record keyword), and US driver licences
 //! (CA `A1234567`, FL `A123-456-78-901-2`, IL `A123-4567-8901`, MI
 //! `A 123 456 789 012`, NJ `A1234 56789 01234`, OH `AB123456`, WA `WDL…`).
 //!
@@ -21,6 +22,7 @@ const DL_IL: u32 = 4;
 const DL_MI: u32 = 5;
 const DL_NJ: u32 = 6;
 const DL_WA: u32 = 7;
+const PREFIX_DASHED: u32 = 8;
 
 /// Between IBANs (60) and generic tokens (80).
 const PRIO: i32 = prio::TOKEN - 5;
@@ -42,6 +44,7 @@ pub(super) fn shapes() -> Vec<Shape> {
         Shape::new(DL_MI, PRIO, r"[A-Za-z] [0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}"),
         Shape::new(DL_NJ, PRIO, r"[A-Za-z][0-9]{4} [0-9]{5} [0-9]{5}"),
         Shape::new(DL_WA, PRIO, r"(?i:wdl)[A-Za-z0-9]{9}"),
+        Shape::new(PREFIX_DASHED, PRIO, r"[A-Z]{2,4}-[0-9]{5,10}"),
     ];
     shapes
         .into_iter()
@@ -107,6 +110,11 @@ pub(super) fn handle(shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
                 0.7
             };
             push(out, EntityType::MedicalRecordNumber, sc, "mrn");
+        }
+        // `Patient ID: PT-00482913`: a prefixed record number, only right
+        // after a record keyword (invoice and order numbers look the same).
+        PREFIX_DASHED if nr.has(Kw::Mrn) => {
+            push(out, EntityType::MedicalRecordNumber, 0.85, "mrn");
         }
         DL_FL | DL_IL | DL_MI | DL_NJ => {
             if !s.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) {
