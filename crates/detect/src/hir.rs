@@ -86,13 +86,6 @@ fn keyed_with(h: &Hir, keys: &[u128; 0x80]) -> Hir {
             .map(|r| ClassBytesRange::new(r, r));
         Hir::class(Class::Bytes(ClassBytes::new(ranges)))
     };
-    // The ASCII members of ranges `(start, end)`.
-    let ascii = |ranges: Vec<(u32, u32)>| {
-        ranges
-            .into_iter()
-            .flat_map(|(a, b)| a.min(0x80)..=b.min(0x7f))
-    };
-    let ranges_of = |rs: &mut dyn Iterator<Item = (u32, u32)>| rs.collect::<Vec<_>>();
     match h.kind() {
         HirKind::Empty | HirKind::Look(_) => Hir::empty(),
         HirKind::Literal(Literal(bytes)) => Hir::concat(
@@ -101,18 +94,26 @@ fn keyed_with(h: &Hir, keys: &[u128; 0x80]) -> Hir {
                 .map(|&b| class(&mut std::iter::once(u32::from(b))))
                 .collect(),
         ),
-        HirKind::Class(Class::Unicode(c)) => class(&mut ascii(ranges_of(
-            &mut c
-                .ranges()
-                .iter()
-                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-        ))),
-        HirKind::Class(Class::Bytes(c)) => class(&mut ascii(ranges_of(
-            &mut c
-                .ranges()
-                .iter()
-                .map(|r| (u32::from(r.start()), u32::from(r.end()))),
-        ))),
+        HirKind::Class(c) => {
+            let ranges: Vec<(u32, u32)> = match c {
+                Class::Unicode(c) => c
+                    .ranges()
+                    .iter()
+                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                    .collect(),
+                Class::Bytes(c) => c
+                    .ranges()
+                    .iter()
+                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                    .collect(),
+            };
+            // Its ASCII members (an empty range for the rest).
+            class(
+                &mut ranges
+                    .into_iter()
+                    .flat_map(|(a, b)| a.min(0x80)..=b.min(0x7f)),
+            )
+        }
         HirKind::Repetition(r) => Hir::repetition(Repetition {
             sub: Box::new(keyed_with(&r.sub, keys)),
             ..r.clone()
