@@ -186,9 +186,31 @@ fn walk(dfa: &hybrid::dfa::DFA, s: &mut Scratch, hay: &[u8]) -> Result<bool, ()>
 /// The state after `sid` reads `b`. `Err` when the DFA cannot go on, or
 /// when computing the state cleared the cache (the cache's generation is
 /// no longer `generation`): a clear renumbers the states the other parts
-/// hold, so it is caught before a stale state is used.
+/// hold, so it is caught before a stale state is used. A transition
+/// already computed is one table load: only computing a new state can
+/// clear the cache.
 #[inline(always)]
 fn step(
+    dfa: &hybrid::dfa::DFA,
+    cache: &mut hybrid::dfa::Cache,
+    generation: usize,
+    sid: LazyStateID,
+    b: u8,
+) -> Result<LazyStateID, ()> {
+    if !sid.is_tagged() {
+        let next = dfa.next_state_untagged(cache, sid, b);
+        if !next.is_unknown() {
+            return Ok(next);
+        }
+    }
+    compute_step(dfa, cache, generation, sid, b)
+}
+
+/// [`step`] when the transition is not in the cache yet (or `sid` is
+/// tagged: a start or match state).
+#[cold]
+#[inline(never)]
+fn compute_step(
     dfa: &hybrid::dfa::DFA,
     cache: &mut hybrid::dfa::Cache,
     generation: usize,
