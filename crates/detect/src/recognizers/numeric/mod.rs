@@ -152,10 +152,57 @@ impl Cand {
                     sep = b;
                     i += 1;
                 }
+                // Only an extension follows (see the shape).
+                b'x' | b'X' => break,
                 _ => i += 1,
             }
         }
     }
+}
+
+/// The end of a phone extension written right after a number ending at
+/// `pos`: `x204`, ` x204`, ` ext. 204`, ` ext 204`, `, ext. 204`,
+/// ` extension 204` (one to six digits, then no letter or digit).
+fn extension_end(t: &str, pos: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut i = pos;
+    if b.get(i) == Some(&b',') {
+        i += 1;
+    }
+    if b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let rest = b.get(i..)?;
+    let word = if rest.first().is_some_and(|&c| c == b'x' || c == b'X') {
+        1
+    } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"extension") {
+        9
+    } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"ext") {
+        3
+    } else {
+        return None;
+    };
+    // A comma or space only before a word: `555-0199, x204` is too loose.
+    if word == 1 && i > pos + usize::from(b.get(pos) == Some(&b' ')) {
+        return None;
+    }
+    i += word;
+    if word == 3 && b.get(i) == Some(&b'.') {
+        i += 1;
+    }
+    if word > 1 && b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let digits = b
+        .get(i..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let end = i + digits;
+    if !(1..=6).contains(&digits) || b.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    Some(end)
 }
 
 /// The nearest type keyword classes around a span.
@@ -517,10 +564,16 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     };
     // The memchr crate's searchers (vectorised) rather than `contains`:
     // most lines checked here are long prose lines without a delimiter.
-    let Some(delim) = [b',', b'\t', b'|', b';']
-        .into_iter()
-        .find(|&d| memchr::memchr(d, line).is_some())
-    else {
+    // A Markdown row (`| Doe, Jane | 555… |`) is split at its pipes, even
+    // when a cell holds a comma.
+    let md = line.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'|');
+    let Some(delim) = [b',', b'\t', b'|', b';'].into_iter().find(|&d| {
+        if md {
+            d == b'|'
+        } else {
+            memchr::memchr(d, line).is_some()
+        }
+    }) else {
         return KwSet::EMPTY;
     };
     let col = crate::text::field_index(line, pos.saturating_sub(ls), delim);
@@ -935,6 +988,9 @@ impl Numeric {
                 s -= 0.3;
             }
             if s >= 0.5 {
+                if let Some(end) = extension_end(t, v.end) {
+                    v.end = end;
+                }
                 push(out, t, EntityType::PhoneNumber, &v, s, "phone");
                 return true;
             }
@@ -1042,6 +1098,10 @@ fn bad_after(t: &str, pos: usize, last_len: u8) -> bool {
         return false;
     };
     let next = text::char_at(t, pos + c.len_utf8());
+    // `555-0199x204`: a phone extension (kept with the number).
+    if matches!(c, 'x' | 'X') && extension_end(t, pos).is_some() {
+        return false;
+    }
     match c {
         '%' | '@' | '_' => true,
         '/' | '\\' => next.is_some_and(|x| x.is_alphanumeric()),
@@ -1085,9 +1145,12 @@ impl Module for Numeric {
             NUM,
             prio::NUMBER,
             format!(
-                "{}{}{END}",
+                "{}{}{}{END}",
                 r"(?:\+?[0-9]+|\([0-9]{1,5}\)[ .\-]?[0-9]+)",
                 r"(?:[ .\-]?\([0-9]{1,5}\)[ .\-]?[0-9]+|[ .\-][0-9]+)*",
+                // A phone extension glued on (`555-0199x204`); the digit
+                // groups end before it (`Cand::parse`).
+                r"(?:[xX][0-9]{1,6})?",
             ),
         )];
         v.extend(ids::shapes());

@@ -16,13 +16,13 @@ pub(super) struct PhoneIn<'a> {
 }
 
 fn nanp_ok(d: &[u8]) -> bool {
-    // NPA [2-9][0-8]X not N11; NXX [2-9]XX not N11.
-    let (Some(&a0), Some(&a1), Some(&a2), Some(&e0), Some(&e1), Some(&e2)) =
-        (d.first(), d.get(1), d.get(2), d.get(3), d.get(4), d.get(5))
+    // NPA [2-9][0-8]X not N11; NXX [2-9]XX. An N11 exchange (`718-411-…`)
+    // is as valid as any other in libphonenumber's metadata.
+    let (Some(&a0), Some(&a1), Some(&a2), Some(&e0)) = (d.first(), d.get(1), d.get(2), d.get(3))
     else {
         return false;
     };
-    d.len() == 10 && a0 >= 2 && a1 != 9 && !(a1 == 1 && a2 == 1) && e0 >= 2 && !(e1 == 1 && e2 == 1)
+    d.len() == 10 && a0 >= 2 && a1 != 9 && !(a1 == 1 && a2 == 1) && e0 >= 2
 }
 
 /// Whether ten digits are a valid NANP number (area code and exchange).
@@ -39,6 +39,8 @@ fn nsn_ok(cc: u32, d: &[u8]) -> Option<f32> {
         44 => match f {
             7 => n == 10 && d.get(1).is_some_and(|&x| x != 0 && x != 6),
             2 | 3 | 8 => n == 10,
+            // Premium rate `09xx`.
+            9 => n == 10 && d.get(1).is_some_and(|&x| matches!(x, 0 | 1 | 8)),
             1 => n == 9 || n == 10,
             _ => false,
         },
@@ -128,26 +130,42 @@ fn international(p: &PhoneIn<'_>, skip: usize) -> Option<f32> {
         return after_cc(p, skip + cc_len, 2, d.get(..cc_len)?);
     }
     let cc = p.digits.get(skip..first)?;
+    if first - skip > 3 && skip == 0 {
+        // `+4420 7946 0958`, `+44141 496 0109`: the code written against
+        // the first group of the number. Codes are prefix-free, so the
+        // digits say where it ends.
+        let k = cc_len(cc)?;
+        if k >= cc.len() {
+            return None;
+        }
+        let s = after_cc(p, k, 0, cc.get(..k)?)?;
+        return Some(s - 0.05);
+    }
     after_cc(p, first, 1, cc)
 }
 
+/// The number after its country code `cc`: the national significant
+/// number is `p.digits[nsn_from..]`, and its groups are `p.lens[nsn_group..]`
+/// (the first of them may hold the end of the code's group).
 fn after_cc(p: &PhoneIn<'_>, nsn_from: usize, nsn_group: usize, cc: &[u8]) -> Option<f32> {
     if !cc_ok(cc) {
         return None;
     }
     let mut nsn = p.digits.get(nsn_from..)?;
-    // `+44 (0)20 …`: a parenthesised trunk 0 is not dialled.
+    let mut groups = p.lens.get(nsn_group..)?;
+    // `+44 (0)20 …`, `+49(0)6105248442`: a parenthesised trunk 0 is not
+    // dialled, and is no group of the number.
     if p.paren.get(nsn_group).copied() == Some(true)
-        && p.lens.get(nsn_group) == Some(&1)
+        && groups.first() == Some(&1)
         && nsn.first() == Some(&0)
     {
         nsn = nsn.get(1..)?;
+        groups = groups.get(1..)?;
     }
     let ccv = num(cc);
     let s = nsn_ok(ccv, nsn)?;
     // Groups after the CC should be phone-sized (no 9-digit blobs unless
     // the whole NSN is one group).
-    let groups = p.lens.get(nsn_group..)?;
     if groups.len() > 1 && groups.iter().any(|&l| l > 8) {
         return None;
     }
@@ -218,7 +236,7 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
         if fr && rising {
             return Some((0.7, true));
         }
-        let uk = n == 11 && matches!(second, 1 | 2 | 3 | 7 | 8) && lens.len() <= 3;
+        let uk = n == 11 && matches!(second, 1 | 2 | 3 | 7 | 8 | 9) && lens.len() <= 3;
         let au = n == 10 && matches!(second, 2 | 3 | 4 | 7 | 8) && lens.len() <= 3;
         let de = (10..=12).contains(&n) && lens.len() <= 3 && lens.first().is_some_and(|&l| l <= 5);
         if fr || uk || au || de {
@@ -237,6 +255,12 @@ pub(super) fn check(p: &PhoneIn<'_>) -> Option<(f32, bool)> {
     // Indian mobiles written 5-5 without the +91.
     if n == 10 && matches!(lens, [5, 5]) && d.first().is_some_and(|&x| x >= 6) {
         return Some((0.6, true));
+    }
+    // Ten digits in one run that are no NANP number: Indian numbers
+    // without the +91 or the trunk 0 (mobiles `98765 43210` written
+    // compact, landlines `4023456789`). Only next to a phone keyword.
+    if n == 10 && matches!(lens, [10]) && d.first().is_some_and(|&x| x != 0) {
+        return Some((0.55, true));
     }
     None
 }
@@ -317,10 +341,21 @@ mod tests {
             "+91 93583 56714",
             "+61 412 345 678",
             "0412 345 678",
+            "+44(0)1514960299",
+            "+49(0) 551505877",
+            "+49(0)6105248442",
+            "+4420 7946 0958",
+            "+44141 496 0109",
+            "+4428 9018 0010",
+            "+4915112345678",
+            "+44(0)909 8790430",
+            "718-411-6493",
         ] {
             assert!(check_str(s).is_some_and(|(_, ctx)| !ctx), "{s}");
         }
-        assert_eq!(check_str("5037774364").map(|(_, c)| c), Some(true));
+        for s in ["5037774364", "6936467031", "1527347129"] {
+            assert_eq!(check_str(s).map(|(_, c)| c), Some(true), "{s}");
+        }
     }
 
     #[test]
@@ -334,6 +369,9 @@ mod tests {
             "01 02 03 04 05",
             "1234 5678 9012",
             "911-555-1234",
+            "+4499 1234 5678",
+            "+44(0)9 1234 5678",
+            "+4412 345",
         ] {
             assert!(check_str(s).is_none(), "{s}");
         }
