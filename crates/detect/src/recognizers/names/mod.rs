@@ -391,6 +391,7 @@ const F_FIELD: u16 = 1 << 7;
 const F_PLACE_COL: u16 = 1 << 8;
 const F_COPULA: u16 = 1 << 9;
 const F_NAME_HEAD: u16 = 1 << 10;
+const F_I_AM: u16 = 1 << 11;
 
 /// Copulas of `my name is` in several languages.
 const COPULAS: &[&str] = &[
@@ -401,6 +402,23 @@ const COPULAS: &[&str] = &[
 const NAME_HEADS: &[&str] = &[
     "name", "i", "naam", "nom", "nombre", "nome", "nazywam", "imię",
 ];
+
+/// "I am" in languages other than English (`ik ben`, `je suis`, `sono`,
+/// `soy`): a weak context, so the run after it must look like a name by
+/// itself (`Ich bin Lehrer` is not one). Kept out of [`PERSON_CTX`]: a
+/// context word inside a run is dropped from it, and `Ben`, `Bin` and
+/// `Sou` also start names.
+const I_AM: &[&str] = &[
+    "ben", "bin", "suis", "sono", "soy", "sou", "jestem", "heet", "heter", "hedder", "heiter",
+];
+
+/// Pronouns a word of [`I_AM`] needs before it in languages that write
+/// them (`ik ben`, `ich bin`, `je suis`); `sono`, `soy`, `sou` and
+/// `jestem` stand alone.
+const I_AM_ALONE: &[&str] = &["sono", "soy", "sou", "jestem"];
+
+/// "I" before a word of [`I_AM`].
+const I_PRONOUNS: &[&str] = &["ik", "ich", "je", "jag", "jeg", "ja"];
 
 /// Record keys (JSON, XML, YAML, key=value) whose value is a name, beyond
 /// the table headers of [`NAME_COLUMNS`].
@@ -428,7 +446,7 @@ const NAME_FIELDS: &[&str] = &[
 
 /// The small word lists above and their flags, indexed with the gazetteer
 /// (one table, one lookup per word).
-pub(super) fn word_lists() -> [(&'static [&'static str], u16); 12] {
+pub(super) fn word_lists() -> [(&'static [&'static str], u16); 13] {
     [
         (DOT_ABBREV, F_ABBREV),
         (NAME_COLUMNS, F_COLUMN),
@@ -442,6 +460,7 @@ pub(super) fn word_lists() -> [(&'static [&'static str], u16); 12] {
         (PLACE_COLUMNS, F_PLACE_COL),
         (COPULAS, F_COPULA),
         (NAME_HEADS, F_NAME_HEAD),
+        (I_AM, F_I_AM),
     ]
 }
 
@@ -854,9 +873,16 @@ fn table_header(t: &str, pos: usize) -> Option<&str> {
     let (ls, le) = short_line(t, pos)?;
     let line = t.get(ls..le)?;
     // The memchr crate's searchers (vectorised) rather than `contains`.
-    let delim = [',', '\t', '|', ';']
-        .into_iter()
-        .find(|&d| memchr::memchr(d as u8, line.as_bytes()).is_some())?;
+    // A Markdown row is split at its pipes even when a cell holds a comma
+    // (`| Madsen, Joakim | … |`).
+    let md = line.trim_start().starts_with('|');
+    let delim = [',', '\t', '|', ';'].into_iter().find(|&d| {
+        if md {
+            d == '|'
+        } else {
+            memchr::memchr(d as u8, line.as_bytes()).is_some()
+        }
+    })?;
     let prefix = t.get(ls..pos)?;
     let p = prefix.trim_end_matches([' ', '"']);
     if !(p.is_empty() || p.ends_with(delim)) {
@@ -1331,12 +1357,15 @@ impl Names {
             return (2, false);
         }
         let w = raw.trim_end_matches('.');
+        let dotted = w.len() != raw.len();
+        // `je m'appelle`, `il s'appelle`: the word after an elision.
+        let w = w.rsplit('\'').next().unwrap_or(w);
         let lists = if w.len() > 24 {
             0
         } else {
             self.g.facts(w).lists
         };
-        if w.len() != raw.len() && lists & (F_TITLE | F_ABBREV) == 0 {
+        if dotted && lists & (F_TITLE | F_ABBREV) == 0 {
             // `… the client. Mark the box`: a sentence boundary.
             return (0, false);
         }
@@ -1347,6 +1376,17 @@ impl Names {
             && in_list(F_NAME_HEAD, t.get(s2..e2).unwrap_or(""))
         {
             return (2, false);
+        }
+        // `ik ben`, `je suis`, `sono`: weak, whatever the name.
+        if lists & F_I_AM != 0 {
+            let alone = I_AM_ALONE.iter().any(|a| w.eq_ignore_ascii_case(a));
+            let pronoun = Self::prev_word(t, s).is_some_and(|(s2, e2)| {
+                let p = t.get(s2..e2).unwrap_or("");
+                I_PRONOUNS.iter().any(|x| p.eq_ignore_ascii_case(x))
+            });
+            if alone || pronoun {
+                return (1, false);
+            }
         }
         let place = lists & F_PLACE != 0;
         if lists & F_PERSON != 0 {
@@ -1407,6 +1447,13 @@ impl Names {
                     end = k.end;
                 }
                 if end > 0 {
+                    // `van Boven, Alexander`: the given name after a comma.
+                    if let Some(k) = run.iter().find(|k| k.end == end)
+                        && let Some((e, _)) =
+                            self.last_first(t, k, gazetteer::WordFacts::default(), 2, false)
+                    {
+                        end = e;
+                    }
                     out.push(
                         t,
                         PendingFinding::new(EntityType::Person, ps, end, 0.85, "person-particle"),
@@ -1481,11 +1528,23 @@ impl Names {
                 i += 1;
                 continue;
             }
-            let is_ctx = lists & F_PERSON != 0;
+            // `Ik ben Anna de Vries`: a sentence-initial "I am" is no part
+            // of the name, though `ben` and `bin` are name particles.
+            if rf.get(i + 1).is_some_and(|f| f.lists & F_I_AM != 0)
+                && run.get(i + 2).is_some()
+                && I_PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p))
+            {
+                strength = strength.max(1);
+                i += 2;
+                continue;
+            }
+            // `Sono Marco.`: a sentence-initial "I am" is no part of the name.
+            let is_ctx = lists & F_PERSON != 0
+                || (lists & F_I_AM != 0 && I_AM_ALONE.iter().any(|a| w.eq_ignore_ascii_case(a)));
             if run.get(i + 1).is_some() && (is_ctx || (f.common && !f.given && !is_initial(k))) {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
-                    strength = if lists & F_WEAK != 0 {
+                    strength = if lists & (F_WEAK | F_I_AM) != 0 {
                         strength.max(1)
                     } else {
                         2
@@ -1512,6 +1571,25 @@ impl Names {
         }
         if !core.get(initials).is_some_and(|k| k.cap && !k.dot) {
             initials = 0;
+        }
+        // `Wood, Helen`, `Boyer, Danny`: a surname alone in its run, then
+        // the given name after the comma (the surname may be a common word
+        // when the context says a name comes).
+        if initials == 0
+            && let [l] = core
+            && let Some((end, score)) = self.last_first(
+                t,
+                l,
+                core_facts.first().copied().unwrap_or_default(),
+                strength,
+                place,
+            )
+        {
+            out.push(
+                t,
+                PendingFinding::new(EntityType::Person, l.start, end, score, "person-last-first"),
+            );
+            return;
         }
         let initials_start = core.first().map(|k| k.start).filter(|_| initials > 0);
         let core = core.get(initials..).unwrap_or(&[]);
@@ -1791,6 +1869,14 @@ impl Names {
             );
             return Some(true);
         }
+        // `this is Cheyenne`, `sono Lucas`: a given name that is also a
+        // small town, after a person context, is the person.
+        if strength == 1
+            && !place
+            && one.is_some_and(|f| f.given && !f.common && f.city < CITY_LARGE && f.region == 0)
+        {
+            return Some(false);
+        }
         if city > 0 || region > 0 {
             // A known place with no context: neither place nor person.
             return Some(strength != 2 || place);
@@ -1926,6 +2012,73 @@ impl Names {
             t,
             PendingFinding::new(EntityType::Person, span.0, end, score, rule),
         );
+    }
+
+    /// `Last, First` from a one-word run `l` (facts `lf`) followed by `, `
+    /// and a given name that ends the name (`Smith, Jane A.` keeps the
+    /// initial): the end of the name and its score. Without a strong
+    /// context both words must be known (a surname that is no given name,
+    /// common word or large city; a given name that is no common word), so
+    /// `However, Helen` and `Jordan, Helen and Mike` stay apart.
+    fn last_first(
+        &self,
+        t: &str,
+        l: &Tok,
+        lf: gazetteer::WordFacts,
+        strength: u8,
+        place: bool,
+    ) -> Option<(usize, f32)> {
+        let b = t.as_bytes();
+        if place || l.dot || b.get(l.end) != Some(&b',') || b.get(l.end + 1) != Some(&b' ') {
+            return None;
+        }
+        if !self.name_shaped(t, l) || camel(Self::word(t, l)) {
+            return None;
+        }
+        let k = read_tok(t, l.end + 2)?;
+        if k.dot || k.upper != l.upper || !self.name_shaped(t, &k) || camel(Self::word(t, &k)) {
+            return None;
+        }
+        let kf = self.g.facts(Self::word(t, &k));
+        let mut end = k.end;
+        if b.get(end) == Some(&b' ')
+            && let Some(m) = read_tok(t, end + 1)
+        {
+            if m.dot && m.cap && m.end == end + 2 {
+                end = m.end + 1;
+            } else if m.cap {
+                // More capitalised words: a longer name or a title.
+                return None;
+            }
+        }
+        if glued_right(t, end) {
+            return None;
+        }
+        // `Smith, Johnson and Brown`, `Smith, Johnson, Brown`: a list.
+        let rest = t.get(end..).unwrap_or("");
+        let next = rest
+            .strip_prefix(", ")
+            .or_else(|| rest.strip_prefix(" and "))
+            .or_else(|| rest.strip_prefix(" & "))
+            .or_else(|| rest.strip_prefix(" or "));
+        if next.is_some_and(|n| n.chars().next().is_some_and(char::is_uppercase)) {
+            return None;
+        }
+        let given = kf.given && !kf.common;
+        // After a person context (`this is Gonçalves, Luana`) the surname
+        // need not be in the list, only no other kind of known word.
+        let surname = !lf.given
+            && !lf.common
+            && lf.city < CITY_LARGE
+            && (lf.surname || (strength == 1 && lf.city == 0 && lf.region == 0));
+        let score = if strength == 2 && (given || (!kf.common && !kf.place && !kf.surname)) {
+            0.85
+        } else if given && surname && !(l.upper && strength < 1) {
+            if strength == 1 { 0.8 } else { 0.7 }
+        } else {
+            return None;
+        };
+        Some((end, score))
     }
 
     /// HL7 `LAST^FIRST^M`: the family and given name components.
