@@ -77,6 +77,20 @@ pub(crate) fn for_each_field(line: &[u8], delim: u8, mut f: impl FnMut(usize, us
     f(start, line.len());
 }
 
+/// The field delimiter of a table row: `|` for a Markdown row (which may
+/// hold commas in its cells: `| Doe, Jane | … |`), else the first of
+/// `,`, tab, `|`, `;` that occurs in it.
+pub(crate) fn row_delimiter(line: &[u8]) -> Option<u8> {
+    if line.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'|') {
+        return Some(b'|');
+    }
+    // The memchr crate's searchers (vectorised) rather than `contains`:
+    // most lines asked about are long prose lines without a delimiter.
+    [b',', b'\t', b'|', b';']
+        .into_iter()
+        .find(|&d| memchr::memchr(d, line).is_some())
+}
+
 /// Which field of the delimited `line` byte `at` lies in (0-based), with
 /// the quoting of [`for_each_field`].
 pub(crate) fn field_index(line: &[u8], at: usize, delim: u8) -> usize {

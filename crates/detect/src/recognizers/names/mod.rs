@@ -872,17 +872,7 @@ fn table_header(t: &str, pos: usize) -> Option<&str> {
     }
     let (ls, le) = short_line(t, pos)?;
     let line = t.get(ls..le)?;
-    // The memchr crate's searchers (vectorised) rather than `contains`.
-    // A Markdown row is split at its pipes even when a cell holds a comma
-    // (`| Madsen, Joakim | … |`).
-    let md = line.trim_start().starts_with('|');
-    let delim = [',', '\t', '|', ';'].into_iter().find(|&d| {
-        if md {
-            d == '|'
-        } else {
-            memchr::memchr(d as u8, line.as_bytes()).is_some()
-        }
-    })?;
+    let delim = char::from(crate::text::row_delimiter(line.as_bytes())?);
     let prefix = t.get(ls..pos)?;
     let p = prefix.trim_end_matches([' ', '"']);
     if !(p.is_empty() || p.ends_with(delim)) {

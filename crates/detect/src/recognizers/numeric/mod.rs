@@ -562,18 +562,7 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     let Some(line) = b.get(ls..le) else {
         return KwSet::EMPTY;
     };
-    // The memchr crate's searchers (vectorised) rather than `contains`:
-    // most lines checked here are long prose lines without a delimiter.
-    // A Markdown row (`| Doe, Jane | 555… |`) is split at its pipes, even
-    // when a cell holds a comma.
-    let md = line.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'|');
-    let Some(delim) = [b',', b'\t', b'|', b';'].into_iter().find(|&d| {
-        if md {
-            d == b'|'
-        } else {
-            memchr::memchr(d, line).is_some()
-        }
-    }) else {
+    let Some(delim) = crate::text::row_delimiter(line) else {
         return KwSet::EMPTY;
     };
     let col = crate::text::field_index(line, pos.saturating_sub(ls), delim);
