@@ -2007,9 +2007,10 @@ impl Names {
     /// `Last, First` from a one-word run `l` (facts `lf`) followed by `, `
     /// and a given name that ends the name (`Smith, Jane A.` keeps the
     /// initial): the end of the name and its score. Without a strong
-    /// context both words must be known (a surname that is no given name,
-    /// common word or large city; a given name that is no common word), so
-    /// `However, Helen` and `Jordan, Helen and Mike` stay apart.
+    /// context the given name must be listed and no common word, and the
+    /// surname no given name, common word or large city; with no context
+    /// at all the surname must be listed too. So `However, Helen` and
+    /// `Jordan, Helen and Mike` stay apart.
     fn last_first(
         &self,
         t: &str,
