@@ -392,6 +392,8 @@ const F_PLACE_COL: u16 = 1 << 8;
 const F_COPULA: u16 = 1 << 9;
 const F_NAME_HEAD: u16 = 1 << 10;
 const F_I_AM: u16 = 1 << 11;
+const F_I_AM_ALONE: u16 = 1 << 12;
+const F_I_PRONOUN: u16 = 1 << 13;
 
 /// Copulas of `my name is` in several languages.
 const COPULAS: &[&str] = &[
@@ -446,7 +448,7 @@ const NAME_FIELDS: &[&str] = &[
 
 /// The small word lists above and their flags, indexed with the gazetteer
 /// (one table, one lookup per word).
-pub(super) fn word_lists() -> [(&'static [&'static str], u16); 13] {
+pub(super) fn word_lists() -> [(&'static [&'static str], u16); 15] {
     [
         (DOT_ABBREV, F_ABBREV),
         (NAME_COLUMNS, F_COLUMN),
@@ -461,6 +463,8 @@ pub(super) fn word_lists() -> [(&'static [&'static str], u16); 13] {
         (COPULAS, F_COPULA),
         (NAME_HEADS, F_NAME_HEAD),
         (I_AM, F_I_AM),
+        (I_AM_ALONE, F_I_AM_ALONE),
+        (I_PRONOUNS, F_I_PRONOUN),
     ]
 }
 
@@ -1369,11 +1373,9 @@ impl Names {
         }
         // `ik ben`, `je suis`, `sono`: weak, whatever the name.
         if lists & F_I_AM != 0 {
-            let alone = I_AM_ALONE.iter().any(|a| w.eq_ignore_ascii_case(a));
-            let pronoun = Self::prev_word(t, s).is_some_and(|(s2, e2)| {
-                let p = t.get(s2..e2).unwrap_or("");
-                I_PRONOUNS.iter().any(|x| p.eq_ignore_ascii_case(x))
-            });
+            let alone = lists & F_I_AM_ALONE != 0;
+            let pronoun = Self::prev_word(t, s)
+                .is_some_and(|(s2, e2)| in_list(F_I_PRONOUN, t.get(s2..e2).unwrap_or("")));
             if alone || pronoun {
                 return (1, false);
             }
@@ -1520,17 +1522,16 @@ impl Names {
             }
             // `Ik ben Anna de Vries`: a sentence-initial "I am" is no part
             // of the name, though `ben` and `bin` are name particles.
-            if rf.get(i + 1).is_some_and(|f| f.lists & F_I_AM != 0)
+            if lists & F_I_PRONOUN != 0
+                && rf.get(i + 1).is_some_and(|f| f.lists & F_I_AM != 0)
                 && run.get(i + 2).is_some()
-                && I_PRONOUNS.iter().any(|p| w.eq_ignore_ascii_case(p))
             {
                 strength = strength.max(1);
                 i += 2;
                 continue;
             }
             // `Sono Marco.`: a sentence-initial "I am" is no part of the name.
-            let is_ctx = lists & F_PERSON != 0
-                || (lists & F_I_AM != 0 && I_AM_ALONE.iter().any(|a| w.eq_ignore_ascii_case(a)));
+            let is_ctx = lists & F_PERSON != 0 || lists & F_I_AM_ALONE != 0;
             if run.get(i + 1).is_some() && (is_ctx || (f.common && !f.given && !is_initial(k))) {
                 // A context word inside the run ("Customer Pietro Baracca").
                 if is_ctx {
