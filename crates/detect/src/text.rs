@@ -132,6 +132,90 @@ pub(crate) fn field_range(line: &[u8], col: usize, delim: u8) -> Option<(usize, 
     found
 }
 
+/// For a value starting at `start` inside the tuple of an SQL `INSERT INTO
+/// t (a, b, …) VALUES (…)` on one line, the byte range of its column's
+/// name in the column list (`None` when the value is not in such a tuple
+/// or there is no column list). The line is looked at up to `max_line`
+/// bytes back.
+pub(crate) fn sql_column(b: &[u8], start: usize, max_line: usize) -> Option<(usize, usize)> {
+    // Cheap pre-check: a tuple field starts after `(` or `,` (and an
+    // opening quote, spaces).
+    let mut p = start;
+    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\'' | b'"')) {
+        p -= 1;
+    }
+    if !matches!(p.checked_sub(1).and_then(|i| b.get(i)), Some(b',' | b'(')) {
+        return None;
+    }
+    let ls = line_start(b, start, max_line);
+    // Up to the field's opening quote.
+    let line = b.get(ls..p)?;
+    // A tuple needs a `(` (fast reject for CSV rows), then the last
+    // `VALUES` keyword before the value (as SQL dumps write it).
+    memchr::memrchr(b'(', line)?;
+    let v = match (
+        memchr::memmem::rfind(line, b"VALUES"),
+        memchr::memmem::rfind(line, b"values"),
+    ) {
+        (Some(a), Some(b)) => a.max(b),
+        (a, b) => a.or(b)?,
+    };
+    // Column index within the current tuple.
+    let mut col = 0usize;
+    let mut quote = 0u8;
+    let mut open = false;
+    for &c in line.get(v + 6..)? {
+        match c {
+            b'\'' | b'"' if quote == 0 => quote = c,
+            _ if c == quote => quote = 0,
+            _ if quote != 0 => {}
+            b'(' => {
+                open = true;
+                col = 0;
+            }
+            b')' => open = false,
+            b',' => col += 1,
+            _ => {}
+        }
+    }
+    if !open || quote != 0 {
+        return None;
+    }
+    // The column list: the last `( … )` before `VALUES`.
+    let head = line.get(..v)?;
+    let close = head.iter().rposition(|&c| !c.is_ascii_whitespace())?;
+    if head.get(close) != Some(&b')') {
+        return None;
+    }
+    let openp = head.get(..close)?.iter().rposition(|&c| c == b'(')?;
+    let mut f0 = ls + openp + 1;
+    let mut f1 = ls + close;
+    let mut k = 0;
+    for (i, &c) in head.get(openp + 1..close)?.iter().enumerate() {
+        if c == b',' {
+            if k == col {
+                f1 = ls + openp + 1 + i;
+                break;
+            }
+            k += 1;
+            f0 = ls + openp + 2 + i;
+        }
+    }
+    if k != col {
+        return None;
+    }
+    Some((f0, f1))
+}
+
+/// The start of the line holding `pos`, looking at most `max` bytes back
+/// (`pos - max` when no newline is that close).
+pub(crate) fn line_start(b: &[u8], pos: usize, max: usize) -> usize {
+    let lo = pos.saturating_sub(max);
+    b.get(lo..pos)
+        .and_then(|s| memchr::memrchr(b'\n', s))
+        .map_or(lo, |i| lo + i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

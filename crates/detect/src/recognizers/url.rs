@@ -14,14 +14,21 @@ pub(crate) struct Url;
 const SCHEME: u32 = 0;
 const WWW: u32 = 1;
 
-/// Characters a URL shape runs over: anything but whitespace, `<>"`,
-/// backticks and `|\^` (never in a URL; `|` delimits table fields, `^`
-/// HL7 components, so the shape must not hide the values after them), and
-/// no comma before a digit: in a CSV row `https://x.example/a,9434765919`
-/// the number is the next field (the rarer `?ids=1,2` loses its tail). The handler cuts the match at the first character a URL
-/// cannot hold. (A broad negated class keeps the shared lazy DFA small;
-/// an exact RFC 3986 class overlaps every other token shape.)
-const URL_CHARS: &str = r#"(?:[^\s<>"`|\\^,]|,[^\s<>"`|\\^,0-9])"#;
+/// Characters a URL shape runs over before its query: anything but
+/// whitespace, `<>"`, backticks, `|\^` (never in a URL; `|` delimits table
+/// fields, `^` HL7 components, so the shape must not hide the values
+/// after them) and `,`: in a record a comma ends a URL far more often than
+/// it is part of one (a CSV row `https://x.example/a.html,bc1q…` goes on
+/// with the next field). The handler cuts the match at the first
+/// character a URL cannot hold. (A broad negated class keeps the shared
+/// lazy DFA small; an exact RFC 3986 class overlaps every other token
+/// shape.)
+const URL_PATH: &str = r#"[^\s<>"`|\\^,?]"#;
+
+/// The query (after `?`): also a comma, but not before a digit or a
+/// capital (`?fields=id,name` keeps its list; `?id=7,9434765919` and
+/// `?id=7,Z4154505547` end at the comma, the next CSV field).
+const URL_QUERY: &str = r#"\?(?:[^\s<>"`|\\^,]|,[^\s<>"`|\\^,0-9A-Z])*"#;
 
 impl Module for Url {
     fn name(&self) -> &'static str {
@@ -39,11 +46,15 @@ impl Module for Url {
                        redis|rediss|amqps?|mqtts?|kafka|nats|cassandra|couchdb|neo4j|\
                        jdbc:[a-z0-9]+|http\\+unix|git\\+https?|git\\+ssh|svn\\+ssh";
         vec![
-            Shape::new(SCHEME, prio::URL, format!(r"(?i:{schemes})://{URL_CHARS}+")),
+            Shape::new(
+                SCHEME,
+                prio::URL,
+                format!(r"(?i:{schemes})://{URL_PATH}+(?:{URL_QUERY})?"),
+            ),
             Shape::new(
                 WWW,
                 prio::URL,
-                format!(r"(?i:www)\.[A-Za-z0-9\-]+\.[A-Za-z]{{2,}}{URL_CHARS}*"),
+                format!(r"(?i:www)\.[A-Za-z0-9\-]+\.[A-Za-z]{{2,}}{URL_PATH}*(?:{URL_QUERY})?"),
             ),
         ]
     }

@@ -12,12 +12,18 @@ use crate::text;
 /// Street suffixes (English).
 const SUFFIX: &str = "Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Place|Pl|Court|Ct|Circle|Cir|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Plz|Crescent|Cres|Close|Grove|Gardens|Row|Mews|Alley|Loop|Pike|Path|Walk|Crossing|Hill|Green|Parade|Embankment";
 
+/// Street suffixes that are also common words or surnames (`Park`,
+/// `Lake`, `Point`): an address with one of these needs `, City, ST`
+/// after it ([`us_weak_pattern`]). USPS Publication 28, appendix C1, the
+/// primary names and their usual abbreviations.
+const WEAK_SUFFIX: &str = "Annex|Arcade|Bayou|Beach|Bend|Bluffs?|Bottom|Branch|Bridge|Brooks?|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers?|Ctr|Circles|Cliffs?|Club|Commons?|Corners?|Course|Courts|Coves?|Creek|Crest|Crossroads?|Curve|Dale|Dam|Divide|Drives|Estates?|Expressway|Expy|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Fwy|Garden|Gateway|Glens?|Greens|Groves|Harbors?|Haven|Heights|Hts|Hills|Hollow|Inlet|Islands?|Isle|Junctions?|Jct|Keys?|Knolls?|Lakes?|Land|Landing|Lights?|Loaf|Locks?|Lodge|Mall|Manors?|Meadows?|Mills?|Mission|Motorway|Mount|Mountains?|Mtn|Neck|Orchard|Oval|Overpass|Parks?|Parkways|Pass|Passage|Pines?|Plains?|Points?|Ports?|Prairie|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|River|Roads|Route|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares|Station|Stravenue|Stream|Streets|Summit|Throughway|Trace|Track|Trafficway|Trailer|Tunnel|Turnpike|Tpke|Underpass|Unions?|Valleys?|Via|Viaduct|Views?|Villages?|Ville|Vista|Walks|Wall|Ways|Wells?|Xing";
+
 /// US state / territory codes.
 pub(crate) const US_STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
     "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
     "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-    "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP",
+    "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP", "FM", "MH", "PW",
 ];
 
 pub(crate) fn is_state_code(s: &str) -> bool {
@@ -27,8 +33,28 @@ pub(crate) fn is_state_code(s: &str) -> bool {
 /// English style, house number first, up to the street suffix.
 pub(crate) fn us_pattern() -> String {
     format!(
-        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th))[ ]+){{1,4}}(?:{SUFFIX})\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)\.?)?"
+        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th))[ ]+){{1,4}}(?:{SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?"
     )
+}
+
+/// [`us_pattern`] with a [`WEAK_SUFFIX`], through `, City, ST` (an
+/// optional unit between): `8165 Harris Points, New Tina, MH`. The ZIP
+/// after it is [`zip_after`]'s.
+pub(crate) fn us_weak_pattern() -> String {
+    let states = US_STATES.join("|");
+    format!(
+        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:[A-Z][A-Za-z'.-]*[ ]+){{1,4}}(?:{WEAK_SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?(?:,?[ ]+(?:Apartment|Apt|Suite|Ste|Unit|Floor|Fl|Room|Rm|Building|Bldg|#)\.?[ ]?#?[0-9][0-9A-Za-z-]{{0,5}})?,[ ]+[A-Z][A-Za-z'.-]*(?:[ ][A-Z][A-Za-z'.-]*){{0,3}},[ ]+(?:{states})"
+    )
+}
+
+/// The end of a ` 80211` / ` 80211-1234` ZIP at `pos`, else `pos`.
+pub(crate) fn zip_after(t: &str, pos: usize) -> usize {
+    if byte(t, pos) == Some(b' ')
+        && let Some(z) = zip(t, pos + 1)
+    {
+        return z;
+    }
+    pos
 }
 
 /// Street-type words written before the street name (continental forms),

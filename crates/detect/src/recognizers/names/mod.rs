@@ -36,6 +36,7 @@ impl Names {
 }
 
 const SH_US_ADDR: u32 = 0;
+const SH_US_ADDR_WEAK: u32 = 1;
 const SH_WORD: u32 = 3;
 
 const AN_NAME_IS: u32 = 0;
@@ -352,6 +353,14 @@ const PLACE_CTX: &[&str] = &[
     "location",
     "destination",
     "origin",
+    "address",
+    "adresse",
+    "anschrift",
+    "dirección",
+    "direccion",
+    "indirizzo",
+    "endereço",
+    "adres",
     "via",
     "around",
     "outside",
@@ -833,6 +842,20 @@ fn leading_particles(t: &str, pos: usize) -> Option<usize> {
 
 /// Column headers that hold places.
 const PLACE_COLUMNS: &[&str] = &[
+    "address",
+    "home_address",
+    "mailing_address",
+    "street_address",
+    "adresse",
+    "anschrift",
+    "wohnort",
+    "dirección",
+    "direccion",
+    "indirizzo",
+    "endereço",
+    "endereco",
+    "adres",
+    "residence",
     "city",
     "town",
     "country",
@@ -869,8 +892,14 @@ fn starts_cell(t: &str, pos: usize) -> bool {
     j == 0 || matches!(b.get(j - 1), Some(b',' | b'\t' | b'|' | b';' | b'\n'))
 }
 
-/// The header cell of the table column that a cell starting at `pos` is in.
+/// The header cell of the table column that a cell starting at `pos` is in
+/// (for a value of an SQL `INSERT … (cols) VALUES (…)`: its column).
 fn table_header(t: &str, pos: usize) -> Option<&str> {
+    if let Some((f0, f1)) = crate::text::sql_column(t.as_bytes(), pos, 1024) {
+        return t
+            .get(f0..f1)
+            .map(|c| c.trim().trim_matches(['"', '`', '\'', '[', ']']));
+    }
     if !starts_cell(t, pos) {
         return None;
     }
@@ -946,6 +975,42 @@ fn mid_token(t: &str, hit: Hit) -> bool {
         && t.as_bytes()
             .get(hit.start - 1)
             .is_some_and(|&c| c.is_ascii() && glued_left(char::from(c)))
+        && !kv_value(t, hit.start)
+}
+
+/// Whether `pos` starts the value of a `key=value` pair whose key names a
+/// person or place field (`name=Ana`, `?city=Lyon&`, `location=Peru`): a
+/// key of letters, `_`, `-` or `.` after the start of the text, a space,
+/// `&`, `?`, `;`, `,` or a quote.
+fn kv_value(t: &str, pos: usize) -> bool {
+    let b = t.as_bytes();
+    if pos < 2 || b.get(pos - 1) != Some(&b'=') {
+        return false;
+    }
+    let end = pos - 1;
+    let mut s = end;
+    while s > 0
+        && end - s <= 24
+        && b.get(s - 1)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.'))
+    {
+        s -= 1;
+    }
+    if s == end
+        || end - s > 24
+        || (s > 0
+            && !b.get(s - 1).is_some_and(|&c| {
+                c.is_ascii_whitespace() || matches!(c, b'&' | b'?' | b';' | b',' | b'"' | b'\'')
+            }))
+    {
+        return false;
+    }
+    // `home_address`, `patient.city`: the last part names the field.
+    let key = t.get(s..end).unwrap_or("");
+    let last = key.rsplit(['.', '-']).next().unwrap_or(key);
+    [key, last]
+        .iter()
+        .any(|k| in_list(F_FIELD | F_PLACE_COL, k))
 }
 
 /// Bytes after a run that `glued_right` takes for code (besides digits).
@@ -1043,6 +1108,10 @@ impl Names {
     #[inline]
     fn skip_rule(&self, t: &str, hit: Hit) -> Option<Skip> {
         let b = t.as_bytes();
+        // `name=Ana&…`: a record value, glued on both sides.
+        if kv_value(t, hit.start) {
+            return None;
+        }
         // What follows after one space: a lower-case word (not a
         // particle), or a digit; either way the run is this one word.
         let mut before_lower = false;
@@ -1380,7 +1449,9 @@ impl Names {
                 return (1, false);
             }
         }
-        let place = lists & F_PLACE != 0;
+        // A place field's key (`home_address='Lima'`, `<Wohnort>Graz`,
+        // `Adresse ist …`).
+        let place = lists & F_PLACE != 0 || Self::place_key(t, pos);
         if lists & F_PERSON != 0 {
             let strength = if lists & F_WEAK != 0 { 1 } else { 2 };
             // "thank you", "my name is": look one further for "name is".
@@ -1397,6 +1468,83 @@ impl Names {
         (0, place)
     }
 
+    /// Whether the word before `pos` is a place field's key followed by
+    /// `:`, `=`, `>` or `|` (`"city": "…`, `Wohnort=…`, `<city>…`, a
+    /// Markdown key/value row `| City | …`), or a copula after one
+    /// (`Meine Adresse ist …`, `mi dirección es …`).
+    fn place_key(t: &str, pos: usize) -> bool {
+        let Some((s, e)) = Self::prev_word(t, pos) else {
+            return false;
+        };
+        let w = t.get(s..e).unwrap_or("");
+        if in_list(F_PLACE_COL, w) {
+            return t
+                .get(e..pos)
+                .is_some_and(|gap| gap.bytes().any(|c| matches!(c, b':' | b'=' | b'>' | b'|')));
+        }
+        in_list(F_COPULA, w)
+            && t.get(e..pos) == Some(" ")
+            && Self::prev_word(t, s)
+                .is_some_and(|(s2, e2)| in_list(F_PLACE_COL, t.get(s2..e2).unwrap_or("")))
+    }
+
+    /// A run that is a place field's whole value (`"city": "Port Chad"`,
+    /// `city=Lake Davidview`, a `City` column's cell): a place, listed or
+    /// not. Listed single words are left to the gazetteer's rules; a value
+    /// of common words only (`Location: Remote`) is none.
+    fn place_value(
+        &self,
+        t: &str,
+        run: &[Tok],
+        rf: &[gazetteer::WordFacts],
+        out: &mut Out<'_>,
+    ) -> bool {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            return false;
+        };
+        if run.len() > 4 || (run.len() == 1 && rf.first().is_some_and(|f| f.place)) {
+            return false;
+        }
+        let shaped = run
+            .iter()
+            .zip(rf)
+            .all(|(k, f)| self.name_shaped(t, k) && f.lists & (F_TITLE | F_PERSON) == 0);
+        if !shaped || rf.iter().take(run.len()).all(|f| f.common && !f.given) {
+            return false;
+        }
+        // The value ends the field, maybe after a state (`Thomasfurt, SD`).
+        let b = t.as_bytes();
+        let mut end = last.end;
+        if b.get(end) == Some(&b',')
+            && b.get(end + 1) == Some(&b' ')
+            && t.get(end + 2..end + 4).is_some_and(address::is_state_code)
+            && !b.get(end + 4).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            end = address::zip_after(t, end + 4);
+        }
+        let mut e = end;
+        while matches!(b.get(e), Some(b' ' | b'\t')) {
+            e += 1;
+        }
+        let ends = match b.get(e) {
+            None | Some(b'"' | b'<' | b',' | b'&' | b'|' | b';' | b')' | b'\n' | b'\r') => true,
+            // A closing quote, not a possessive (`Location: Mark's desk`).
+            Some(b'\'') => !b.get(e + 1).is_some_and(u8::is_ascii_alphabetic),
+            // The end of a sentence (`Meine Adresse ist Mariafurt.`).
+            Some(b'.' | b'!' | b'?') => b.get(e + 1).is_none_or(|c| c.is_ascii_whitespace()),
+            _ => false,
+        };
+        if !ends {
+            return false;
+        }
+        out.push(
+            t,
+            PendingFinding::new(EntityType::Location, first.start, end, 0.6, "place-field")
+                .subtype("city"),
+        );
+        true
+    }
+
     fn word<'t>(t: &'t str, k: &Tok) -> &'t str {
         t.get(k.start..k.end).unwrap_or("")
     }
@@ -1411,7 +1559,9 @@ impl Names {
         if self.continues_run(t, hit.start) {
             return;
         }
-        if text::char_before(t, hit.start).is_some_and(glued_left) {
+        // `name=Ana` (logfmt, query strings) is a value, `x=Foo` code.
+        let kv = kv_value(t, hit.start);
+        if !kv && text::char_before(t, hit.start).is_some_and(glued_left) {
             return;
         }
         let mut toks = [Tok::default(); MAX_RUN];
@@ -1422,7 +1572,7 @@ impl Names {
         }
         // Glued to a path/identifier/email on the right: not prose.
         let run_end = run.last().map_or(hit.end, |k| k.end);
-        if glued_right(t, run_end) {
+        if glued_right(t, run_end) && !(kv && t.as_bytes().get(run_end) == Some(&b'&')) {
             return;
         }
         // `dr. van den Berg`, `<Family>van Dijk`, `Anouk,de Boer`: a surname
@@ -1491,6 +1641,8 @@ impl Names {
         if strength < 1 && !place && chat_speaker(t, hit.start, run_end) {
             strength = 1;
         }
+        // The value of a place field (a key or a column header).
+        let mut place_field = false;
         if strength < 2
             && let Some(h) = table_header(t, hit.start)
         {
@@ -1499,9 +1651,16 @@ impl Names {
                 place = false;
             } else if in_list(F_PLACE_COL, h) {
                 place = true;
+                place_field = true;
             }
         }
         if self.whole_run_place(t, run, strength, place, out) {
+            return;
+        }
+        if place
+            && (place_field || Self::place_key(t, hit.start))
+            && self.place_value(t, run, rf, out)
+        {
             return;
         }
         let is_initial = |k: &Tok| k.dot && k.cap && Self::word(t, k).chars().count() == 1;
@@ -2147,7 +2306,10 @@ impl Module for Names {
         // Capitalised words are not a shape: in prose they would be most
         // of the regex's matches, each paying for a reverse search. They
         // are found by `finish` instead (see `capitalised_words`).
-        vec![Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern())]
+        vec![
+            Shape::new(SH_US_ADDR, prio::ADDRESS, address::us_pattern()),
+            Shape::new(SH_US_ADDR_WEAK, prio::ADDRESS, address::us_weak_pattern()),
+        ]
     }
 
     fn finish(&self, ctx: &Ctx<'_>, out: &mut Out<'_>) {
@@ -2220,6 +2382,19 @@ impl Module for Names {
                 }
                 let g = self.g;
                 let end = address::english_tail(t, hit.end, &|c| g.city(c) > 0);
+                out.push(
+                    t,
+                    PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")
+                        .subtype("street_address"),
+                );
+            }
+            SH_US_ADDR_WEAK => {
+                if text::char_before(t, hit.start).is_some_and(text::is_word_char)
+                    || text::char_at(t, hit.end).is_some_and(char::is_alphanumeric)
+                {
+                    return;
+                }
+                let end = address::zip_after(t, hit.end);
                 out.push(
                     t,
                     PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")

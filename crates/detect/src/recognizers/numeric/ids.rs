@@ -130,8 +130,10 @@ pub(super) fn handle(shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
             push(out, EntityType::UsDriverLicense, sc, "dl");
         }
         DL_WA => {
+            // The nine characters after `WDL` may all be letters; a word
+            // such as `WDLSOMETHING` needs the licence context then.
             let digits = s.bytes().filter(u8::is_ascii_digit).count();
-            if digits == 0
+            if (digits == 0 && !nr.has(Kw::DriverLicense))
                 || !s
                     .bytes()
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'*')

@@ -290,6 +290,9 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     }
     if kws == KwSet::EMPTY {
         kws = hl7_type(ctx.text.as_bytes(), end);
+        if kws == KwSet::EMPTY {
+            kws = hl7_pid_field(ctx.text.as_bytes(), start);
+        }
         any = any.union(kws);
     }
     if kws == KwSet::EMPTY {
@@ -303,73 +306,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
 /// VALUES (…)` on one line, the type keywords of its column (`None` when
 /// the value is not in such a tuple or there is no column list).
 fn sql_column_kws(ctx: &Ctx<'_>, start: usize) -> Option<KwSet> {
-    let b = ctx.text.as_bytes();
-    // Cheap pre-check: a tuple field starts after `(` or `,` (and an
-    // opening quote, spaces).
-    let mut p = start;
-    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\'' | b'"')) {
-        p -= 1;
-    }
-    if !matches!(p.checked_sub(1).and_then(|i| b.get(i)), Some(b',' | b'(')) {
-        return None;
-    }
-    let ls = line_start(b, start);
-    // Up to the field's opening quote.
-    let line = b.get(ls..p)?;
-    // A tuple needs a `(` (fast reject for CSV rows), then the last
-    // `VALUES` keyword before the value (as SQL dumps write it).
-    memchr::memrchr(b'(', line)?;
-    let v = match (
-        memchr::memmem::rfind(line, b"VALUES"),
-        memchr::memmem::rfind(line, b"values"),
-    ) {
-        (Some(a), Some(b)) => a.max(b),
-        (a, b) => a.or(b)?,
-    };
-    // Column index within the current tuple.
-    let mut col = 0usize;
-    let mut quote = 0u8;
-    let mut open = false;
-    for &c in line.get(v + 6..)? {
-        match c {
-            b'\'' | b'"' if quote == 0 => quote = c,
-            _ if c == quote => quote = 0,
-            _ if quote != 0 => {}
-            b'(' => {
-                open = true;
-                col = 0;
-            }
-            b')' => open = false,
-            b',' => col += 1,
-            _ => {}
-        }
-    }
-    if !open || quote != 0 {
-        return None;
-    }
-    // The column list: the last `( … )` before `VALUES`.
-    let head = line.get(..v)?;
-    let close = head.iter().rposition(|&c| !c.is_ascii_whitespace())?;
-    if head.get(close) != Some(&b')') {
-        return None;
-    }
-    let openp = head.get(..close)?.iter().rposition(|&c| c == b'(')?;
-    let mut f0 = ls + openp + 1;
-    let mut f1 = ls + close;
-    let mut k = 0;
-    for (i, &c) in head.get(openp + 1..close)?.iter().enumerate() {
-        if c == b',' {
-            if k == col {
-                f1 = ls + openp + 1 + i;
-                break;
-            }
-            k += 1;
-            f0 = ls + openp + 2 + i;
-        }
-    }
-    if k != col {
-        return None;
-    }
+    let (f0, f1) = text::sql_column(ctx.text.as_bytes(), start, MAX_LINE)?;
     Some(ctx.keywords.with_range(f0, f1, |hits| {
         let mut kws = KwSet::EMPTY;
         for h in hits {
@@ -426,6 +363,89 @@ fn hl7_type(b: &[u8], end: usize) -> KwSet {
         b"AN" => KwSet::of(&[Kw::Account]),
         _ => KwSet::EMPTY,
     }
+}
+
+/// The HL7 v2 segment a field value starting at `start` lies in: the
+/// segment's 3-character id and the field's number (`PID|1||E1234567`:
+/// `E1234567` is PID-3). `None` outside a segment, or when the value does
+/// not start a field or component.
+fn hl7_field(b: &[u8], start: usize) -> Option<([u8; 3], usize)> {
+    if start < 4 || !matches!(b.get(start - 1), Some(b'|' | b'^')) {
+        return None;
+    }
+    let mut fields = 0usize;
+    let mut i = start;
+    let lim = start.saturating_sub(1024);
+    while i > lim {
+        match b.get(i - 1)? {
+            b'|' => fields += 1,
+            b'\r' | b'\n' => break,
+            _ => {}
+        }
+        i -= 1;
+    }
+    let id = b.get(i..i + 3)?;
+    if (i > 0 && i == lim)
+        || b.get(i + 3) != Some(&b'|')
+        || !id
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        || !id.first().is_some_and(u8::is_ascii_uppercase)
+    {
+        return None;
+    }
+    let mut seg = [0u8; 3];
+    seg.copy_from_slice(id);
+    Some((seg, fields))
+}
+
+/// The type of an HL7 v2 PID segment field whose value starts at `start`
+/// (`PID|1||E1234567^^^HOSP||DOE^JANE|…|123-45-6789|S1234567^CA|`), by the
+/// field's position: PID-2 to PID-4 hold patient identifiers (MRNs),
+/// PID-19 the SSN and PID-20 the driver's licence number.
+fn hl7_pid_field(b: &[u8], start: usize) -> KwSet {
+    if b.get(start.wrapping_sub(1)) != Some(&b'|') {
+        return KwSet::EMPTY;
+    }
+    match hl7_field(b, start) {
+        Some((id, 2..=4)) if &id == b"PID" => KwSet::of(&[Kw::Mrn]),
+        Some((id, 19)) if &id == b"PID" => KwSet::of(&[Kw::Ssn]),
+        Some((id, 20)) if &id == b"PID" => KwSet::of(&[Kw::DriverLicense]),
+        _ => KwSet::EMPTY,
+    }
+}
+
+/// Whether digits `d` are a compact date or date-time: `YYYYMMDD`,
+/// `YYYYMMDDHHMM` or `YYYYMMDDHHMMSS`, year 1900-2099, calendar-valid.
+fn compact_date(d: &[u8]) -> bool {
+    let num = |a: usize, b: usize| {
+        d.get(a..b)
+            .map_or(0, |s| s.iter().fold(0u32, |x, &y| x * 10 + u32::from(y)))
+    };
+    if !matches!(d.len(), 8 | 12 | 14) {
+        return false;
+    }
+    let (y, m, day) = (num(0, 4), num(4, 6), num(6, 8));
+    if !(1900..=2099).contains(&y) || !(1..=12).contains(&m) || day == 0 {
+        return false;
+    }
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    day <= days
+        && (d.len() < 12 || (num(8, 10) < 24 && num(10, 12) < 60))
+        && (d.len() < 14 || num(12, 14) < 60)
+}
+
+/// Whether the value `start..end` is a whole HL7 field or component
+/// (`|19800101|`, `|20240501103000^`).
+fn hl7_value(b: &[u8], start: usize, end: usize) -> bool {
+    matches!(b.get(end), None | Some(b'|' | b'^' | b'~' | b'\r' | b'\n'))
+        && hl7_field(b, start).is_some()
 }
 
 /// Whether grouped digits read as a calendar date (`2019-01-19`,
@@ -525,10 +545,7 @@ fn last_newline_before(b: &[u8], start: usize) -> Option<usize> {
 }
 
 fn line_start(b: &[u8], pos: usize) -> usize {
-    let lo = pos.saturating_sub(MAX_LINE);
-    b.get(lo..pos)
-        .and_then(|s| memchr::memrchr(b'\n', s))
-        .map_or(lo, |i| lo + i + 1)
+    text::line_start(b, pos, MAX_LINE)
 }
 
 /// The line containing `pos` if it is at most `MAX_LINE` bytes either
@@ -682,8 +699,12 @@ impl Numeric {
             return;
         }
         // A dropped edge group takes the rest of its unit with it.
-        // `(415) 555-…` and `988-74-…` cannot continue a thousands group.
-        let not_thousands = c.groups[0].paren || (c.ng > 1 && c.groups[1].sep == b'-');
+        // `(415) 555-…` and `988-74-…` cannot continue a thousands group,
+        // nor can three spaced groups (`1,820 64 0917`: a CSV row's id
+        // field, then an SSN).
+        let not_thousands = c.groups[0].paren
+            || (c.ng > 1 && c.groups[1].sep == b'-')
+            || (c.ng == 3 && c.groups[1].sep == b' ' && c.groups[2].sep == b' ');
         if bad_before(t, start, c.groups[0].nd, not_thousands) {
             lo = 1;
             while lo < hi && c.groups[lo].sep != b' ' {
@@ -795,6 +816,16 @@ impl Numeric {
         let nr = near(ctx, start, v.end);
         let lens = v.lens();
         let single = v.single();
+        // `DOB: 19800101`, HL7 `|20240501103000|`: compact dates.
+        if single
+            && compact_date(d)
+            && (nr.has(Kw::Dob)
+                || (nr.kws == KwSet::EMPTY && nr.any.contains(Kw::Date))
+                || hl7_value(t.as_bytes(), start, v.end))
+        {
+            push(out, t, EntityType::DateTime, &v, 0.8, "date-compact");
+            return true;
+        }
         if nr.has(Kw::Dob) || is_date(d, lens) {
             return false;
         }
