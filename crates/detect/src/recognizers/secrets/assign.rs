@@ -335,6 +335,18 @@ fn assigned_value(b: &[u8], i0: usize, i1: usize) -> Option<(usize, usize, bool)
     // A closing quote (or escaped quote) after a quoted key.
     if key_quoted && b.get(p) == open_quote.as_ref() {
         p += 1;
+        // An XML element's value attribute after the key's (`<add
+        // key="ApiSecret" value="…"/>`, `<property name="db.password"
+        // value="…"/>`).
+        let q = skip_spaces(b, p);
+        if b.get(q..q + 5)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"value"))
+        {
+            let r = skip_spaces(b, q + 5);
+            if b.get(r) == Some(&b'=') {
+                return read_value(b, skip_spaces(b, r + 1));
+            }
+        }
     } else if b.get(p) == Some(&b'\\') && b.get(p + 1) == Some(&b'"') {
         p += 2;
     }

@@ -27,8 +27,9 @@ pub(super) fn jwt(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     }
     let s0 = p_end + 1;
     let s_end = run_end(b, s0, 2048, is_b64url);
-    if b.get(s_end) == Some(&b'.') {
-        // More segments: a JWE or something else.
+    if b.get(s_end) == Some(&b'.') && b.get(s_end + 1).is_some_and(|&c| is_b64url(c)) {
+        // More segments: a JWE or something else (a dot before a space or
+        // the end ends the sentence).
         return;
     }
     let Some(header) = b.get(start..h_end) else {
