@@ -414,6 +414,14 @@ const NAME_HEADS: &[&str] = &[
     "name", "i", "naam", "nom", "nombre", "nome", "nazywam", "imię",
 ];
 
+/// German articles and possessives: the capitalised word after one is a
+/// noun (`Meine Kollegin Anna Schmidt`).
+const GERMAN_ARTICLES: &[&str] = &[
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "mein",
+    "meine", "meinen", "meinem", "meiner", "dein", "deine", "sein", "seine", "seinem", "ihr",
+    "ihre", "ihrem", "ihren", "unser", "unsere", "unserem", "unseren", "euer", "eure",
+];
+
 /// "I am" in languages other than English (`ik ben`, `je suis`, `sono`,
 /// `soy`): a weak context, so the run after it must look like a name by
 /// itself (`Ich bin Lehrer` is not one). Kept out of [`PERSON_CTX`]: a
@@ -1704,6 +1712,54 @@ impl Names {
                 }
                 place = lists & F_PLACE != 0;
                 i += 1;
+                continue;
+            }
+            // `Meine Kollegin Anna Schmidt`, `Unser Kunde Peter Müller`:
+            // two or more capitalised words that are no given name (German
+            // nouns, product names; the census lists `Unser` and `Kunde` as
+            // surnames) before a given name and a surname are no part of
+            // the name. One such word stays (`Luiz Felipe Nunes`: an
+            // unlisted given name).
+            let strippable = |j: usize| {
+                run.get(j).zip(rf.get(j)).is_some_and(|(k, f)| {
+                    let listed = Self::word(t, k).len() <= 24 && f.lists != 0;
+                    k.cap && !k.dot && !(f.given || f.place || listed)
+                })
+            };
+            let named = |j: usize, given: bool| {
+                run.get(j).is_some_and(|k| k.cap && !k.dot)
+                    && rf
+                        .get(j)
+                        .is_some_and(|f| if given { f.given } else { f.surname })
+            };
+            let mut n_strip = 0;
+            while strippable(i + n_strip) {
+                n_strip += 1;
+            }
+            // One such word after a German article or possessive (`Meine
+            // Kollegin`, `Der Kunde`) is a noun too.
+            let article = |j: usize| {
+                run.get(j).is_some_and(|k| {
+                    let w = Self::word(t, k);
+                    GERMAN_ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(w))
+                })
+            };
+            // The article itself (`Der Patient Jonas Weber`).
+            // (After a strong context the run is the name: `me llamo Einer
+            // Jeppesen`.)
+            if strength < 2 && article(i) && !f.given && run.get(i + 1).is_some_and(|k| k.cap) {
+                i += 1;
+                continue;
+            }
+            let after_article = i > 0 && article(i - 1);
+            if strength < 2
+                && (n_strip >= 2 || (n_strip == 1 && after_article))
+                && named(i + n_strip, true)
+                && named(i + n_strip + 1, false)
+            {
+                strength = 0;
+                place = false;
+                i += n_strip;
                 continue;
             }
             break;
