@@ -403,6 +403,7 @@ const F_NAME_HEAD: u16 = 1 << 10;
 const F_I_AM: u16 = 1 << 11;
 const F_I_AM_ALONE: u16 = 1 << 12;
 const F_I_PRONOUN: u16 = 1 << 13;
+const F_ARTICLE: u16 = 1 << 14;
 
 /// Copulas of `my name is` in several languages.
 const COPULAS: &[&str] = &[
@@ -465,7 +466,7 @@ const NAME_FIELDS: &[&str] = &[
 
 /// The small word lists above and their flags, indexed with the gazetteer
 /// (one table, one lookup per word).
-pub(super) fn word_lists() -> [(&'static [&'static str], u16); 15] {
+pub(super) fn word_lists() -> [(&'static [&'static str], u16); 16] {
     [
         (DOT_ABBREV, F_ABBREV),
         (NAME_COLUMNS, F_COLUMN),
@@ -482,6 +483,7 @@ pub(super) fn word_lists() -> [(&'static [&'static str], u16); 15] {
         (I_AM, F_I_AM),
         (I_AM_ALONE, F_I_AM_ALONE),
         (I_PRONOUNS, F_I_PRONOUN),
+        (GERMAN_ARTICLES, F_ARTICLE),
     ]
 }
 
@@ -1459,7 +1461,7 @@ impl Names {
         }
         // A place field's key (`home_address='Lima'`, `<Wohnort>Graz`,
         // `Adresse ist …`).
-        let place = lists & F_PLACE != 0 || Self::place_key(t, pos);
+        let place = lists & F_PLACE != 0 || Self::place_key_at(t, (s, e), pos, lists);
         if lists & F_PERSON != 0 {
             let strength = if lists & F_WEAK != 0 { 1 } else { 2 };
             // "thank you", "my name is": look one further for "name is".
@@ -1485,12 +1487,23 @@ impl Names {
             return false;
         };
         let w = t.get(s..e).unwrap_or("");
-        if in_list(F_PLACE_COL, w) {
+        let lists = if w.len() > 24 {
+            0
+        } else {
+            Gazetteer::get().list_flags(w)
+        };
+        Self::place_key_at(t, (s, e), pos, lists)
+    }
+
+    /// [`Names::place_key`] for the word `s..e` before `pos`, whose list
+    /// flags are `lists`.
+    fn place_key_at(t: &str, (s, e): (usize, usize), pos: usize, lists: u16) -> bool {
+        if lists & F_PLACE_COL != 0 {
             return t
                 .get(e..pos)
                 .is_some_and(|gap| gap.bytes().any(|c| matches!(c, b':' | b'=' | b'>' | b'|')));
         }
-        in_list(F_COPULA, w)
+        lists & F_COPULA != 0
             && t.get(e..pos) == Some(" ")
             && Self::prev_word(t, s)
                 .is_some_and(|(s2, e2)| in_list(F_PLACE_COL, t.get(s2..e2).unwrap_or("")))
@@ -1722,7 +1735,7 @@ impl Names {
             // unlisted given name).
             let strippable = |j: usize| {
                 run.get(j).zip(rf.get(j)).is_some_and(|(k, f)| {
-                    let listed = Self::word(t, k).len() <= 24 && f.lists != 0;
+                    let listed = Self::word(t, k).len() <= 24 && f.lists & !F_ARTICLE != 0;
                     k.cap && !k.dot && !(f.given || f.place || listed)
                 })
             };
@@ -1739,10 +1752,9 @@ impl Names {
             // One such word after a German article or possessive (`Meine
             // Kollegin`, `Der Kunde`) is a noun too.
             let article = |j: usize| {
-                run.get(j).is_some_and(|k| {
-                    let w = Self::word(t, k);
-                    GERMAN_ARTICLES.iter().any(|a| a.eq_ignore_ascii_case(w))
-                })
+                run.get(j)
+                    .zip(rf.get(j))
+                    .is_some_and(|(k, f)| Self::word(t, k).len() <= 24 && f.lists & F_ARTICLE != 0)
             };
             // The article itself (`Der Patient Jonas Weber`).
             // (After a strong context the run is the name: `me llamo Einer
