@@ -1510,7 +1510,7 @@ impl Names {
     }
 
     /// A run that is a place field's whole value (`"city": "Port Chad"`,
-    /// `city=Lake Davidview`, a `City` column's cell): a place, listed or
+    /// `city=Mariafurt`, a `City` column's cell): a place, listed or
     /// not. Listed single words are left to the gazetteer's rules; a value
     /// of common words only (`Location: Remote`) is none.
     fn place_value(

@@ -816,12 +816,14 @@ impl Numeric {
         let nr = near(ctx, start, v.end);
         let lens = v.lens();
         let single = v.single();
-        // `DOB: 19800101`, HL7 `|20240501103000|`: compact dates.
+        // `DOB: 19800101`, HL7 `|20240501103000|`: compact dates (not
+        // where a keyword or an HL7 field says another type: an MRN in
+        // PID-3 may read as a date).
         if single
             && compact_date(d)
             && (nr.has(Kw::Dob)
-                || (nr.kws == KwSet::EMPTY && nr.any.contains(Kw::Date))
-                || hl7_value(t.as_bytes(), start, v.end))
+                || (nr.kws == KwSet::EMPTY
+                    && (nr.any.contains(Kw::Date) || hl7_value(t.as_bytes(), start, v.end))))
         {
             push(out, t, EntityType::DateTime, &v, 0.8, "date-compact");
             return true;
