@@ -18,6 +18,23 @@ const SUFFIX: &str = "Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Drive|Dr|La
 /// primary names and their usual abbreviations.
 const WEAK_SUFFIX: &str = "Annex|Arcade|Bayou|Beach|Bend|Bluffs?|Bottom|Branch|Bridge|Brooks?|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers?|Ctr|Circles|Cliffs?|Club|Commons?|Corners?|Course|Courts|Coves?|Creek|Crest|Crossroads?|Curve|Dale|Dam|Divide|Drives|Estates?|Expressway|Expy|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Fwy|Garden|Gateway|Glens?|Greens|Groves|Harbors?|Haven|Heights|Hts|Hills|Hollow|Inlet|Islands?|Isle|Junctions?|Jct|Keys?|Knolls?|Lakes?|Land|Landing|Lights?|Loaf|Locks?|Lodge|Mall|Manors?|Meadows?|Mills?|Mission|Motorway|Mount|Mountains?|Mtn|Neck|Orchard|Oval|Overpass|Parks?|Parkways|Pass|Passage|Pines?|Plains?|Points?|Ports?|Prairie|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|River|Roads|Route|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares|Station|Stravenue|Stream|Streets|Summit|Throughway|Trace|Track|Trafficway|Trailer|Tunnel|Turnpike|Tpke|Underpass|Unions?|Valleys?|Via|Viaduct|Views?|Villages?|Ville|Vista|Walks|Wall|Ways|Wells?|Xing";
 
+/// Words of a unit after the street (`Apt 4`, `Suite 573`, `#12`).
+const UNITS: &[&str] = &[
+    "Apartment",
+    "Apt",
+    "Suite",
+    "Ste",
+    "Unit",
+    "Floor",
+    "Fl",
+    "Room",
+    "Rm",
+    "Building",
+    "Bldg",
+    "Flat",
+    "#",
+];
+
 /// US state / territory codes.
 pub(crate) const US_STATES: &[&str] = &[
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
@@ -42,8 +59,9 @@ pub(crate) fn us_pattern() -> String {
 /// after it is [`zip_after`]'s.
 pub(crate) fn us_weak_pattern() -> String {
     let states = US_STATES.join("|");
+    let units = UNITS.join("|");
     format!(
-        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:[A-Z][A-Za-z'.-]*[ ]+){{1,4}}(?:{WEAK_SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?(?:,?[ ]+(?:Apartment|Apt|Suite|Ste|Unit|Floor|Fl|Room|Rm|Building|Bldg|#)\.?[ ]?#?[0-9][0-9A-Za-z-]{{0,5}})?,[ ]+[A-Z][A-Za-z'.-]*(?:[ ][A-Z][A-Za-z'.-]*){{0,3}},[ ]+(?:{states})"
+        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:[A-Z][A-Za-z'.-]*[ ]+){{1,4}}(?:{WEAK_SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?(?:,?[ ]+(?:{units})\.?[ ]?#?[0-9][0-9A-Za-z-]{{0,5}})?,[ ]+[A-Z][A-Za-z'.-]*(?:[ ][A-Z][A-Za-z'.-]*){{0,3}},[ ]+(?:{states})"
     )
 }
 
@@ -55,6 +73,18 @@ pub(crate) fn zip_after(t: &str, pos: usize) -> usize {
         return z;
     }
     pos
+}
+
+/// `, ST` or `, ST 80211` at `pos` (after a city): its end.
+pub(crate) fn state_tail(t: &str, pos: usize) -> Option<usize> {
+    if byte(t, pos) != Some(b',') || byte(t, pos + 1) != Some(b' ') {
+        return None;
+    }
+    let code = t.get(pos + 2..pos + 4)?;
+    if !is_state_code(code) || byte(t, pos + 4).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(zip_after(t, pos + 4))
 }
 
 /// Street-type words written before the street name (continental forms),
@@ -233,22 +263,7 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
         if byte(t, p) == Some(b' ') {
             p += 1;
             let rest = t.get(p..).unwrap_or("");
-            let units = [
-                "Apartment",
-                "Apt",
-                "Suite",
-                "Ste",
-                "Unit",
-                "Floor",
-                "Fl",
-                "Room",
-                "Rm",
-                "Building",
-                "Bldg",
-                "Flat",
-                "#",
-            ];
-            if let Some(u) = units.iter().find(|u| rest.starts_with(**u)) {
+            if let Some(u) = UNITS.iter().find(|u| rest.starts_with(**u)) {
                 let mut q = p + u.len();
                 if byte(t, q) == Some(b'.') {
                     q += 1;
@@ -290,19 +305,10 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
     for k in (0..n).rev() {
         let Some(&ce) = ends.get(k) else { continue };
         // `, ST` / `, ST ZIP`
+        if let Some(e) = state_tail(t, ce) {
+            return e;
+        }
         if byte(t, ce) == Some(b',') && byte(t, ce + 1) == Some(b' ') {
-            if let Some(code) = t.get(ce + 2..ce + 4)
-                && is_state_code(code)
-                && !byte(t, ce + 4).is_some_and(|c| c.is_ascii_alphanumeric())
-            {
-                let mut e = ce + 4;
-                if byte(t, e) == Some(b' ')
-                    && let Some(z) = zip(t, e + 1)
-                {
-                    e = z;
-                }
-                return e;
-            }
             if let Some(z) = zip(t, ce + 2) {
                 return z;
             }
@@ -502,6 +508,15 @@ mod tests {
         let t = "12 rue de Rivoli, 75001 Paris";
         assert_eq!(prefixed_street(t, 3, 7), Some((0, t.len())));
         assert_eq!(prefixed_street("via email", 0, 4), None);
+    }
+
+    #[test]
+    fn state_tails() {
+        assert_eq!(state_tail("Denver, CO 80211-1234 x", 6), Some(21));
+        assert_eq!(state_tail("Denver, CO.", 6), Some(10));
+        assert_eq!(state_tail("Denver, COLD", 6), None);
+        assert_eq!(state_tail("Denver, XX", 6), None);
+        assert_eq!(state_tail("Denver CO", 6), None);
     }
 
     #[test]

@@ -1535,14 +1535,7 @@ impl Names {
         }
         // The value ends the field, maybe after a state (`Thomasfurt, SD`).
         let b = t.as_bytes();
-        let mut end = last.end;
-        if b.get(end) == Some(&b',')
-            && b.get(end + 1) == Some(&b' ')
-            && t.get(end + 2..end + 4).is_some_and(address::is_state_code)
-            && !b.get(end + 4).is_some_and(u8::is_ascii_alphanumeric)
-        {
-            end = address::zip_after(t, end + 4);
-        }
+        let end = address::state_tail(t, last.end).unwrap_or(last.end);
         let mut e = end;
         while matches!(b.get(e), Some(b' ' | b'\t')) {
             e += 1;
@@ -1988,28 +1981,7 @@ impl Names {
         let after = t.get(span.1..).unwrap_or("");
         let ab = after.as_bytes();
         if ab.len() >= 4 && ab.first() == Some(&b',') && ab.get(1) == Some(&b' ') {
-            if let Some(code) = after.get(2..4)
-                && address::is_state_code(code)
-                && !ab.get(4).is_some_and(|b| b.is_ascii_alphanumeric())
-            {
-                let mut end = span.1 + 4;
-                let zip = after.get(4..).unwrap_or("");
-                let zb = zip.as_bytes();
-                if zb.first() == Some(&b' ')
-                    && zb
-                        .get(1..6)
-                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-                    && !zb.get(6).is_some_and(u8::is_ascii_digit)
-                {
-                    end += 6;
-                    if zb.get(6) == Some(&b'-')
-                        && zb
-                            .get(7..11)
-                            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-                    {
-                        end += 5;
-                    }
-                }
+            if let Some(end) = address::state_tail(t, span.1) {
                 let with_zip = end > span.1 + 4;
                 // MD / PA / DO after a name are degrees, not states.
                 if city > 0 || with_zip || (place && strength < 2) {
