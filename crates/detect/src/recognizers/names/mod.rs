@@ -771,10 +771,14 @@ const NAME_COLUMNS: &[&str] = &[
     "jméno",
 ];
 
-/// The bounds of the line around `pos` if it is at most 1 KiB long (keeps
-/// the table check linear on huge single-line inputs).
+/// How far the table and SQL column look-ups look for line ends (keeps
+/// them linear on huge single-line inputs).
+const MAX_LINE: usize = 1024;
+
+/// The bounds of the line around `pos` if it is at most [`MAX_LINE`]
+/// bytes long.
 fn short_line(t: &str, pos: usize) -> Option<(usize, usize)> {
-    const MAX: usize = 1024;
+    const MAX: usize = MAX_LINE;
     let b = t.as_bytes();
     let lo = pos.saturating_sub(MAX);
     let hi = (pos + MAX).min(b.len());
@@ -905,7 +909,7 @@ fn starts_cell(t: &str, pos: usize) -> bool {
 /// The header cell of the table column that a cell starting at `pos` is in
 /// (for a value of an SQL `INSERT … (cols) VALUES (…)`: its column).
 fn table_header(t: &str, pos: usize) -> Option<&str> {
-    if let Some((f0, f1)) = crate::text::sql_column(t.as_bytes(), pos, 1024) {
+    if let Some((f0, f1)) = crate::text::sql_column(t.as_bytes(), pos, MAX_LINE) {
         return t
             .get(f0..f1)
             .map(|c| c.trim().trim_matches(['"', '`', '\'', '[', ']']));
