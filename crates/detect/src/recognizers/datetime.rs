@@ -1,10 +1,12 @@
 //! DATE_TIME: absolute calendar dates and date-times.
 //!
 //! * ISO 8601 (`2020-12-09`, `2020-12-09T15:21:07Z`,
-//!   `2019-01-19 16:46:54.043`, offsets), also `2020/12/09`.
+//!   `2019-01-19 16:46:54.043`, offsets), also `2020/12/09` and
+//!   `2020.12.09` (not where it is a calendar version).
 //! * Numeric `04/21/2020`, `21/04/2020`, `21.04.2020`, `21-04-2020`
-//!   (month-first or day-first, whichever is a real day), two-digit years
-//!   only next to a date keyword.
+//!   (month-first or day-first, whichever is a real day); two-digit years
+//!   next to a date keyword (`Date: 4/21/20`, `am 21.04.20`), or slashed
+//!   with a two-digit day and month (`04/21/20`).
 //! * Month names in English, German, French, Spanish, Italian, Portuguese
 //!   and Dutch: `April 3, 2023`, `3 April 2023`, `3. April 2023`,
 //!   `3 de abril de 2023`, `03-Apr-2023`, with an optional weekday and
@@ -12,7 +14,8 @@
 //!   `Fri, 15 Jul 2025 15:21:03 -0500` as one span).
 //! * Log timestamps: syslog `Jan 12 10:22:01`, Apache
 //!   `02/May/2021:19:17:19 +0000`.
-//! * CJK `2023年4月3日`, Korean `2023년 4월 3일`.
+//! * CJK `2023年4月3日`, Korean `2023년 4월 3일`. Chinese, Japanese and
+//!   Korean letters right next to a date do not glue it to a word.
 //!
 //! Every candidate must be a real calendar day. Relative expressions,
 //! durations, weekday names alone, epoch integers, `MM/YY` expiry dates
@@ -183,6 +186,13 @@ const PL_GENITIVE: [&str; 12] = [
     "grudnia",
 ];
 
+/// What may follow a dotted date with a two-digit year (`04.04.22`),
+/// consumed so that the shape does not take the first three numbers of an
+/// IP address or a four-part version (`10.20.48.110`) away from their own
+/// shapes: the end of the text, a space or closing punctuation, or a full
+/// stop that ends a sentence.
+const DOT_YY_END: &str = r#"(?:\z|[\s,;)\]"'<]|\.(?:\z|\s))"#;
+
 const TIME: &str = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9}|,[0-9]{3,9})?)?(?:\s?(?i:[ap]\.m\.|[ap]m(?-u:\b)))?(?:\s?(?:[+-][0-9]{2}:?[0-9]{2}|(?:UTC|GMT|Z|[ECMP][SD]T|CES?T|BST|IST)(?-u:\b)))?";
 
 impl Module for DateTime {
@@ -202,10 +212,10 @@ impl Module for DateTime {
         let mo = "(?:0?[1-9]|1[0-2])";
         let dd = "(?:0?[1-9]|[12][0-9]|3[01])";
         let iso = format!(
-            r"{y4}(?:-{mo}-{dd}|/{mo}/{dd})(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]{{1,9}}|,[0-9]{{3,9}})?)?(?:Z| ?[+-][0-9]{{2}}:?[0-9]{{2}}| ?UTC)?|(?-u:\b))"
+            r"{y4}(?:-{mo}-{dd}|/{mo}/{dd}|\.{mo}\.{dd})(?:[T ][0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]{{1,9}}|,[0-9]{{3,9}})?)?(?:Z| ?[+-][0-9]{{2}}:?[0-9]{{2}}| ?UTC)?|(?-u:\b))"
         );
         let numeric = format!(
-            r"{dd}(?:[.\-]{dd}[.\-]{y4}|/{dd}/(?:{y4}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?"
+            r"{dd}(?:(?:[.\-]{dd}[.\-]{y4}|/{dd}/(?:{y4}|[0-9]{{2}}))(?-u:\b)(?:,?\s+{TIME})?|\.{dd}\.[0-9]{{2}}{DOT_YY_END})"
         );
         let v = vec![
             Shape::new(ISO, prio::DATE, iso),
@@ -256,23 +266,28 @@ impl Module for DateTime {
     fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         let t = ctx.text;
         let b = t.as_bytes();
-        // Not glued to a word or a longer dotted / dashed number run.
-        if text::char_before(t, hit.start).is_some_and(|c| c.is_alphanumeric())
+        // Not glued to a word or a longer dotted / dashed number run, nor a
+        // path segment (`logs/12/06/24`). Chinese, Japanese and Korean
+        // write no space between words, so their letters do not glue.
+        if text::char_before(t, hit.start).is_some_and(glues)
             || (hit.start >= 2
                 && b.get(hit.start - 1)
                     .is_some_and(|c| matches!(c, b'.' | b'/' | b'-' | b':'))
                 && b.get(hit.start - 2).is_some_and(u8::is_ascii_digit))
+            || (shape == NUMERIC
+                && hit.start >= 1
+                && matches!(b.get(hit.start - 1), Some(b'/' | b'\\')))
         {
             return;
         }
         let end = match shape {
-            ISO => iso(hit, t),
+            ISO => iso(hit, ctx),
             NUMERIC => numeric(hit, ctx),
             CJK => cjk(hit, t),
             _ => basic(hit, t),
         };
         let Some(end) = end else { return };
-        if text::char_at(t, end).is_some_and(|c| c.is_alphanumeric())
+        if text::char_at(t, end).is_some_and(glues)
             || (b
                 .get(end)
                 .is_some_and(|c| matches!(c, b'.' | b'/' | b'-' | b':'))
@@ -323,7 +338,26 @@ fn time_ok(s: &[u8], twelve_hour: bool) -> bool {
     is_valid_hms(h, m, sec) && (!twelve_hour || (1..=12).contains(&h))
 }
 
-fn iso(hit: Hit, t: &str) -> Option<usize> {
+/// Whether a character next to a date glues it to a word: letters and
+/// digits, except those of scripts written without spaces between words.
+fn glues(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Whether `c` is a Chinese character, kana or Hangul.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{1100}'..='\u{11FF}' // Hangul jamo
+        | '\u{3130}'..='\u{318F}' // Hangul compatibility jamo
+        | '\u{AC00}'..='\u{D7AF}' // Hangul syllables
+    )
+}
+
+fn iso(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
+    let t = ctx.text;
     let s = t.as_bytes().get(hit.start..hit.end)?;
     let (y, rest) = digits(s);
     let sep = *rest.first()?;
@@ -331,6 +365,38 @@ fn iso(hit: Hit, t: &str) -> Option<usize> {
     let (d, rest) = digits(rest.get(1..)?);
     if !is_valid_ymd(num(y)?, num(m)?, num(d)?) {
         return None;
+    }
+    // `2024.05.01` (Korea, Hungary, Japan, China) is also how calendar
+    // versions are written: not after a version word, a requirement
+    // operator or a package name (`certifi==2024.02.02`,
+    // `tzdata-2024.01.01`), and a month or day without its zero only
+    // after a date keyword.
+    if sep == b'.' {
+        let before = hit
+            .start
+            .checked_sub(1)
+            .and_then(|i| t.as_bytes().get(i).copied());
+        let before2 = hit
+            .start
+            .checked_sub(2)
+            .and_then(|i| t.as_bytes().get(i).copied());
+        let glued_pin = match before {
+            // `==`, `>=`, `~=`, `!=` (a `key=` is a field).
+            Some(b'=') => matches!(before2, Some(b'=' | b'<' | b'>' | b'~' | b'!')),
+            Some(b'@' | b'~' | b'^' | b'<' | b'>' | b'_') => true,
+            Some(b'-') => hit
+                .start
+                .checked_sub(2)
+                .and_then(|i| t.as_bytes().get(i))
+                .is_some_and(u8::is_ascii_alphanumeric),
+            _ => false,
+        };
+        if glued_pin
+            || ctx.kw_before(hit.start, 2, KwSet::of(&[Kw::Version]))
+            || ((m.len() != 2 || d.len() != 2) && !ctx.kw_before(hit.start, 24, DATE_KW))
+        {
+            return None;
+        }
     }
     let date_end = hit.end - rest.len();
     if sep == b'/' && (m.len() != 2 || d.len() != 2) && !rest.is_empty() {
@@ -353,12 +419,18 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
     if s1 != s2 {
         return None;
     }
+    let two_digit_day_month = a.len() == 2 && m.len() == 2;
     let (a, m) = (num(a)?, num(m)?);
     let year = if y.len() == 2 {
-        // `12/25/23`: only with a date keyword, never after an expiry
-        // or card keyword, and never with dashes (phone / part numbers).
+        // `12/25/23`, `25.12.23`: with a date keyword, or slashed with
+        // both day and month in two digits (`12/06/24`; `5/1/24` is as
+        // likely a ratio); dotted only with two-digit day and month
+        // (`4.3.16` is a section); never after an expiry or card keyword,
+        // and never with dashes (phone / part numbers).
+        let padded = s1 == b'/' && two_digit_day_month;
         if s1 == b'-'
-            || !ctx.kw_before(hit.start, 24, DATE_KW)
+            || (s1 == b'.' && !two_digit_day_month)
+            || !(padded || ctx.kw_before(hit.start, 24, DATE_KW))
             || ctx.kw_before(
                 hit.start,
                 24,

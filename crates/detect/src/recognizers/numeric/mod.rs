@@ -441,6 +441,66 @@ fn compact_date(d: &[u8]) -> bool {
         && (d.len() < 14 || num(12, 14) < 60)
 }
 
+/// Whether the value at `start` is assigned to a key that names a point in
+/// time (`created_at=1702867813`, `"ts": 1702867813`, `updatedAt:`): its
+/// digits are an epoch timestamp, not an identifier.
+fn time_key(b: &[u8], start: usize) -> bool {
+    let mut i = start;
+    let back = |i: &mut usize, pred: &dyn Fn(u8) -> bool| {
+        while *i > 0 && b.get(*i - 1).is_some_and(|&c| pred(c)) {
+            *i -= 1;
+        }
+    };
+    back(&mut i, &|c| c == b'"' || c == b'\'' || c == b' ');
+    if !matches!(i.checked_sub(1).and_then(|k| b.get(k)), Some(b'=' | b':')) {
+        return false;
+    }
+    i -= 1;
+    back(&mut i, &|c| c == b'"' || c == b'\'' || c == b' ');
+    let end = i;
+    back(&mut i, &|c| {
+        c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.'
+    });
+    let Some(key) = b.get(i..end).filter(|k| !k.is_empty() && k.len() <= 40) else {
+        return false;
+    };
+    // The key's last word: after `_`, `-`, `.` or a lower-to-upper case
+    // step (`createdAt`).
+    let mut w = 0;
+    for (k, pair) in key.windows(2).enumerate() {
+        if matches!(pair[0], b'_' | b'-' | b'.')
+            || (pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
+        {
+            w = k + 1;
+        }
+    }
+    let last = key.get(w..).unwrap_or_default();
+    let last = last
+        .strip_prefix(b"_")
+        .or_else(|| last.strip_prefix(b"-"))
+        .or_else(|| last.strip_prefix(b"."))
+        .unwrap_or(last);
+    const WORDS: &[&[u8]] = &[
+        b"at",
+        b"ts",
+        b"time",
+        b"timestamp",
+        b"epoch",
+        b"created",
+        b"updated",
+        b"modified",
+        b"iat",
+        b"exp",
+        b"nbf",
+        b"date",
+        b"datetime",
+        b"since",
+        b"until",
+        b"expires",
+    ];
+    WORDS.iter().any(|w| last.eq_ignore_ascii_case(w))
+}
+
 /// Whether the value `start..end` is a whole HL7 field or component
 /// (`|19800101|`, `|20240501103000^`).
 fn hl7_value(b: &[u8], start: usize, end: usize) -> bool {
@@ -823,12 +883,18 @@ impl Numeric {
             && compact_date(d)
             && (nr.has(Kw::Dob)
                 || (nr.kws == KwSet::EMPTY
-                    && (nr.any.contains(Kw::Date) || hl7_value(t.as_bytes(), start, v.end))))
+                    && (ctx.kw_before(start, WINDOW, KwSet::of(&[Kw::Date]))
+                        || hl7_value(t.as_bytes(), start, v.end))))
         {
             push(out, t, EntityType::DateTime, &v, 0.8, "date-compact");
             return true;
         }
         if nr.has(Kw::Dob) || is_date(d, lens) {
+            return false;
+        }
+        // `created_at=1702867813`: an epoch timestamp (seconds or
+        // milliseconds), whatever keyword the sentence before holds.
+        if single && (10..=13).contains(&n) && time_key(t.as_bytes(), start) {
             return false;
         }
 
