@@ -495,6 +495,120 @@ fn in_list(flag: u16, s: &str) -> bool {
     Gazetteer::get().list_flags(s) & flag != 0
 }
 
+/// Keys of records that describe a thing: a service, container, CI step,
+/// package or product (lower case).
+const THING_KEYS: &[&str] = &[
+    "port",
+    "ports",
+    "image",
+    "uses",
+    "run",
+    "with",
+    "steps",
+    "version",
+    "host",
+    "hostname",
+    "url",
+    "uri",
+    "endpoint",
+    "path",
+    "repo",
+    "repository",
+    "kind",
+    "apiversion",
+    "namespace",
+    "replicas",
+    "containers",
+    "command",
+    "entrypoint",
+    "driver",
+    "engine",
+    "database",
+    "schema",
+    "bucket",
+    "sku",
+    "price",
+    "quantity",
+    "module",
+    "package",
+    "dependencies",
+    "scripts",
+    "license",
+    "protocol",
+    "volumes",
+    "mountpath",
+    "runs-on",
+    "targetport",
+    "selector",
+];
+
+/// Keys of records that describe a person (lower case).
+const PERSON_KEYS: &[&str] = &[
+    "email",
+    "phone",
+    "mobile",
+    "dob",
+    "birth_date",
+    "birthdate",
+    "date_of_birth",
+    "ssn",
+    "age",
+    "gender",
+    "address",
+    "patient",
+    "mrn",
+    "customer",
+    "contact",
+    "first_name",
+    "last_name",
+    "given_name",
+    "family_name",
+    "surname",
+];
+
+/// Whether the record around `pos` (up to 200 bytes either side) has a
+/// key of a thing's record and none of a person's.
+fn thing_record(t: &str, pos: usize) -> bool {
+    let b = t.as_bytes();
+    let lo = pos.saturating_sub(200);
+    let hi = (pos + 200).min(b.len());
+    let mut thing = false;
+    let mut i = lo;
+    while i < hi {
+        let start = i;
+        while i < hi
+            && b.get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            i += 1;
+        }
+        if i > start {
+            let key_end = i;
+            let mut j = i;
+            if matches!(b.get(j), Some(b'"' | b'\'')) {
+                j += 1;
+            }
+            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                j += 1;
+            }
+            let before = start.checked_sub(1).and_then(|k| b.get(k));
+            let is_key = matches!(b.get(j), Some(b':' | b'='))
+                || (before == Some(&b'<') && b.get(key_end) == Some(&b'>'));
+            if is_key && let Ok(k) = std::str::from_utf8(b.get(start..key_end).unwrap_or_default())
+            {
+                let k = k.to_ascii_lowercase();
+                if PERSON_KEYS.contains(&k.as_str()) {
+                    return false;
+                }
+                thing |= THING_KEYS.contains(&k.as_str());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    thing
+}
+
 /// A token of a run.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 struct Tok {
@@ -1399,6 +1513,16 @@ impl Names {
         }) && in_list(F_FIELD, raw)
     }
 
+    /// Whether the value at `pos` is that of a bare `name` key
+    /// (`"name": "…"`, `name=…`, `<name>…`). Services, products, CI
+    /// steps and files have names as often as people do.
+    fn generic_name_key(t: &str, pos: usize) -> bool {
+        Self::prev_word(t, pos).is_some_and(|(s, e)| {
+            let raw = t.get(s..e).unwrap_or("");
+            raw.eq_ignore_ascii_case("name") && Self::field_key(t, raw, e, pos)
+        })
+    }
+
     /// A whole quoted or marked-up record value that is one common word
     /// known as a name (`"family_name":"Brown"`, `<Given>Will</Given>`).
     fn common_name_value(&self, t: &str, k: &Tok) -> bool {
@@ -2112,6 +2236,21 @@ impl Names {
             .zip(facts)
             .any(|(k, f)| k.cap && (f.given || f.surname));
         let no_place = facts.iter().all(|f| f.city < CITY_LARGE && f.region == 0);
+        // A bare `name` key says little (`"name": "Redis", "port": 6379`,
+        // `- name: Checkout` before `uses:`): a value that no list knows
+        // as a name (or knows only as a common word) is a thing's when
+        // the record's other keys are a thing's.
+        if strength == 2
+            && !titled
+            && !core
+                .iter()
+                .zip(facts)
+                .any(|(k, f)| k.cap && (f.given || f.surname) && !f.common)
+            && Self::generic_name_key(t, span.0)
+            && thing_record(t, span.0)
+        {
+            return;
+        }
         if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
             return;
         }
