@@ -383,12 +383,9 @@ fn iso(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
         let glued_pin = match before {
             // `==`, `>=`, `~=`, `!=` (a `key=` is a field).
             Some(b'=') => matches!(before2, Some(b'=' | b'<' | b'>' | b'~' | b'!')),
-            Some(b'@' | b'~' | b'^' | b'<' | b'>' | b'_') => true,
-            Some(b'-') => hit
-                .start
-                .checked_sub(2)
-                .and_then(|i| t.as_bytes().get(i))
-                .is_some_and(u8::is_ascii_alphanumeric),
+            // `pkg@…`, `~…`, `^…`, `pkg_…` (a `>` ends an XML tag).
+            Some(b'@' | b'~' | b'^' | b'_') => true,
+            Some(b'-') => before2.is_some_and(|c| c.is_ascii_alphanumeric()),
             _ => false,
         };
         if glued_pin

@@ -475,11 +475,6 @@ fn time_key(b: &[u8], start: usize) -> bool {
         }
     }
     let last = key.get(w..).unwrap_or_default();
-    let last = last
-        .strip_prefix(b"_")
-        .or_else(|| last.strip_prefix(b"-"))
-        .or_else(|| last.strip_prefix(b"."))
-        .unwrap_or(last);
     const WORDS: &[&[u8]] = &[
         b"at",
         b"ts",
