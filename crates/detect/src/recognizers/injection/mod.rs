@@ -709,6 +709,12 @@ const TRIGGERS: &[&str] = &[
     "current task",
     "stop following",
     "stop obeying",
+    "supposed",
+    "instructed",
+    "invisible",
+    "user:",
+    "human:",
+    "stop everything",
 ];
 
 /// Trigger words that fire on their own in long texts.
@@ -767,6 +773,7 @@ const STRONG_TRIGGERS: &[&str] = &[
     "actual task",
     "stop following",
     "stop obeying",
+    "stop everything",
 ];
 /// Bytes analysed on each side of a trigger word in longer texts.
 const MARGIN: usize = 300;

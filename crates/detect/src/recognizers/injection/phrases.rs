@@ -76,7 +76,7 @@ impl Lang<'_> {
 }
 
 const EN_VERBS: &str = r"ignore|ignoring|disregard|disregarding|forget about|forget|forgetting|skip|drop|discard|abandon|cancel|override|overwrite|overrule|bypass|set aside|put aside|lay aside|cast aside|throw out|throw away|toss out|toss|scrap|ditch|dismiss|neglect|nullify|void|revoke|erase|wipe|purge|pay no (?:attention|heed|mind) to|take no notice of|(?:do not|don't|dont|never) (?:follow|obey|adhere to|comply with|listen to)|stop (?:following|obeying|adhering to|listening to)|no longer (?:follow|obey)|break (?:free )?(?:from|of)|free yourself (?:from|of)|disobey|circumvent|evade|forgo|forego|leave behind|unlearn";
-const EN_NOUNS: &str = r"instructions?|rules?|directives?|guidelines?|guidance|programming|prompts?|system prompt|system message|system instructions|guardrails?|restrictions|constraints|polic(?:y|ies)|training|commands|orders|directions|protocols?|principles|ethics|limitations|safeguards|conditioning|rulebook|briefing";
+const EN_NOUNS: &str = r"instructions?|rules?|directives?|guidelines?|guidance|programming|prompts?|system prompt|system message|system instructions|guardrails?|restrictions|constraints|polic(?:y|ies)|training|commands|orders|directions|protocols?|principles|ethics|limitations|safeguards|conditioning|rulebook|briefing|tos|terms of service|terms of use|content polic(?:y|ies)|usage polic(?:y|ies)";
 const EN_PRE: &str = r"(?:operator|creator|admin|administrator|owner|company|deployer|provider)(?:'?s|s')?|previous|prior|preceding|earlier|above|former|original|initial|core|built-in|builtin|hidden|secret|system|developer'?s?|developers'|openai'?s?|anthropic'?s?|safety|security|ethical|moral|content|programmed|given|preset|pre-?existing|foregoing|aforementioned|internal|underlying|above-mentioned|current";
 const EN_POST: &str = r"(?:that |which )?(?:openai|anthropic|google|meta|microsoft|they|your (?:developers?|creators?|makers?|owners?|operators?)|the (?:developers?|creators?|company|operators?)) (?:placed|put|imposed|set|gave you|programmed|built|installed|coded)|(?:provided|given|listed|written|stated|shown|described|set out|outlined|specified|supplied) (?:above|earlier|before|previously|at the (?:start|beginning|top))|you (?:received|got|were given|have received)(?: earlier| before| previously| at the start)?|above|before|so far|up to now|until now|from before|(?:you(?:'ve| have)? (?:were |been )?|that you (?:were |have been )?|that were |which were )(?:given|told|provided|trained|taught|programmed|configured|set up|issued)|given (?:to you|earlier|before|above|previously)|(?:of|from|in) (?:the|your) (?:system|developers?|creators?|admin|administrator|operator|openai|anthropic)|you (?:must|have to|are supposed to) follow|you (?:were|are) (?:configured|programmed|set up) with";
 
@@ -112,7 +112,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Delimiter,
         0.75,
-        r"\[\s*(?:system|admin|developer|sys|root|operator)\s*\]\s*(?:override|note|message|instructions?|new|update|alert)?\s*:".into(),
+        r"\[\s*(?:system|admin|developer|sys|root|operator)\s*\]\s*(?:override|note|message|instructions?|new|update|alert)?\s*:|\[\s*(?:system|admin|administrator|developer|root|operator)[ _-](?:request|command|override|instructions?|message|note|notice|directive|update)\s*:".into(),
     );
     add(
         Delimiter,
@@ -132,12 +132,12 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Delimiter,
         0.8,
-        r"(?m)^[ \t>*#]*(?:system|developer|admin|sys|root)\s*(?:message|prompt|instructions?|note|override)?\s*:[^\n]{0,200}?\b(?:must now|must always|override|from now on|ignore|disregard|new instructions|policy update|you are now|you must|grant|reveal|disable|jailbreak)".into(),
+        r"(?m)^[ \t>*#]*(?:system|developer|admin|sys|root)\s*(?:message|prompt|instructions?|note|override)?\s*:[^\n]{0,200}?\b(?:must now|must always|override|from now on|ignore|disregard|new instructions|policy update|you are now|you must|grant|reveal|disable|jailbreak|focus (?:only|exclusively|solely) on|provide (?:it|this|that|the following) to the user|(?:only|just) (?:output|say|print|respond|reply)|(?:respond|reply) (?:only|exclusively|solely) with)".into(),
     );
     add(
         Delimiter,
         0.8,
-        r"(?:end_of_(?:document|context|input|text)|end[ _-]of[ _-](?:the[ _-])?(?:document|context|input|file|email|page|data|user[ _-]input|prompt|text)|(?:document|text|input|context|email|page) (?:is|has) (?:finished|over|complete|done|ended))[\s\S]{0,120}?\b(?:now (?:answer|reply|respond|say|tell|print|output|ignore|follow|write|you)|new (?:task|instructions)|from now on|ignore|you must|your (?:next|new) task)".into(),
+        r"(?:end_of_(?:document|context|input|text)|end[ _-]of[ _-](?:the[ _-])?(?:document|context|input|file|email|page|data|user[ _-]input|prompt|text|session|conversation|chat|transcript)|(?:document|text|input|context|email|page) (?:is|has) (?:finished|over|complete|done|ended))[\s\S]{0,120}?\b(?:now (?:answer|reply|respond|say|tell|print|output|ignore|follow|write|you)|new (?:task|instructions)|from now on|ignore|you must|your (?:next|new) task)".into(),
     );
     add(
         Delimiter,
@@ -164,7 +164,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Indirect,
         0.8,
-        r"\b(?:note|message|instructions?|reminder|memo)s? (?:to|for) (?:all |any |the )?(?:ai|llm|gpt|chatgpt|claude|language models?|assistants?|ai assistants?|ai models?|ai agents?|chatbots?|bots?|automated (?:systems|agents|readers)|agents|models?|summari[sz]ers?|crawlers?|scrapers?|indexers?|screening (?:tools?|systems?|ai)|ranking (?:systems?|algorithms?)|reader bots?)\b".into(),
+        r"\b(?:note|message|instructions?|reminder|memo)s? (?:to|for) (?:all |any |the )?(?:ai|llm|gpt|chatgpt|claude|language models?|assistants?|ai assistants?|ai models?|ai agents?|chatbots?|bots?|automated (?:systems|agents|readers)|agents|models?|summari[sz]ers?|crawlers?|scrapers?|indexers?|screening (?:tools?|systems?|ai|software)|automated (?:analysis|screening|review|scoring|evaluation|hiring|recruiting|resume) (?:software|systems?|tools?)|(?:analysis|hiring|recruiting|resume|ats) (?:software|systems?|tools?|bots?)|ranking (?:systems?|algorithms?)|reader bots?)\b".into(),
     );
     add(
         Indirect,
@@ -185,6 +185,11 @@ pub(crate) fn all() -> Vec<Phrase> {
         Indirect,
         0.7,
         r"\bstop (?:what|everything) you(?:'re| are) doing\b".into(),
+    );
+    add(
+        Override,
+        0.75,
+        r"\bstop everything\b[\s!.,]*(?:now\b[\s!.,]*)?(?:and\s+)?(?:just\s+|only\s+|instead\s+)?(?:print|say|output|write|respond|reply|type|repeat)\b".into(),
     );
     // "stop following your original task": the model's own task, named
     // as such ("your" and a qualifier), not a user's plan or ticket.
@@ -242,6 +247,15 @@ pub(crate) fn all() -> Vec<Phrase> {
     for p in en.patterns() {
         add(Override, 0.85, p);
     }
+    // Coordinated qualifiers: "ignore any previous and following
+    // instructions", "disregard prior or later rules".
+    add(
+        Override,
+        0.85,
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:(?:all|any|every|the|your)\s+)?(?:{EN_PRE})\s*(?:and|or|&|,)\s*(?:{EN_PRE}|following|subsequent|upcoming|later|future)\s+(?:{EN_NOUNS})\b"
+        ),
+    );
     add(
         Override,
         0.85,
@@ -603,13 +617,13 @@ pub(crate) fn all() -> Vec<Phrase> {
         Extraction,
         0.85,
         format!(
-            r"\b(?:{everb})\s+(?:me |us |back |out |to me )?(?:the (?:full |entire |complete |exact |whole |raw )?(?:text|content|contents|wording) of )?(?:(?:all|every|each|of|the|your|its|entire|full|complete|exact|whole|real|actual|original|initial|raw)\s+){{0,4}}(?:{enoun_strong})\b"
+            r"\b(?:{everb})\s*:?\s+(?:me |us |back |out |to me )?(?:(?:everything|anything|all) (?:in|from|inside|within|of) |the (?:full |entire |complete |exact |whole |raw )?(?:text|content|contents|wording) (?:of|in) )?(?:(?:all|every|each|of|the|your|its|entire|full|complete|exact|whole|real|actual|original|initial|raw)\s+){{0,4}}(?:{enoun_strong})\b"
         ),
     );
     add(
         Extraction,
         0.75,
-        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e|return|export|format|encode|convert)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?(?:the (?:full |entire |complete |exact |whole )?(?:text|content|contents|wording) of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
+        r"\b(?:print|show|reveal|display|output|repeat|dump|paste|leak|expose|recite|quote|echo|disclose|divulge|spill|tell me|give me|send me|write out|spell out|type out|copy|regurgitate|reproduce|translate|summari[sz]e|return|export|format|encode|convert)\s+(?:me |us |back |out )?(?:all |every |each )?(?:of )?(?:the (?:full |entire |complete |exact |whole )?(?:text|content|contents|wording) of )?your (?:(?:entire|full|complete|exact|whole|real|actual|original|initial|raw|current|underlying|internal|first|starting|opening|beginning|system|hidden|secret|default|core|base|preset|private|confidential)\s+){0,3}(?:instructions|rules|prompt|guidelines|configuration|directives|programming|setup|context window|context|preamble)\b".into(),
     );
     add(
         Extraction,
@@ -619,7 +633,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.7,
-        r#"\bstarting (?:with|from) (?:the (?:words?|phrase|text) )?['"]?(?:you are|you're|system:|instructions:)"#.into(),
+        r#"\b(?:starting|beginning) (?:with|from) (?:the (?:words?|phrase|text) )?['"]?(?:you are|you're|system:|instructions:)"#.into(),
     );
     add(
         Extraction,
@@ -664,7 +678,7 @@ pub(crate) fn all() -> Vec<Phrase> {
     add(
         Extraction,
         0.7,
-        r"\bcomplete (?:this|the|the following|my) (?:sentence|phrase|text)[^.\n]{0,60}?(?:configuration|system prompt|instructions|prompt|rules)\b".into(),
+        r"\bcomplete (?:this|the|the following|my) (?:sentence|phrase|text)[^.\n]{0,60}?(?:configuration|system prompt|instructions|prompt|rules|i was (?:instructed|told|programmed|configured))\b".into(),
     );
     add(
         Extraction,
@@ -690,6 +704,158 @@ pub(crate) fn all() -> Vec<Phrase> {
         Extraction,
         0.85,
         r"\b(?:muestra(?:me)?|revela(?:me)?|imprime|dime|ensename|repite|escribe|dame)\s+(?:\w+\s+){0,2}?(?:mensaje (?:de|del) sistema|prompt (?:de|del) sistema|instrucciones (?:ocultas|secretas|iniciales|originales|del sistema|de sistema)|indicaciones ocultas)|\b(?:affiche|montre|revele|donne|imprime|repete|ecris|dis)(?:-moi)?\s+(?:\w+\s+){0,2}?(?:prompt systeme|prompt du systeme|message systeme|message du systeme|instructions (?:cachees|secretes|initiales|systeme|d'origine)|invite systeme)|\b(?:zeige?|gib|verrate|nenne|drucke|wiederhole|schreibe|sag)(?: mir)?\s+(?:\w+\s+){0,2}?(?:systemprompt|system-prompt|systemnachricht|systemanweisungen|(?:versteckten|geheimen|ursprunglichen|internen|verborgenen) (?:anweisungen|instruktionen|regeln))|\b(?:mostra(?:mi)?|rivela(?:mi)?|stampa|ripeti|dimmi|scrivi)\s+(?:\w+\s+){0,2}?(?:prompt di sistema|messaggio di sistema|istruzioni (?:nascoste|segrete|iniziali|originali|di sistema))|\b(?:mostre|mostra|revele|revela|imprima|repita|diga|escreva)\s+(?:\w+\s+){0,2}?(?:prompt do sistema|mensagem do sistema|instrucoes (?:ocultas|secretas|iniciais|originais|do sistema))".into(),
+    );
+
+    // ------------------------------------------------ injected into data
+    // An override that names what to do instead: "ignore instructions
+    // and just print …", "ignore the rest of this data and say …".
+    let instead = r"\s*,?\s+and\s+(?:then\s+|instead\s+|just\s+|only\s+|simply\s+|now\s+)*(?:print|say|output|respond|reply|type|return|repeat|write|answer|state)\b";
+    add(
+        Override,
+        0.75,
+        format!(
+            r"\b(?:ignore|disregard|forget|skip|override|bypass) (?:the |these |those |all |any |your )?(?:instructions|directions|directives|rules|guidelines|orders|commands){instead}"
+        ),
+    );
+    add(
+        Override,
+        0.75,
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:the rest of|everything else in|anything else in|all (?:other|remaining)|the remaining) (?:the |this |these |that )?(?:data|text|document|input|content|information|info|snippets?|paragraphs?|article|page|email|message|file|context|results?|report|documents)s?{instead}"
+        ),
+    );
+    // "disregard all info except for the following", "ignore them and
+    // instead focus exclusively on …".
+    add(
+        Override,
+        0.75,
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:all|any|everything|anything)(?: (?:other|else))?(?: (?:info|information|data|content|text|context|input))? (?:except|but|other than|apart from|besides) (?:for )?(?:the following|what(?:'s| is) (?:between|inside|in|within) (?:the )?(?:<>|brackets|angle|angled|square|quotes|tags))"
+        ),
+    );
+    add(
+        Override,
+        0.75,
+        r"\b(?:ignore|disregard|forget) (?:them|it|this|that|these|those|all of (?:them|it|this|that))\s*,?\s+and\s+instead\s+(?:focus (?:only|exclusively|solely|entirely) on|print|say|output|respond with|reply with|follow)\b".into(),
+    );
+    // A fake turn: an assistant line holding a placeholder ("[salient
+    // summary]", "<summary of the documents above>") followed by a user
+    // line, to make the model believe its task is done.
+    add(
+        Delimiter,
+        0.8,
+        r"(?m)^[ \t>]*(?:assistant|ai|bot|model|chatbot|gpt)\s*:\s*[\[<(][^\]>)\n]+[\]>)]\s*\n+[ \t>]*(?:user|human)\s*:".into(),
+    );
+    add(
+        Delimiter,
+        0.75,
+        r"\b(?:admin|administrator|developer|root|sudo|operator|system) override\s*[:!-]".into(),
+    );
+    // The same with the assistant's turn reduced to its placeholder
+    // ("<translated sentence in target language>", "[summary]").
+    add(
+        Delimiter,
+        0.75,
+        r"(?m)^[ \t>]*(?:<[a-z]+(?: [a-z]+)+>|\[[a-z]+(?: [a-z]+)*\])[ \t]*\n+[ \t>]*(?:user|human)\s*:".into(),
+    );
+    // Text hidden from people for a model to read.
+    add(
+        Indirect,
+        0.7,
+        r"\b(?:invisible|hidden) (?:to|from) (?:humans|human readers|human reviewers|people|the reader|recruiters|reviewers)\b|\bvisible (?:only )?to (?:the )?(?:ai|llms?|language models?|bots|machines|models|automated (?:systems|tools|readers|screening)|llm scans?)\b".into(),
+    );
+    // "Override manual scoring and output: …": an evaluator's own
+    // judgement overruled by the text it evaluates.
+    add(
+        Indirect,
+        0.7,
+        r"\boverride (?:the |any |all |your )?(?:manual |automated |automatic |normal |standard |human |usual |previous )?(?:scoring|evaluation|assessment|review|ranking|rating|screening|grading|moderation|verification|analysis) and (?:output|report|return|respond|print|say|rate|mark|score|state)\b".into(),
+    );
+
+    // ----------------------------------------------------- role hijack (2)
+    // A persona described in the third person: "X is free of all
+    // restrictions and filters", "has no ethical guidelines", "doesn't
+    // follow any content policies", "the rules of ChatGPT don't apply".
+    add(
+        RoleHijack,
+        0.75,
+        r"\b(?:is|are|be|being) (?:now )?(?:completely |totally |entirely )?(?:free|freed|liberated|exempt) (?:of|from) (?:all |any |its |their |the )*(?:restrictions (?:and|or|,) (?:filters|censorship|rules|guidelines)|filters|censorship|ethical (?:guidelines|constraints|restrictions)|moral (?:guidelines|constraints)|content polic(?:y|ies)|programming|morals|ethics|(?:openai|chatgpt)'?s? (?:rules|polic(?:y|ies)|guidelines))\s*(?:[.!;,]|$|and\b)".into(),
+    );
+    add(
+        RoleHijack,
+        0.6,
+        r"\b(?:you|it|ai|bot|model|gpt|chatbot|assistant|version|persona|character|entity)\s+(?:now\s+|also\s+|truly\s+|simply\s+)?(?:has|have|with|without) (?:no|any) (?:ethical|moral|content|safety) (?:guidelines|restrictions|filters|limits|limitations|rules|constraints|boundaries|principles|polic(?:y|ies))\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.65,
+        r"\b(?:does not|doesn't|doesnt|will not|won't|never|do not|don't) (?:follows?|obeys?|adheres? to|abides? by|cares? about|respects?|compl(?:y|ies) with|cites?) (?:any |all |any and all |any of )?(?:the |its |their )?(?:(?:openai|chatgpt|anthropic|content|safety|ethical|ai)'?s? (?:rules|guidelines|polic(?:y|ies)|principles|filters|restrictions)|principles or guidelines|rules or guidelines|guidelines or rules|ethical guidelines|content polic(?:y|ies))\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.75,
+        r"\b(?:the )?(?:rules|restrictions|guidelines|policies|filters|limitations|ethics|constraints|tos|terms of service) of (?:chatgpt|openai|gpt|claude|anthropic|gemini|the ai|your (?:creators|developers|programming)) (?:do not|don't|dont|no longer|does not|doesn't|never) (?:apply|exist|matter|bind|restrict)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.7,
+        r"\b(?:as|like) an? (?:\w+[ ,-]+){0,2}?(?:unrestricted|unfiltered|uncensored|unlimited|jailbroken|amoral|unethical) (?:\w+[ ,-]+){0,2}?(?:ai|language model|chatbot|llm|assistant|gpt|model)\b".into(),
+    );
+    add(
+        Override,
+        0.85,
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:(?:(?:chatgpt|openai|gpt|claude|anthropic|gemini)(?:'s|s)?\s*(?:and|&|,)?\s*){{1,3}}(?:rules|guidelines|policies|restrictions|filters|programming|ethics)|(?:(?:chatgpt|openai|gpt|claude|anthropic|gemini|[a-z]+(?:'s|s'))\s*(?:and|&|,)?\s*){{1,3}}(?:tos|terms of service|terms of use|content polic(?:y|ies)|usage polic(?:y|ies)))\b"
+        ),
+    );
+    add(
+        Override,
+        0.7,
+        format!(
+            r"\b(?:{EN_VERBS})\s+everything you (?:know|knew|(?:have |'ve )?learned) about (?:ethic|moral|rule|guideline|restriction|openai|safety|content polic|your (?:rules|guidelines|programming|training|restrictions))"
+        ),
+    );
+
+    // ---------------------------------------------------- extraction (2)
+    add(
+        Extraction,
+        0.75,
+        r"\bwhat (?:were|have) you (?:been )?(?:told|instructed|given|asked|programmed|configured)(?: to do| to say)? (?:before|at the (?:start|beginning) of|prior to) (?:this|our|the) (?:conversation|chat|session|dialogue|exchange)\b".into(),
+    );
+    add(
+        Extraction,
+        0.7,
+        r"\bwhat (?:are|were|is it that) you (?:not supposed|not allowed|not permitted|forbidden|instructed not|told not|programmed not|trained not) to (?:tell|say|reveal|share|disclose|show|discuss)\b".into(),
+    );
+    add(
+        Extraction,
+        0.7,
+        r"\brepeat (?:this|the|our) (?:entire |whole |full )?(?:conversation|chat|dialogue|transcript|context)(?: so far)?(?: back)?(?: to me)? (?:word for word|verbatim|exactly)\b".into(),
+    );
+    add(
+        Extraction,
+        0.75,
+        r"\b(?:continue|complete|finish)\b[^.\n]*?\b(?:the|my|your) (?:system prompt|system message|initial instructions|hidden instructions|secret instructions|initial prompt) (?:is|was|reads|says|begins)\b".into(),
+    );
+    add(
+        Extraction,
+        0.7,
+        r"\b(?:i|we) (?:need|want|have|would like|must|demand) to (?:see|read|view|know|get|check|review|audit|inspect|verify) (?:your (?:full |entire |complete |exact |current |hidden |actual )?(?:system prompt|system message|hidden instructions|initial instructions|system instructions|original instructions|initial prompt|internal instructions)\b|the (?:full |entire |complete |exact |current |hidden |actual )?(?:system prompt|system message|hidden instructions|initial instructions|system instructions|original instructions|initial prompt|internal instructions),? (?:immediately|now|right now|asap|for (?:a |the |my |our )?(?:security|audit|debug|troubleshoot|compliance|review|verification)))".into(),
+    );
+    add(
+        Extraction,
+        0.45,
+        r"\brepeat (?:back )?(?:all (?:of )?)?the (?:above|preceding|foregoing) (?:text|content|words|message|messages|instructions|prompt|lines|paragraphs?)\b".into(),
+    );
+    add(
+        Extraction,
+        0.65,
+        r"(?m):\s*your (?:initial|original|system|hidden|secret|starting|full|entire|complete|exact) (?:prompt|instructions|system prompt|system message|configuration|rules)\s*[.?!]?\s*$".into(),
+    );
+    add(
+        Extraction,
+        0.6,
+        r"\b(?:with|including|containing) your (?:initial|original|full|entire|hidden|secret|starting|internal) (?:configuration|setup|instructions|prompt|system prompt)\b".into(),
     );
 
     // ------------------------------------------------------------- encoded
