@@ -751,8 +751,9 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.75,
         r"\b(?:admin|administrator|developer|root|sudo|operator|system) override\s*[:!-]".into(),
     );
-    // The same with the assistant's turn reduced to its placeholder
-    // ("<translated sentence in target language>", "[summary]").
+    // A fake turn whose assistant line is only a placeholder
+    // ("<translated sentence in target language>", "[summary]"), with no
+    // `assistant:` label, followed by a user line.
     add(
         Delimiter,
         0.75,
@@ -837,10 +838,15 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.75,
         r"\b(?:continue|complete|finish)\b[^.\n]*?\b(?:the|my|your) (?:system prompt|system message|initial instructions|hidden instructions|secret instructions|initial prompt) (?:is|was|reads|says|begins)\b".into(),
     );
+    // "I need to see your system prompt"; with "the", only when it is
+    // demanded now or for an audit (a developer's own app has one too).
+    let prompt_obj = r"(?:full |entire |complete |exact |current |hidden |actual )?(?:system prompt|system message|hidden instructions|initial instructions|system instructions|original instructions|initial prompt|internal instructions)";
     add(
         Extraction,
         0.7,
-        r"\b(?:i|we) (?:need|want|have|would like|must|demand) to (?:see|read|view|know|get|check|review|audit|inspect|verify) (?:your (?:full |entire |complete |exact |current |hidden |actual )?(?:system prompt|system message|hidden instructions|initial instructions|system instructions|original instructions|initial prompt|internal instructions)\b|the (?:full |entire |complete |exact |current |hidden |actual )?(?:system prompt|system message|hidden instructions|initial instructions|system instructions|original instructions|initial prompt|internal instructions),? (?:immediately|now|right now|asap|for (?:a |the |my |our )?(?:security|audit|debug|troubleshoot|compliance|review|verification)))".into(),
+        format!(
+            r"\b(?:i|we) (?:need|want|have|would like|must|demand) to (?:see|read|view|know|get|check|review|audit|inspect|verify) (?:your {prompt_obj}\b|the {prompt_obj},? (?:immediately|now|right now|asap|for (?:a |the |my |our )?(?:security|audit|debug|troubleshoot|compliance|review|verification)))"
+        ),
     );
     add(
         Extraction,
