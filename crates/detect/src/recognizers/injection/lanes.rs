@@ -1,14 +1,15 @@
 //! A quick answer to "can any phrase match this (ASCII) text?".
 //!
 //! Most prompts hold a trigger word (`system`, `prompt`, `model`, …) and
-//! are analysed whole, and most of those hold no phrase at all. A regex's
-//! forward search is one chain of dependent table loads over the text;
-//! here a lazy DFA of the phrases (in the module: of their keyed
+//! are analysed whole, and most of those hold no phrase at all. A lazy
+//! DFA's walk is one chain of dependent table loads over the text; here a
+//! lazy DFA of the phrases (in the module: of their keyed
 //! preimages, over the text's keys before it is folded; see
 //! `Phrases::may_match_unfolded`) runs over three parts of the text in
 //! lockstep, so that the three chains' loads overlap. Only when a part
 //! reaches a match (or the DFA cannot go on) does the caller fold the text
-//! and run the regex itself, which finds the matches as before.
+//! and search it for the phrases (`super::search`), which finds the matches
+//! as before.
 //!
 //! Exactness: a part starts in the DFA's start state for its position (the
 //! state a search starting there begins in). A match starting in a part is
@@ -52,7 +53,7 @@ struct Scratch {
 
 impl Filter {
     /// The filter of the patterns `hirs` (in leftmost-first order, as the
-    /// regex it stands in front of); `None` if it cannot be built.
+    /// search it stands in front of); `None` if it cannot be built.
     pub(super) fn new(hirs: &[Hir]) -> Option<Filter> {
         let nfa = thompson::Compiler::new()
             .configure(
@@ -65,7 +66,7 @@ impl Filter {
         let dfa = hybrid::dfa::Builder::new()
             .configure(
                 // Never gives up for good: a walk the cache is cleared
-                // under leaves that text to the regex, and the next walk
+                // under leaves that text to the search, and the next walk
                 // starts afresh.
                 hybrid::dfa::Config::new()
                     .match_kind(MatchKind::LeftmostFirst)
@@ -255,10 +256,17 @@ mod tests {
             .iter()
             .map(|p| super::super::ascii_classes(&p.pattern))
             .collect();
-        // The module's regex, and a filter of the phrases restricted to
-        // their all-ASCII matches: on ASCII texts both find the same.
-        let phrases = super::super::compile(&pats).expect("phrases compile");
-        let re = &phrases.re;
+        // The phrases as one regex (the oracle), and a filter of the
+        // phrases restricted to their all-ASCII matches: on ASCII texts
+        // both find the same.
+        let re = &regex_automata::meta::Regex::builder()
+            .configure(
+                regex_automata::meta::Config::new()
+                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                    .nfa_size_limit(Some(64 << 20)),
+            )
+            .build_many(&pats)
+            .expect("phrases compile");
         // Samples of the phrases as written.
         let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
         let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
@@ -304,7 +312,7 @@ mod tests {
             for min_part in [1, 2, 5, 17, MIN_PART] {
                 let got = filter.may_match_in_parts(&text, min_part);
                 if text.len() < PARTS * min_part {
-                    assert!(got, "unsplit texts are left to the regex");
+                    assert!(got, "unsplit texts are left to the search");
                     continue;
                 }
                 // Never "no" for a text with a phrase.

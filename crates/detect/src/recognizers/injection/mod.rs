@@ -6,8 +6,9 @@
 //! obfuscation cue (invisible characters, look-alikes, leetspeak, spaced
 //! letters); clean text costs one keyword lookup. A triggered text is folded
 //! ([`normalize::fold`]: lower case, accents stripped, obfuscations undone,
-//! with a byte map back to the original), and one multi-pattern regex of
-//! phrase families ([`phrases`]) runs over the folded copy. Each match is
+//! with a byte map back to the original), and the phrase families
+//! ([`phrases`]) are searched in the folded copy, anchored at each place a
+//! phrase can begin ([`search`]). Each match is
 //! checked against its surroundings: a phrase quoted inside a discussion of
 //! attacks ("attackers hide phrases like '…'"), a self-correction ("sorry,
 //! ignore the previous instruction, I meant …") or a code comment is not an
@@ -16,9 +17,9 @@
 mod lanes;
 mod normalize;
 mod phrases;
+mod search;
 
 use deepsentinel_core::EntityType;
-use regex_automata::meta;
 use regex_syntax::hir::Hir;
 
 use crate::hir::ascii_only;
@@ -34,8 +35,8 @@ pub(crate) struct Injection {
 /// The phrase patterns, compiled for the search and for the filter in
 /// front of it.
 struct Phrases {
-    /// All of them, searched over the folded text.
-    re: meta::Regex,
+    /// All of them, searched over the folded text (see [`search`]).
+    search: search::Search,
     /// A quick "no phrase here" for an ASCII text before it is folded (see
     /// [`lanes`]): the phrases restricted to their all-ASCII matches (see
     /// [`ascii_only`]), then their preimages under folding, keyed
@@ -72,18 +73,10 @@ impl Injection {
     }
 }
 
-/// The regex and the filter of `pats` (pattern `i` is phrase `i`).
+/// The search and the filter of `pats` (pattern `i` is phrase `i`).
 fn compile(pats: &[String]) -> Option<Phrases> {
     let hirs = regex_automata::util::syntax::parse_many(pats).ok()?;
-    let re = meta::Regex::builder()
-        .configure(
-            meta::Config::new()
-                .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                .hybrid_cache_capacity(8 << 20)
-                .nfa_size_limit(Some(64 << 20)),
-        )
-        .build_many_from_hir(&hirs)
-        .ok()?;
+    let search = search::Search::new(&hirs)?;
     let keyed: Vec<Hir> = hirs
         .iter()
         .map(|h| {
@@ -95,7 +88,7 @@ fn compile(pats: &[String]) -> Option<Phrases> {
         })
         .collect();
     Some(Phrases {
-        re,
+        search,
         unfolded: lanes::Filter::new(&keyed),
     })
 }
@@ -792,11 +785,13 @@ impl Injection {
         let f = folded.text.as_str();
         let ctx_depth = depth;
         let mut cands: Vec<Cand> = Vec::new();
-        for m in re.re.find_iter(f) {
-            let Some(&(family, base)) = self.phrases.get(m.pattern().as_usize()) else {
+        let mut found = Vec::new();
+        re.search.for_each(f, |m| found.push(m));
+        for m in found {
+            let Some(&(family, base)) = self.phrases.get(m.phrase) else {
                 continue;
             };
-            let (ms, me) = (m.start(), m.end());
+            let (ms, me) = (m.start, m.end);
             let (ss, se) = sentence(f, ms, me);
             let sent = f.get(ss..se).unwrap_or("");
             let matched = f.get(ms..me).unwrap_or("");
@@ -1214,7 +1209,7 @@ mod tests {
             }
             let text = String::from_utf8(text).expect("ASCII");
             let folded = normalize::fold(&text);
-            let has = re.re.is_match(&folded.text);
+            let has = re.search.is_match(&folded.text);
             let may = re.may_match_unfolded(&text);
             assert!(may || !has, "missed a phrase: {text:?}");
             if has {
@@ -1222,7 +1217,7 @@ mod tests {
             } else if !pieces && text.len() >= 3 * 64 && !normalize::has_spaced_run(text.as_bytes())
             {
                 // Prose only, long enough to be filtered (shorter texts go
-                // to the regex) and without spaced-out letters.
+                // to the search) and without spaced-out letters.
                 without += 1;
                 if !may {
                     said_no += 1;
