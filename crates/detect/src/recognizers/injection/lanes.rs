@@ -23,7 +23,6 @@ use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::{self, LazyStateID};
 use regex_automata::util::pool::Pool;
-use regex_automata::{MatchKind, nfa::thompson};
 use regex_syntax::hir::Hir;
 
 use crate::starts::StartStates;
@@ -55,26 +54,9 @@ impl Filter {
     /// The filter of the patterns `hirs` (in leftmost-first order, as the
     /// search it stands in front of); `None` if it cannot be built.
     pub(super) fn new(hirs: &[Hir]) -> Option<Filter> {
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(64 << 20))
-                    .which_captures(thompson::WhichCaptures::None),
-            )
-            .build_many_from_hir(hirs)
-            .ok()?;
-        let dfa = hybrid::dfa::Builder::new()
-            .configure(
-                // Never gives up for good: a walk the cache is cleared
-                // under leaves that text to the search, and the next walk
-                // starts afresh.
-                hybrid::dfa::Config::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .cache_capacity(8 << 20)
-                    .minimum_cache_clear_count(None),
-            )
-            .build_from_nfa(nfa)
-            .ok()?;
+        // Never gives up for good: a walk the cache is cleared under leaves
+        // that text to the search, and the next walk starts afresh.
+        let dfa = super::phrase_dfa(hirs)?;
         let for_pool = dfa.clone();
         let create: CreateScratch = Box::new(move || Scratch {
             cache: for_pool.create_cache(),
@@ -245,6 +227,7 @@ fn tagged(sids: [LazyStateID; PARTS]) -> Option<Result<bool, ()>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex_automata::{MatchKind, nfa::thompson};
 
     /// The filter says "no match" exactly when the regex finds none, on
     /// texts long and short, split into parts of every size (part edges

@@ -93,6 +93,32 @@ fn compile(pats: &[String]) -> Option<Phrases> {
     })
 }
 
+/// The forward lazy DFA of the patterns `hirs` (in leftmost-first order)
+/// that the filter and the search walk: no capture states, an 8 MB cache,
+/// and it never gives up (a cleared cache is rebuilt as needed, so a walk
+/// always finishes; the filter's walks also notice a clear and stop).
+/// `None` if it cannot be built.
+fn phrase_dfa(hirs: &[Hir]) -> Option<regex_automata::hybrid::dfa::DFA> {
+    use regex_automata::{hybrid, nfa::thompson};
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(64 << 20))
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_many_from_hir(hirs)
+        .ok()?;
+    hybrid::dfa::Builder::new()
+        .configure(
+            hybrid::dfa::Config::new()
+                .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                .cache_capacity(8 << 20)
+                .minimum_cache_clear_count(None),
+        )
+        .build_from_nfa(nfa)
+        .ok()
+}
+
 /// Makes a phrase pattern cheap for the lazy DFA: the folded text is lower
 /// case and mostly ASCII, so word, space and boundary classes need not be
 /// Unicode-aware (Unicode classes multiply the automaton's states).

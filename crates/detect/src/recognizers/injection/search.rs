@@ -24,10 +24,9 @@
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::{self, LazyStateID};
-use regex_automata::nfa::thompson;
 use regex_automata::util::pool::Pool;
 use regex_automata::util::start;
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::{Anchored, Input};
 use regex_syntax::hir::Hir;
 
 type CreateCache = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
@@ -63,25 +62,9 @@ impl Search {
         {
             return None;
         }
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(64 << 20))
-                    .which_captures(thompson::WhichCaptures::None),
-            )
-            .build_many_from_hir(hirs)
-            .ok()?;
-        // Never gives up (no minimum clear count) and has no quit bytes (the
-        // phrases use ASCII word boundaries only): a search always finishes.
-        let dfa = hybrid::dfa::Builder::new()
-            .configure(
-                hybrid::dfa::Config::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .cache_capacity(8 << 20)
-                    .minimum_cache_clear_count(None),
-            )
-            .build_from_nfa(nfa)
-            .ok()?;
+        // No quit bytes (the phrases use ASCII word boundaries only), and
+        // it never gives up: a search always finishes.
+        let dfa = super::phrase_dfa(hirs)?;
         let (start_of, can_start) = first_steps(&dfa)?;
         let for_pool = dfa.clone();
         let create: CreateCache = Box::new(move || for_pool.create_cache());
@@ -178,6 +161,7 @@ fn first_steps(dfa: &hybrid::dfa::DFA) -> Option<(Box<[u8; 257]>, Vec<[bool; 256
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex_automata::MatchKind;
 
     /// The phrases as the module compiles them, and the same patterns as one
     /// unanchored meta regex: the oracle.
