@@ -484,8 +484,23 @@ impl Module for Injection {
         // Short texts (a prompt) are analysed whole when any trigger or an
         // obfuscation cue is present.
         if text.len() <= WHOLE_TEXT {
-            if triggers().next().is_some() || normalize::has_obfuscation(text) {
-                self.analyse(re, text, 0, text.len(), ctx.depth, out);
+            // Whether any trigger is present, and whether enough strong ones
+            // are: weak words after the first are not looked at.
+            let mut strong = 0;
+            let mut any = false;
+            for (id, h) in ctx.my_anchors() {
+                if (any && id != STRONG) || !crate::text::is_alnum_bounded(text, h.start, h.end) {
+                    continue;
+                }
+                any = true;
+                strong += usize::from(id == STRONG);
+                if strong >= STRONG_SKIPS_FILTER {
+                    break;
+                }
+            }
+            if any || normalize::has_obfuscation(text) {
+                let filter = strong < STRONG_SKIPS_FILTER;
+                self.analyse(re, text, 0, text.len(), filter, ctx.depth, out);
             }
             return;
         }
@@ -526,31 +541,42 @@ impl Module for Injection {
                 .get(block..e)
                 .is_some_and(normalize::has_unicode_obfuscation)
             {
-                self.analyse(re, text, block, e, ctx.depth, out);
+                self.analyse(re, text, block, e, true, ctx.depth, out);
             }
             block = e;
         }
-        let Some((_, first)) = fired.next() else {
+        let Some((first_id, first)) = fired.next() else {
             return;
         };
-        let hits = fired.map(|(_, h)| h);
         let mut ws = first.start.saturating_sub(MARGIN);
         let mut we = first.end + MARGIN;
-        for h in hits {
+        let mut strong = usize::from(first_id == STRONG);
+        for (id, h) in fired {
             if h.start.saturating_sub(MARGIN) <= we {
                 we = we.max(h.end + MARGIN);
             } else {
-                self.analyse(re, text, ws, we, ctx.depth, out);
+                let filter = strong < STRONG_SKIPS_FILTER;
+                self.analyse(re, text, ws, we, filter, ctx.depth, out);
                 ws = h.start.saturating_sub(MARGIN);
                 we = h.end + MARGIN;
+                strong = 0;
             }
+            strong += usize::from(id == STRONG);
         }
-        self.analyse(re, text, ws, we, ctx.depth, out);
+        let filter = strong < STRONG_SKIPS_FILTER;
+        self.analyse(re, text, ws, we, filter, ctx.depth, out);
     }
 }
 
 /// Texts up to this size are analysed whole once triggered.
 const WHOLE_TEXT: usize = 4096;
+/// A text (or a window of a long one) with this many strong trigger words
+/// goes straight to the phrase search, without the filter. Such text is
+/// usually an attack, where the filter would say "maybe" anyway, and where
+/// its single unanchored walk builds a new automaton state at nearly
+/// every byte (`docs/benchmarks.md`, thirteenth session); the anchored
+/// search does not.
+const STRONG_SKIPS_FILTER: usize = 2;
 /// In long texts, a weak trigger fires only with another trigger this close
 /// (end of one to start of the other): adjacent words of one phrase.
 const PAIR: usize = 2;
@@ -785,13 +811,16 @@ const MARGIN: usize = 300;
 
 impl Injection {
     /// Folds `text[ws..we]` (bounds widened to char boundaries, clamped),
-    /// runs the phrases over it and pushes the attempts found.
+    /// runs the phrases over it and pushes the attempts found. With
+    /// `filter`, the phrase filter may rule the text out first.
+    #[allow(clippy::too_many_arguments)]
     fn analyse(
         &self,
         re: &Phrases,
         text: &str,
         ws: usize,
         we: usize,
+        filter: bool,
         depth: u8,
         out: &mut Out<'_>,
     ) {
@@ -804,7 +833,7 @@ impl Injection {
             we += 1;
         }
         let Some(part) = text.get(ws..we) else { return };
-        if !re.may_match_unfolded(part) {
+        if filter && !re.may_match_unfolded(part) {
             return;
         }
         let folded = normalize::fold(part);
