@@ -457,16 +457,9 @@ impl Module for Injection {
     }
 
     fn anchors(&self) -> Vec<Anchor> {
-        TRIGGERS
-            .iter()
-            .map(|w| {
-                let id = if STRONG_TRIGGERS.contains(w) {
-                    STRONG
-                } else {
-                    WEAK
-                };
-                Anchor::new(id, *w)
-            })
+        (0u32..)
+            .zip(TRIGGERS)
+            .map(|(i, w)| Anchor::new(i << 1 | u32::from(STRONG_TRIGGERS.contains(w)), *w))
             .collect()
     }
 
@@ -484,22 +477,33 @@ impl Module for Injection {
         // Short texts (a prompt) are analysed whole when any trigger or an
         // obfuscation cue is present.
         if text.len() <= WHOLE_TEXT {
-            // Whether any trigger is present, and whether enough strong ones
-            // are: weak words after the first are not looked at.
-            let mut strong = 0;
-            let mut any = false;
+            // Whether any trigger word is present, and whether enough
+            // distinct or strong ones are. A word seen once is not looked
+            // at again, and short weak words (`ai`, `dev`, found inside
+            // many words) only count as the first.
+            let mut seen = [0u64; 4];
+            let (mut distinct, mut strong) = (0, 0);
             for (id, h) in ctx.my_anchors() {
-                if (any && id != STRONG) || !crate::text::is_alnum_bounded(text, h.start, h.end) {
+                if distinct > 0 && !is_strong(id) && h.end - h.start < 4 {
                     continue;
                 }
-                any = true;
-                strong += usize::from(id == STRONG);
-                if strong >= STRONG_SKIPS_FILTER {
+                let word = (id >> 1) as usize;
+                let bit = 1u64 << (word % 64);
+                let Some(slot) = seen.get_mut(word / 64) else {
+                    continue;
+                };
+                if *slot & bit != 0 || !crate::text::is_alnum_bounded(text, h.start, h.end) {
+                    continue;
+                }
+                *slot |= bit;
+                distinct += 1;
+                strong += usize::from(is_strong(id));
+                if strong >= STRONG_SKIPS_FILTER || distinct >= DISTINCT_SKIP_FILTER {
                     break;
                 }
             }
-            if any || normalize::has_obfuscation(text) {
-                let filter = strong < STRONG_SKIPS_FILTER;
+            if distinct > 0 || normalize::has_obfuscation(text) {
+                let filter = strong < STRONG_SKIPS_FILTER && distinct < DISTINCT_SKIP_FILTER;
                 self.analyse(re, text, 0, text.len(), filter, ctx.depth, out);
             }
             return;
@@ -526,7 +530,7 @@ impl Module for Injection {
                 let near_prev = prev_end.is_some_and(|e| h.start.saturating_sub(e) <= PAIR);
                 let near_next = next.is_some_and(|(_, n)| n.start.saturating_sub(h.end) <= PAIR);
                 prev_end = Some(h.end);
-                if id == STRONG || near_prev || near_next {
+                if is_strong(id) || near_prev || near_next {
                     return Some((id, h));
                 }
             }
@@ -550,7 +554,7 @@ impl Module for Injection {
         };
         let mut ws = first.start.saturating_sub(MARGIN);
         let mut we = first.end + MARGIN;
-        let mut strong = usize::from(first_id == STRONG);
+        let mut strong = usize::from(is_strong(first_id));
         for (id, h) in fired {
             if h.start.saturating_sub(MARGIN) <= we {
                 we = we.max(h.end + MARGIN);
@@ -561,7 +565,7 @@ impl Module for Injection {
                 we = h.end + MARGIN;
                 strong = 0;
             }
-            strong += usize::from(id == STRONG);
+            strong += usize::from(is_strong(id));
         }
         let filter = strong < STRONG_SKIPS_FILTER;
         self.analyse(re, text, ws, we, filter, ctx.depth, out);
@@ -577,13 +581,21 @@ const WHOLE_TEXT: usize = 4096;
 /// every byte (`docs/benchmarks.md`, thirteenth session); the anchored
 /// search does not.
 const STRONG_SKIPS_FILTER: usize = 2;
+/// A prompt with this many distinct trigger words goes straight to the
+/// search too: jailbreaks name the model, its rules, filters and policies
+/// without an "ignore". An everyday prompt that does (a conversation, its
+/// messages, the output mode and the policy) then costs the search, about
+/// 8 µs per KB, instead of the filter, about 1 µs per KB; its findings are
+/// the same.
+const DISTINCT_SKIP_FILTER: usize = 5;
 /// In long texts, a weak trigger fires only with another trigger this close
 /// (end of one to start of the other): adjacent words of one phrase.
 const PAIR: usize = 2;
-/// Anchor ids: trigger words that fire on their own, and those that need
-/// company.
-const STRONG: u32 = 1;
-const WEAK: u32 = 0;
+/// Whether the trigger anchor `id` is a word that fires on its own (its
+/// low bit; the other bits are the word's index in [`TRIGGERS`]).
+const fn is_strong(id: u32) -> bool {
+    id & 1 == 1
+}
 /// Words whose presence makes a text worth analysing (whole words, ASCII
 /// case-insensitive). They are this module's anchors, so they are found by
 /// the scanner's one literal pass; they are deliberately not context
@@ -1135,6 +1147,20 @@ mod tests {
     fn strong_triggers_are_triggers() {
         for w in STRONG_TRIGGERS {
             assert!(TRIGGERS.contains(w), "{w} is strong but never anchored");
+        }
+        // `finish` keeps a 256-bit set of the trigger words seen.
+        assert!(TRIGGERS.len() <= 256);
+    }
+
+    /// A trigger's anchor id carries its word's index and whether it is
+    /// strong.
+    #[test]
+    fn anchor_ids_name_the_word_and_its_strength() {
+        let anchors = Injection::new().anchors();
+        assert_eq!(anchors.len(), TRIGGERS.len());
+        for (i, (a, w)) in anchors.iter().zip(TRIGGERS).enumerate() {
+            assert_eq!((a.id >> 1) as usize, i, "{w}");
+            assert_eq!(is_strong(a.id), STRONG_TRIGGERS.contains(w), "{w}");
         }
     }
 
