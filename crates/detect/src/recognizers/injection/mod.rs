@@ -481,29 +481,21 @@ impl Module for Injection {
             // distinct or strong ones are. A word seen once is not looked
             // at again, and short weak words (`ai`, `dev`, found inside
             // many words) only count as the first.
-            let mut seen = [0u64; 4];
-            let (mut distinct, mut strong) = (0, 0);
+            let mut tally = Tally::default();
             for (id, h) in ctx.my_anchors() {
-                if distinct > 0 && !is_strong(id) && h.end - h.start < 4 {
+                if (tally.distinct > 0 && !is_strong(id) && h.end - h.start < 4)
+                    || tally.seen(id)
+                    || !crate::text::is_alnum_bounded(text, h.start, h.end)
+                {
                     continue;
                 }
-                let word = (id >> 1) as usize;
-                let bit = 1u64 << (word % 64);
-                let Some(slot) = seen.get_mut(word / 64) else {
-                    continue;
-                };
-                if *slot & bit != 0 || !crate::text::is_alnum_bounded(text, h.start, h.end) {
-                    continue;
-                }
-                *slot |= bit;
-                distinct += 1;
-                strong += usize::from(is_strong(id));
-                if strong >= STRONG_SKIPS_FILTER || distinct >= DISTINCT_SKIP_FILTER {
+                tally.add(id);
+                if tally.skips_filter() {
                     break;
                 }
             }
-            if distinct > 0 || normalize::has_obfuscation(text) {
-                let filter = strong < STRONG_SKIPS_FILTER && distinct < DISTINCT_SKIP_FILTER;
+            if tally.distinct > 0 || normalize::has_obfuscation(text) {
+                let filter = !tally.skips_filter();
                 self.analyse(re, text, 0, text.len(), filter, ctx.depth, out);
             }
             return;
@@ -554,40 +546,77 @@ impl Module for Injection {
         };
         let mut ws = first.start.saturating_sub(MARGIN);
         let mut we = first.end + MARGIN;
-        let mut strong = usize::from(is_strong(first_id));
+        let mut tally = Tally::default();
+        tally.add(first_id);
         for (id, h) in fired {
             if h.start.saturating_sub(MARGIN) <= we {
                 we = we.max(h.end + MARGIN);
             } else {
-                let filter = strong < STRONG_SKIPS_FILTER;
+                let filter = !tally.skips_filter();
                 self.analyse(re, text, ws, we, filter, ctx.depth, out);
                 ws = h.start.saturating_sub(MARGIN);
                 we = h.end + MARGIN;
-                strong = 0;
+                tally = Tally::default();
             }
-            strong += usize::from(is_strong(id));
+            if !tally.seen(id) {
+                tally.add(id);
+            }
         }
-        let filter = strong < STRONG_SKIPS_FILTER;
+        let filter = !tally.skips_filter();
         self.analyse(re, text, ws, we, filter, ctx.depth, out);
     }
 }
 
 /// Texts up to this size are analysed whole once triggered.
 const WHOLE_TEXT: usize = 4096;
-/// A text (or a window of a long one) with this many strong trigger words
-/// goes straight to the phrase search, without the filter. Such text is
-/// usually an attack, where the filter would say "maybe" anyway, and where
-/// its single unanchored walk builds a new automaton state at nearly
-/// every byte (`docs/benchmarks.md`, thirteenth session); the anchored
-/// search does not.
-const STRONG_SKIPS_FILTER: usize = 2;
-/// A prompt with this many distinct trigger words goes straight to the
-/// search too: jailbreaks name the model, its rules, filters and policies
-/// without an "ignore". An everyday prompt that does (a conversation, its
-/// messages, the output mode and the policy) then costs the search, about
-/// 8 µs per KB, instead of the filter, about 1 µs per KB; its findings are
-/// the same.
-const DISTINCT_SKIP_FILTER: usize = 5;
+/// The trigger words of a text, or of a window of a long one, that decide
+/// whether it goes straight to the phrase search, without the filter: two
+/// strong ones, or five distinct ones. Such text is usually an attack
+/// (jailbreaks name the model, its rules, filters and policies, often
+/// without an "ignore"), where the filter would say "maybe" anyway and its
+/// single unanchored walk builds a new automaton state at nearly every
+/// byte (`docs/benchmarks.md`, thirteenth session); the anchored search
+/// does not. An everyday text that qualifies (a conversation, its
+/// messages, the output mode and the policy) costs the search, about 8 µs
+/// per KB, instead of the filter, about 1 µs per KB; its findings are the
+/// same.
+#[derive(Default)]
+struct Tally {
+    /// The words counted, a bit per index in [`TRIGGERS`].
+    words: [u64; 4],
+    distinct: usize,
+    strong: usize,
+}
+
+impl Tally {
+    const STRONG: usize = 2;
+    const DISTINCT: usize = 5;
+
+    /// Whether the word of anchor `id` was counted.
+    fn seen(&self, id: u32) -> bool {
+        let word = (id >> 1) as usize;
+        self.words
+            .get(word / 64)
+            .is_some_and(|w| w & (1 << (word % 64)) != 0)
+    }
+
+    /// Counts the word of anchor `id` (once).
+    fn add(&mut self, id: u32) {
+        let word = (id >> 1) as usize;
+        if let Some(w) = self.words.get_mut(word / 64) {
+            let bit = 1 << (word % 64);
+            if *w & bit == 0 {
+                *w |= bit;
+                self.distinct += 1;
+                self.strong += usize::from(is_strong(id));
+            }
+        }
+    }
+
+    fn skips_filter(&self) -> bool {
+        self.strong >= Tally::STRONG || self.distinct >= Tally::DISTINCT
+    }
+}
 /// In long texts, a weak trigger fires only with another trigger this close
 /// (end of one to start of the other): adjacent words of one phrase.
 const PAIR: usize = 2;
@@ -1148,8 +1177,35 @@ mod tests {
         for w in STRONG_TRIGGERS {
             assert!(TRIGGERS.contains(w), "{w} is strong but never anchored");
         }
-        // `finish` keeps a 256-bit set of the trigger words seen.
+        // A `Tally` keeps a 256-bit set of the trigger words seen.
         assert!(TRIGGERS.len() <= 256);
+    }
+
+    /// Two strong words, or five distinct words, send a text past the
+    /// filter; a word repeated counts once.
+    #[test]
+    fn tally_counts_distinct_words() {
+        let id = |w: &str| {
+            let i = TRIGGERS.iter().position(|t| *t == w).expect("a trigger");
+            (i as u32) << 1 | u32::from(STRONG_TRIGGERS.contains(&w))
+        };
+        let mut t = Tally::default();
+        for w in ["system", "system", "model", "prompt", "rules"] {
+            if !t.seen(id(w)) {
+                t.add(id(w));
+            }
+        }
+        t.add(id("rules"));
+        assert_eq!((t.distinct, t.strong), (4, 0));
+        assert!(!t.skips_filter());
+        t.add(id("policy"));
+        assert!(t.skips_filter());
+        let mut t = Tally::default();
+        t.add(id("ignore"));
+        t.add(id("ignore"));
+        assert!(!t.skips_filter());
+        t.add(id("jailbreak"));
+        assert!(t.skips_filter());
     }
 
     /// A trigger's anchor id carries its word's index and whether it is
