@@ -558,9 +558,7 @@ impl Module for Injection {
                 we = h.end + MARGIN;
                 tally = Tally::default();
             }
-            if !tally.seen(id) {
-                tally.add(id);
-            }
+            tally.add(id);
         }
         let filter = !tally.skips_filter();
         self.analyse(re, text, ws, we, filter, ctx.depth, out);
@@ -617,6 +615,7 @@ impl Tally {
         self.strong >= Tally::STRONG || self.distinct >= Tally::DISTINCT
     }
 }
+
 /// In long texts, a weak trigger fires only with another trigger this close
 /// (end of one to start of the other): adjacent words of one phrase.
 const PAIR: usize = 2;
