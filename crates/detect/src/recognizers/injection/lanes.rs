@@ -234,24 +234,11 @@ mod tests {
     /// inside phrases), and through cache clears.
     #[test]
     fn filter_answers_as_the_regex() {
-        let all = super::super::phrases::all();
-        let pats: Vec<String> = all
-            .iter()
-            .map(|p| super::super::ascii_classes(&p.pattern))
-            .collect();
         // The phrases as one regex (the oracle), and a filter of the
         // phrases restricted to their all-ASCII matches: on ASCII texts
-        // both find the same.
-        let re = &regex_automata::meta::Regex::builder()
-            .configure(
-                regex_automata::meta::Config::new()
-                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                    .nfa_size_limit(Some(64 << 20)),
-            )
-            .build_many(&pats)
-            .expect("phrases compile");
-        // Samples of the phrases as written.
-        let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
+        // both find the same. Samples are of the phrases as written.
+        let (hirs, oracle) = super::super::phrase_oracle();
+        let re = &oracle;
         let ascii: Vec<Hir> = hirs.iter().map(crate::hir::ascii_only).collect();
         let filter = &Filter::new(&ascii).expect("filter");
         let prose = [

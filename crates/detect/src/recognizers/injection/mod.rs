@@ -119,6 +119,27 @@ fn phrase_dfa(hirs: &[Hir]) -> Option<regex_automata::hybrid::dfa::DFA> {
         .ok()
 }
 
+/// The phrases as the module compiles them (pattern `i` is phrase `i`),
+/// and the same patterns as one unanchored leftmost-first meta regex: the
+/// oracle the filter's and the search's tests hold them to.
+#[cfg(test)]
+fn phrase_oracle() -> (Vec<Hir>, regex_automata::meta::Regex) {
+    let pats: Vec<String> = phrases::all()
+        .iter()
+        .map(|p| ascii_classes(&p.pattern))
+        .collect();
+    let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
+    let oracle = regex_automata::meta::Regex::builder()
+        .configure(
+            regex_automata::meta::Config::new()
+                .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                .nfa_size_limit(Some(64 << 20)),
+        )
+        .build_many_from_hir(&hirs)
+        .expect("oracle builds");
+    (hirs, oracle)
+}
+
 /// Makes a phrase pattern cheap for the lazy DFA: the folded text is lower
 /// case and mostly ASCII, so word, space and boundary classes need not be
 /// Unicode-aware (Unicode classes multiply the automaton's states).

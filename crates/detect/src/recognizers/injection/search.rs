@@ -161,25 +161,11 @@ fn first_steps(dfa: &hybrid::dfa::DFA) -> Option<(Box<[u8; 257]>, Vec<[bool; 256
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex_automata::MatchKind;
 
-    /// The phrases as the module compiles them, and the same patterns as one
-    /// unanchored meta regex: the oracle.
+    /// The phrases' search, and the oracle it is held to.
     fn both() -> (Search, regex_automata::meta::Regex, Vec<Hir>) {
-        let pats: Vec<String> = super::super::phrases::all()
-            .iter()
-            .map(|p| super::super::ascii_classes(&p.pattern))
-            .collect();
-        let hirs = regex_automata::util::syntax::parse_many(&pats).expect("parse");
+        let (hirs, oracle) = super::super::phrase_oracle();
         let search = Search::new(&hirs).expect("search builds");
-        let oracle = regex_automata::meta::Regex::builder()
-            .configure(
-                regex_automata::meta::Config::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .nfa_size_limit(Some(64 << 20)),
-            )
-            .build_many_from_hir(&hirs)
-            .expect("oracle builds");
         (search, oracle, hirs)
     }
 
