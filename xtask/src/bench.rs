@@ -26,7 +26,7 @@ use deepsentinel_detect::Scanner;
 use crate::{cargo, root, run};
 
 #[path = "../../crates/detect/benches/inputs/mod.rs"]
-mod inputs;
+pub(crate) mod inputs;
 
 pub(crate) fn run_bench() -> Result<()> {
     run(cargo().args([

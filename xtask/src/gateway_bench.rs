@@ -10,7 +10,8 @@
 //!    with a message saying how.
 //! 2. Builds the CLI in release mode (`--no-build` skips it). The gateway
 //!    rows are measured when `target/release/deepsentinel serve` exists;
-//!    otherwise only the direct path is, and the table says so.
+//!    otherwise only the direct path is, and the table says so. `--bin
+//!    PATH` measures another build instead, e.g. `cargo xtask pgo`'s.
 //! 3. Writes the nginx config into a temp dir: one worker, one loopback
 //!    port answering `POST /v1/chat/completions` with `completion.json`
 //!    and a second port answering it with `stream.sse` (so nothing depends
@@ -58,6 +59,9 @@ pub(crate) struct Options {
     no_build: bool,
     /// Skip the gateway rows even when the binary has `serve`.
     direct_only: bool,
+    /// The gateway binary to measure instead of the release build (e.g.
+    /// `cargo xtask pgo`'s); implies `no_build`.
+    bin: Option<PathBuf>,
 }
 
 impl Options {
@@ -68,6 +72,7 @@ impl Options {
             ttft_requests: 1000,
             no_build: false,
             direct_only: false,
+            bin: None,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -85,9 +90,13 @@ impl Options {
                 }
                 "--no-build" => o.no_build = true,
                 "--direct-only" => o.direct_only = true,
+                "--bin" => {
+                    o.bin = Some(PathBuf::from(value("--bin")?));
+                    o.no_build = true;
+                }
                 other => bail!(
                     "gateway-bench: unknown option {other:?} (options: --seconds N, --rate RPS, \
-                     --ttft-requests N, --no-build, --direct-only)"
+                     --ttft-requests N, --no-build, --direct-only, --bin PATH)"
                 ),
             }
         }
@@ -113,12 +122,20 @@ pub(crate) fn run_gateway_bench(opts: &Options) -> Result<()> {
         cmds.push(show(&build));
         run(&mut build)?;
     }
-    let gateway_bin = target_dir().join("release/deepsentinel");
+    let gateway_bin = opts
+        .bin
+        .clone()
+        .unwrap_or_else(|| target_dir().join("release/deepsentinel"));
     let gateway = if opts.direct_only {
         eprintln!("note: --direct-only: the gateway rows are skipped");
         None
     } else if gateway_bin.is_file() && works(Command::new(&gateway_bin).args(["serve", "--help"])) {
         Some(gateway_bin)
+    } else if opts.bin.is_some() {
+        bail!(
+            "gateway-bench: --bin {}: not a `deepsentinel` binary with a `serve` command",
+            gateway_bin.display()
+        );
     } else {
         eprintln!(
             "note: {} has no `serve` command (the gateway has not landed): only the direct \
@@ -232,7 +249,19 @@ fn ensure_nginx() -> Result<PathBuf> {
     if let Some(p) = found {
         return Ok(p);
     }
-    eprintln!("nginx is missing: installing it with `apt-get install -y nginx` (Debian's package)");
+    apt_install("nginx", "nginx", "put nginx on PATH")?;
+    which("nginx")
+        .or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()))
+        .context("nginx still missing after apt-get install")
+}
+
+/// Installs Debian's `package` (for the missing `tool`) with `apt-get
+/// install -y` when running as root where apt-get exists; otherwise fails
+/// with the command to run, or `instead`.
+pub(crate) fn apt_install(tool: &str, package: &str, instead: &str) -> Result<()> {
+    eprintln!(
+        "{tool} is missing: installing it with `apt-get install -y {package}` (Debian's package)"
+    );
     let root_user = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -243,15 +272,12 @@ fn ensure_nginx() -> Result<PathBuf> {
         .unwrap_or(false);
     if !root_user || which("apt-get").is_none() {
         bail!(
-            "nginx is missing and cannot be installed from here: run `sudo apt-get install -y nginx` \
-             (or put nginx on PATH) and rerun"
+            "{tool} is missing and cannot be installed from here: run `sudo apt-get install -y \
+             {package}` (or {instead}) and rerun"
         );
     }
-    run(Command::new("apt-get").args(["install", "-y", "nginx"]))
-        .context("installing nginx (try `apt-get update` first)")?;
-    which("nginx")
-        .or_else(|| Some(PathBuf::from("/usr/sbin/nginx")).filter(|p| p.is_file()))
-        .context("nginx still missing after apt-get install")
+    run(Command::new("apt-get").args(["install", "-y", package]))
+        .with_context(|| format!("installing {package} (try `apt-get update` first)"))
 }
 
 fn ensure_oha() -> Result<PathBuf> {
@@ -283,7 +309,7 @@ fn ensure_oha() -> Result<PathBuf> {
         .context("oha still missing after cargo install (is ~/.cargo/bin on PATH?)")
 }
 
-fn which(name: &str) -> Option<PathBuf> {
+pub(crate) fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|d| d.join(name))
@@ -338,30 +364,35 @@ fn versions(nginx: &Path, oha: &Path, gateway: Option<&Path>) -> Vec<String> {
 // ---------------------------------------------------------------- setup
 
 /// A temp dir removed on drop.
-struct TempDir(PathBuf);
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
     fn new() -> Result<Self> {
+        Self::named("ds-gateway-bench-")
+    }
+
+    /// `<temp>/<prefix><pid>`.
+    pub(crate) fn named(prefix: &str) -> Result<Self> {
         // A run stopped by Ctrl-C (no destructors) leaves its dir: remove
         // those whose process is gone.
         if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = name.strip_prefix("ds-gateway-bench-")
+                if let Some(pid) = name.strip_prefix(prefix)
                     && !Path::new("/proc").join(pid).exists()
                 {
                     std::fs::remove_dir_all(e.path()).ok();
                 }
             }
         }
-        let d = std::env::temp_dir().join(format!("ds-gateway-bench-{}", std::process::id()));
+        let d = std::env::temp_dir().join(format!("{prefix}{}", std::process::id()));
         if d.exists() {
             std::fs::remove_dir_all(&d).ok();
         }
         std::fs::create_dir_all(&d).with_context(|| format!("creating {}", d.display()))?;
         Ok(TempDir(d))
     }
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -372,7 +403,7 @@ impl Drop for TempDir {
     }
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     let l = TcpListener::bind("127.0.0.1:0").context("binding a free loopback port")?;
     Ok(l.local_addr()?.port())
 }
@@ -542,7 +573,7 @@ fn prompt(i: usize) -> String {
     s
 }
 
-fn json_string(s: &str) -> String {
+pub(crate) fn json_string(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 2);
     o.push('"');
     for c in s.chars() {
@@ -600,7 +631,7 @@ fn show_env(c: &Command) -> String {
 // ---------------------------------------------------------------- processes
 
 /// A child process stopped on drop: SIGTERM, then SIGKILL after 5 s.
-struct Proc {
+pub(crate) struct Proc {
     name: &'static str,
     child: Child,
 }
@@ -611,7 +642,7 @@ impl Proc {
         Self::spawn_logged(name, &mut cmd)
     }
 
-    fn spawn_logged(name: &'static str, cmd: &mut Command) -> Result<Self> {
+    pub(crate) fn spawn_logged(name: &'static str, cmd: &mut Command) -> Result<Self> {
         eprintln!("$ {}", show(cmd));
         let child = cmd
             .spawn()
@@ -623,23 +654,19 @@ impl Proc {
         self.child.id()
     }
 
-    fn exited(&mut self) -> bool {
-        !matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if self.exited() {
-            return;
+    /// Sends SIGTERM and waits up to 5 s for the process to exit; then
+    /// kills it. The exit status, `None` when it had to be killed.
+    fn terminate(&mut self) -> Option<std::process::ExitStatus> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Some(status);
         }
         let _ = Command::new("kill")
             .args(["-TERM", &self.pid().to_string()])
             .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
-            if self.exited() {
-                return;
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -649,11 +676,28 @@ impl Drop for Proc {
         );
         let _ = self.child.kill();
         let _ = self.child.wait();
+        None
+    }
+
+    /// Stops the process as on drop, and fails unless it exited
+    /// successfully on SIGTERM.
+    pub(crate) fn stop(&mut self) -> Result<()> {
+        match self.terminate() {
+            Some(s) if s.success() => Ok(()),
+            Some(s) => bail!("{} exited with {s} on SIGTERM", self.name),
+            None => bail!("{} did not stop on SIGTERM within 5 s", self.name),
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.terminate();
     }
 }
 
 /// Polls `GET /healthz` until it answers 200 (10 s at most).
-fn wait_healthy(port: u16, proc: &Proc, log: &Path) -> Result<()> {
+pub(crate) fn wait_healthy(port: u16, proc: &Proc, log: &Path) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         if let Ok(r) = http_get(port, "/healthz")
@@ -1029,12 +1073,12 @@ fn pct(v: &mut [f64], p: f64) -> f64 {
 }
 
 /// One request's reply, read from a keep-alive HTTP/1.1 connection.
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
     first_byte: Duration,
     first_event: Option<Duration>,
-    close: bool,
+    pub(crate) close: bool,
     /// The gateway's `x-deepsentinel-decision` header, if any.
     decision: Option<String>,
 }
@@ -1047,8 +1091,13 @@ fn find(h: &[u8], needle: &[u8]) -> Option<usize> {
 /// until close), timing the first byte and the first complete SSE event
 /// (`data:` … blank line).
 fn exchange(conn: &mut TcpStream, port: u16, body: &str) -> Result<Reply> {
+    post(conn, port, "/v1/chat/completions", body)
+}
+
+/// [`exchange`] with `body` sent to `path`.
+pub(crate) fn post(conn: &mut TcpStream, port: u16, path: &str, body: &str) -> Result<Reply> {
     let req = format!(
-        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: \
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: \
          application/json\r\nAccept: text/event-stream\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
@@ -1167,7 +1216,7 @@ fn exchange(conn: &mut TcpStream, port: u16, body: &str) -> Result<Reply> {
     })
 }
 
-fn connect(port: u16) -> Result<TcpStream> {
+pub(crate) fn connect(port: u16) -> Result<TcpStream> {
     let c = TcpStream::connect(("127.0.0.1", port))
         .with_context(|| format!("connecting to 127.0.0.1:{port}"))?;
     c.set_nodelay(true)?;

@@ -12,6 +12,9 @@
 //! - `cargo xtask gateway-bench`: the gateway's load benchmark against a
 //!   local nginx upstream, direct versus through the gateway (see
 //!   `gateway_bench.rs`).
+//! - `cargo xtask pgo [--requests N]`: a profile-guided release build of
+//!   the `deepsentinel` binary, trained on scanning and serving (see
+//!   `pgo.rs`).
 //! - `cargo xtask fuzz [SECONDS]`: runs the `scan` fuzz target.
 //! - `cargo xtask tidy`: repository conventions.
 //!
@@ -27,6 +30,7 @@ use anyhow::{Context, Result, bail};
 mod bench;
 mod ci;
 mod gateway_bench;
+mod pgo;
 mod tidy;
 
 fn main() -> Result<()> {
@@ -40,6 +44,7 @@ fn main() -> Result<()> {
         "bench" => bench::run_bench(),
         "bench-measure" => bench::measure(),
         "gateway-bench" => gateway_bench::run_gateway_bench(&gateway_bench::Options::parse(rest)?),
+        "pgo" => pgo::run_pgo(&pgo::Options::parse(rest)?),
         "fuzz" => {
             let secs = match rest.first() {
                 Some(s) => s.parse().context("fuzz: SECONDS must be a number")?,
@@ -54,7 +59,8 @@ fn main() -> Result<()> {
                  tasks:\n  \
                  ci [--fuzz-seconds N] [--eval gate|report|off]\n  \
                  bench\n  \
-                 gateway-bench [--seconds N] [--rate RPS] [--ttft-requests N] [--no-build] [--direct-only]\n  \
+                 gateway-bench [--seconds N] [--rate RPS] [--ttft-requests N] [--no-build] [--direct-only] [--bin PATH]\n  \
+                 pgo [--requests N]\n  \
                  fuzz [SECONDS]   (default 60)\n  \
                  tidy"
             );

@@ -288,9 +288,11 @@ async fn write_reply(conn: &mut TcpStream, r: &Reply, close: bool) -> bool {
     };
     match r.piece {
         None => {
+            // One write, as a real server sends a small reply: one segment.
             head.push_str(&format!("content-length: {}\r\n\r\n", r.body.len()));
-            if conn.write_all(head.as_bytes()).await.is_err() || conn.write_all(body).await.is_err()
-            {
+            let mut whole = head.into_bytes();
+            whole.extend_from_slice(body);
+            if conn.write_all(&whole).await.is_err() {
                 return false;
             }
         }
