@@ -17,7 +17,8 @@
 //!    `target/pgo/use`, and copies the binary to `target/pgo/deepsentinel`.
 //!
 //! `cargo xtask gateway-bench --bin target/pgo/deepsentinel` measures it.
-//! `RUSTFLAGS` set by the caller are kept, the PGO flags are added.
+//! The caller's `RUSTFLAGS` (or `CARGO_ENCODED_RUSTFLAGS`) are kept; the
+//! PGO flags are added.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -34,7 +35,8 @@ use crate::{cargo, root, run, show, target_dir};
 /// Command-line options of `pgo`.
 #[derive(Debug, Clone)]
 pub(crate) struct Options {
-    /// Requests of each kind sent to the gateway while training.
+    /// Gateway requests of each kind while training, times the kind's
+    /// weight ([`Workload::requests`]).
     requests: usize,
 }
 
@@ -62,8 +64,8 @@ impl Options {
 }
 
 pub(crate) fn run_pgo(opts: &Options) -> Result<()> {
-    let major = rustc_llvm_major()?;
-    let profdata = ensure_llvm_profdata(major)?;
+    let (major, host) = rustc_llvm()?;
+    let profdata = ensure_llvm_profdata(major, &host)?;
     let dir = target_dir().join("pgo");
     let raw = dir.join("profraw");
     if raw.exists() {
@@ -158,15 +160,21 @@ fn build(target: &Path, flags: &[String]) -> Result<()> {
 
 // ---------------------------------------------------------------- llvm-profdata
 
-/// The major version of the LLVM that `rustc` uses.
-fn rustc_llvm_major() -> Result<u32> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let out = Command::new(&rustc)
-        .arg("-vV")
-        .output()
-        .context("running `rustc -vV`")?;
+fn rustc() -> Command {
+    Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+}
+
+/// The major version of the LLVM that `rustc` uses, and its host triple.
+fn rustc_llvm() -> Result<(u32, String)> {
+    let out = rustc().arg("-vV").output().context("running `rustc -vV`")?;
     let text = String::from_utf8_lossy(&out.stdout);
-    llvm_major(&text).with_context(|| format!("no `LLVM version` in `rustc -vV`:\n{text}"))
+    let major =
+        llvm_major(&text).with_context(|| format!("no `LLVM version` in `rustc -vV`:\n{text}"))?;
+    let host = text
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .with_context(|| format!("no `host` in `rustc -vV`:\n{text}"))?;
+    Ok((major, host.to_owned()))
 }
 
 /// The major version in an `LLVM version: 22.1.2` line (`rustc -vV`) or an
@@ -193,24 +201,18 @@ fn is_llvm(tool: &Path, major: u32) -> bool {
 
 /// An `llvm-profdata` of LLVM `major`; a profile written by one LLVM
 /// version cannot be read by a much older one, so others are not taken.
-fn find_llvm_profdata(major: u32) -> Option<PathBuf> {
+fn find_llvm_profdata(major: u32, host: &str) -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(p) = std::env::var_os("LLVM_PROFDATA") {
         candidates.push(p.into());
     }
     // rustup's `llvm-tools` component.
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let sysroot = Command::new(&rustc)
+    let sysroot = rustc()
         .args(["--print", "sysroot"])
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    let host = Command::new(&rustc).arg("-vV").output().ok().and_then(|o| {
-        String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
-    });
-    if let (Some(sysroot), Some(host)) = (sysroot, host) {
+    if let Some(sysroot) = sysroot {
         candidates.push(
             Path::new(&sysroot)
                 .join("lib/rustlib")
@@ -228,8 +230,8 @@ fn find_llvm_profdata(major: u32) -> Option<PathBuf> {
         .find(|p| p.is_file() && is_llvm(p, major))
 }
 
-fn ensure_llvm_profdata(major: u32) -> Result<PathBuf> {
-    if let Some(p) = find_llvm_profdata(major) {
+fn ensure_llvm_profdata(major: u32, host: &str) -> Result<PathBuf> {
+    if let Some(p) = find_llvm_profdata(major, host) {
         return Ok(p);
     }
     let tool = format!("llvm-profdata (LLVM {major}, the version rustc uses)");
@@ -238,7 +240,8 @@ fn ensure_llvm_profdata(major: u32) -> Result<PathBuf> {
         &format!("llvm-{major}"),
         "`rustup component add llvm-tools`, or set LLVM_PROFDATA",
     )?;
-    find_llvm_profdata(major).with_context(|| format!("{tool} still missing after apt-get install"))
+    find_llvm_profdata(major, host)
+        .with_context(|| format!("{tool} still missing after apt-get install"))
 }
 
 // ---------------------------------------------------------------- training
