@@ -942,6 +942,26 @@ fn chat_speaker(t: &str, start: usize, end: usize) -> bool {
     false
 }
 
+/// Whether a number stands right before `start` (`3 `, `3. `) or right
+/// after `end` (` 2024`), one space (after an optional full stop) apart.
+fn beside_number(t: &str, start: usize, end: usize) -> bool {
+    let b = t.as_bytes();
+    let before = match start.checked_sub(1).and_then(|i| b.get(i)) {
+        Some(b' ') => {
+            let p = start - 1;
+            let p = if p > 0 && b.get(p - 1) == Some(&b'.') {
+                p - 1
+            } else {
+                p
+            };
+            p > 0 && b.get(p - 1).is_some_and(u8::is_ascii_digit)
+        }
+        _ => false,
+    };
+    let after = b.get(end) == Some(&b' ') && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+    before || after
+}
+
 /// The start of up to three lower-case name particles that end right
 /// before `pos` (`van den ` before `Berg`), if any.
 fn leading_particles(t: &str, pos: usize) -> Option<usize> {
@@ -2222,6 +2242,16 @@ impl Names {
             return;
         };
         let fw = Self::word(t, first);
+        // A month name beside a number is a date's month (`3. Juli 2024`,
+        // `14 Julio`), not a given name, unless the context says name.
+        if core.len() == 1
+            && strength < 2
+            && !titled
+            && beside_number(t, span.0, span.1)
+            && crate::validate::date::month_from_name(fw).is_some()
+        {
+            return;
+        }
         let g = self.g;
         // Each word was looked up once for all lists (`handle_run`).
         let facts = core_facts;
