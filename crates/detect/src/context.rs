@@ -46,6 +46,7 @@ pub(crate) enum Kw {
     Order,
     Version,
     Example,
+    Score,
 }
 
 impl Kw {
@@ -80,6 +81,7 @@ impl Kw {
         Kw::Order,
         Kw::Version,
         Kw::Example,
+        Kw::Score,
     ];
 
     /// The words of this class (lower-case).
@@ -593,6 +595,10 @@ impl Kw {
             ],
             Kw::Version => &["version", "v", "ver", "release", "build", "oid"],
             Kw::Example => &["example", "sample", "test", "dummy", "fake", "placeholder"],
+            Kw::Score => &[
+                "score", "scores", "scored", "rating", "ratings", "rated", "votes", "grade",
+                "grades",
+            ],
         }
     }
 

@@ -423,7 +423,8 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
         // both day and month in two digits (`12/06/24`; `5/1/24` is as
         // likely a ratio); dotted only with two-digit day and month
         // (`4.3.16` is a section); never after an expiry or card keyword,
-        // and never with dashes (phone / part numbers).
+        // nor right after a score word (`Scores: 10/10/10`), and never
+        // with dashes (phone / part numbers).
         let padded = s1 == b'/' && two_digit_day_month;
         if s1 == b'-'
             || (s1 == b'.' && !two_digit_day_month)
@@ -433,6 +434,7 @@ fn numeric(hit: Hit, ctx: &Ctx<'_>) -> Option<usize> {
                 24,
                 KwSet::of(&[Kw::CardNegative, Kw::Card, Kw::Version]),
             )
+            || ctx.kw_before(hit.start, 3, KwSet::of(&[Kw::Score]))
         {
             return None;
         }
