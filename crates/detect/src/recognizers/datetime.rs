@@ -714,18 +714,28 @@ fn named(hit: Hit, t: &str) -> Option<(usize, usize)> {
             .is_some_and(|&c| is_letter(c) || c.is_ascii_digit())
     };
 
-    // 03-Apr-2023, 3/Apr/23, 02/May/2021:19:17:19 +0000
+    // 03-Apr-2023, 3/Apr/23, 02/May/2021:19:17:19 +0000; year first:
+    // 2024-May-03, 2024/May/03.
     if let Some(&sep) = ms.checked_sub(1).and_then(|i| b.get(i)) {
         if (sep == b'-' || sep == b'/') && b.get(we) == Some(&sep) {
             let de = ms - 1;
             let mut ds = de;
-            while ds > 0 && de - ds < 3 && b.get(ds - 1).is_some_and(u8::is_ascii_digit) {
+            while ds > 0 && de - ds < 4 && b.get(ds - 1).is_some_and(u8::is_ascii_digit) {
                 ds -= 1;
             }
-            let (day, _) = digits_at(b, ds, 1, 2)?;
             if ds > 0 && b.get(ds - 1).is_some_and(|&c| c.is_ascii_alphanumeric()) {
                 return None;
             }
+            if de - ds == 4 {
+                let (year, _) = digits_at(b, ds, 4, 4)?;
+                let (day, e) = digits_at(b, we + 1, 1, 2)?;
+                if !is_valid_ymd(year, month, day) {
+                    return None;
+                }
+                let e = time_after(b, e).unwrap_or(e);
+                return bounded(e).then_some((ds, e));
+            }
+            let (day, _) = digits_at(b, ds, 1, 2)?;
             let (year, mut e) = match digits_at(b, we + 1, 4, 4) {
                 Some(v) => v,
                 None => {
