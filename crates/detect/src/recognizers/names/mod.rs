@@ -609,6 +609,81 @@ fn thing_record(t: &str, pos: usize) -> bool {
     thing
 }
 
+/// Keys that only a program's item has: a container, a CI step, a job.
+const ITEM_OF_A_THING_KEYS: &[&str] = &[
+    "image",
+    "imagepullpolicy",
+    "uses",
+    "run",
+    "command",
+    "entrypoint",
+    "args",
+    "script",
+    "shell",
+    "volumemounts",
+    "containerport",
+];
+
+/// Whether the value at `start..end` is the whole value of a YAML sequence
+/// item's `name` key (`  - name: Worker`) whose next key, on the next line
+/// and aligned with `name`, is one of [`ITEM_OF_A_THING_KEYS`] (`image:`):
+/// a container or a CI step. The caller asks it of one-word values only: a
+/// full name with an `image:` may be a team page's member.
+fn yaml_item_of_a_thing(t: &str, start: usize, end: usize) -> bool {
+    let b = t.as_bytes();
+    let line_start = b
+        .get(..start)
+        .and_then(|p| p.iter().rposition(|&c| c == b'\n'))
+        .map_or(0, |i| i + 1);
+    let head = b.get(line_start..start).unwrap_or_default();
+    let indent = head.iter().take_while(|&&c| c == b' ').count();
+    let Some(rest) = head.get(indent..) else {
+        return false;
+    };
+    // `- name:` then spaces up to the value.
+    let Some(after_key) = rest.strip_prefix(b"- name:") else {
+        return false;
+    };
+    if after_key.is_empty() || !after_key.iter().all(|&c| c == b' ') {
+        return false;
+    }
+    let key_col = indent + 2;
+    // Only spaces after the value, to the end of its line.
+    let mut i = end;
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'\n') {
+        return false;
+    }
+    let next = i + 1;
+    let spaces = b
+        .get(next..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&c| c == b' ')
+        .count();
+    if spaces != key_col {
+        return false;
+    }
+    let k0 = next + spaces;
+    let klen = b
+        .get(k0..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphabetic())
+        .count();
+    b.get(k0 + klen) == Some(&b':')
+        && std::str::from_utf8(b.get(k0..k0 + klen).unwrap_or_default()).is_ok_and(|k| {
+            ITEM_OF_A_THING_KEYS
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(k))
+        })
+}
+
 /// A token of a run.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 struct Tok {
@@ -2272,12 +2347,13 @@ impl Names {
         // the record's other keys are a thing's.
         if strength == 2
             && !titled
-            && !core
-                .iter()
-                .zip(facts)
-                .any(|(k, f)| k.cap && (f.given || f.surname) && !f.common)
             && Self::generic_name_key(t, span.0)
-            && thing_record(t, span.0)
+            && (core.len() == 1 && yaml_item_of_a_thing(t, span.0, span.1)
+                || !core
+                    .iter()
+                    .zip(facts)
+                    .any(|(k, f)| k.cap && (f.given || f.surname) && !f.common)
+                    && thing_record(t, span.0))
         {
             return;
         }
