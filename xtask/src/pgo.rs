@@ -324,7 +324,7 @@ fn prompt(i: usize, len: usize) -> String {
     let name = NAMES[i % NAMES.len()];
     let user = name.split(' ').next().unwrap_or("user").to_lowercase();
     let details = format!(
-        " {name} wrote from {user}{n}@example.org on 2025-0{m}-1{d}; call her back on \
+        " {name} wrote from {user}{n}@example.org on 2025-0{m}-1{d}; call back on \
          (212) 555-0{n:03} or check the log for 192.168.{a}.{b}. ",
         n = 100 + i % 900,
         m = 1 + i % 9,
@@ -333,7 +333,10 @@ fn prompt(i: usize, len: usize) -> String {
         b = 1 + (i * 7) % 250,
     );
     let mut text = inputs::clean(len.saturating_sub(details.len()).max(16), seed);
-    let mid = text[..text.len() / 2].rfind(' ').unwrap_or(0);
+    let mid = text
+        .get(..text.len() / 2)
+        .and_then(|h| h.rfind(' '))
+        .unwrap_or(0);
     text.insert_str(mid, &details);
     text
 }
