@@ -631,11 +631,9 @@ const ITEM_OF_A_THING_KEYS: &[&str] = &[
 /// full name with an `image:` may be a team page's member.
 fn yaml_item_of_a_thing(t: &str, start: usize, end: usize) -> bool {
     let b = t.as_bytes();
-    let line_start = b
-        .get(..start)
-        .and_then(|p| p.iter().rposition(|&c| c == b'\n'))
-        .map_or(0, |i| i + 1);
-    let head = b.get(line_start..start).unwrap_or_default();
+    let head = b
+        .get(text::line_start(b, start, start)..start)
+        .unwrap_or_default();
     let indent = head.iter().take_while(|&&c| c == b' ').count();
     let Some(rest) = head.get(indent..) else {
         return false;
