@@ -292,7 +292,7 @@ pub(crate) struct Training {
 /// policy make it.
 pub(crate) fn train(bin: &Path, w: &Workload) -> Result<Training> {
     let dir = TempDir::named("ds-pgo-train-")?;
-    let scans = scan_workload(bin, dir.path(), w)?;
+    let scans = scan_workload(bin, w)?;
     let requests = gateway_workload(bin, dir.path(), w.requests)?;
     Ok(Training { scans, requests })
 }
@@ -344,7 +344,7 @@ fn prompt(i: usize, len: usize) -> String {
 /// `deepsentinel scan` over `w.paths` (what a user runs on a code base)
 /// in each output format, over one large text on stdin, and over a JSONL
 /// corpus of prompts. Returns the number of runs.
-fn scan_workload(bin: &Path, tmp: &Path, w: &Workload) -> Result<usize> {
+fn scan_workload(bin: &Path, w: &Workload) -> Result<usize> {
     let mut runs = 0;
     for format in ["human", "json", "jsonl", "sarif"] {
         let mut c = Command::new(bin);
@@ -371,7 +371,6 @@ fn scan_workload(bin: &Path, tmp: &Path, w: &Workload) -> Result<usize> {
             json_string(&prompt(i, 256 + (i % 8) * 256))
         ));
     }
-    std::fs::write(tmp.join("corpus.jsonl"), &corpus)?;
     let mut c = Command::new(bin);
     c.args(["scan", "--jsonl-input", "--format", "jsonl"]);
     scan_ok(&mut c, Some(corpus.as_bytes()))?;
