@@ -252,7 +252,7 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         return Near { kws, any: kws };
     }
     let lo = start.saturating_sub(WINDOW + 64);
-    let (mut kws, mut any) = ctx.keywords.with_range(lo, start, |hits| {
+    let (mut kws, mut any, best) = ctx.keywords.with_range(lo, start, |hits| {
         let mut best = usize::MAX;
         let mut best_start = usize::MAX;
         let mut kws = KwSet::EMPTY;
@@ -281,11 +281,27 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
                 kws = kws.union(cls);
             }
         }
-        (kws, any)
+        (kws, any, best)
     });
+    // A keyword in another field of a table row is that field's value (the
+    // `ID` of `"Boise, ID 83701",6164334306`): the column's header, when it
+    // names a type, says what the value is.
+    if kws != KwSet::EMPTY && other_field(ctx.text.as_bytes(), start.saturating_sub(best), start) {
+        let header = header_kws(ctx, start);
+        if header != KwSet::EMPTY {
+            kws = header;
+            any = any.union(header);
+        }
+    }
     if kws == KwSet::EMPTY {
+        // A keyword after the value names it only within its sentence and
+        // line (`… or 202.555.0143.\nBorn on …` is no date of birth).
         if let Some((h, _)) = ctx.keywords.after(end, 16, TYPE_KWS) {
-            kws = h.classes.intersect(TYPE_KWS);
+            let b = ctx.text.as_bytes();
+            let between = b.get(end..h.start).unwrap_or_default();
+            if memchr::memchr(b'\n', between).is_none() && !crosses_sentence(b, end, h.start + 1) {
+                kws = h.classes.intersect(TYPE_KWS);
+            }
         }
     }
     if kws == KwSet::EMPTY {
@@ -300,6 +316,32 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         any = any.union(kws);
     }
     Near { kws, any }
+}
+
+/// Whether a keyword ending at `kw_end` lies in another field of the
+/// delimited row (CSV, TSV, a Markdown table) that holds `start`, on the
+/// same line.
+fn other_field(b: &[u8], kw_end: usize, start: usize) -> bool {
+    let Some(between) = b.get(kw_end..start) else {
+        return false;
+    };
+    if memchr::memchr(b'\n', between).is_some()
+        || (memchr::memchr3(b',', b'\t', b'|', between).is_none()
+            && memchr::memchr(b';', between).is_none())
+    {
+        return false;
+    }
+    let Some((ls, le)) = bounded_line(b, start) else {
+        return false;
+    };
+    let Some(line) = b.get(ls..le) else {
+        return false;
+    };
+    let Some(delim) = text::row_delimiter(line) else {
+        return false;
+    };
+    text::field_index(line, kw_end.saturating_sub(ls + 1), delim)
+        != text::field_index(line, start - ls, delim)
 }
 
 /// For a value inside the tuple of an SQL `INSERT INTO t (a, b, …)
@@ -766,7 +808,10 @@ impl Numeric {
                 lo += 1;
             }
         }
-        if bad_after(t, c.groups[c.ng - 1].end, c.groups[c.ng - 1].nd) {
+        // `098-01-671,172.31.…` is a CSV field before another: a dashed
+        // number has no thousands groups.
+        let last = c.groups[c.ng - 1];
+        if bad_after(t, last.end, last.nd, last.sep == b'-') {
             hi -= 1;
             while hi > lo && c.groups[hi].sep != b' ' {
                 hi -= 1;
@@ -941,6 +986,9 @@ impl Numeric {
         // Cards.
         if cards::grouping_ok(lens) && !v.plus && !v.paren.iter().any(|&p| p) && v.seps & DOT == 0 {
             if let Some(brand) = cards::check(d) {
+                if crate::recognizers::iban::inside_grouped(t, v.start, v.end) {
+                    return true;
+                }
                 let mut s = if v.ng > 1 { 0.85 } else { 0.75 };
                 if nr.any.contains(Kw::Card) {
                     s += 0.1;
@@ -1175,8 +1223,10 @@ fn thousands_lead(b: &[u8], comma: usize) -> bool {
 }
 
 /// Whether the text after a numeric candidate makes it part of something
-/// else. `last_len` is the digit count of the last group.
-fn bad_after(t: &str, pos: usize, last_len: u8) -> bool {
+/// else. `last_len` is the digit count of the last group;
+/// `not_thousands` whether the candidate's form rules out a thousands
+/// group after it.
+fn bad_after(t: &str, pos: usize, last_len: u8, not_thousands: bool) -> bool {
     let Some(c) = text::char_at(t, pos) else {
         return false;
     };
@@ -1196,6 +1246,7 @@ fn bad_after(t: &str, pos: usize, last_len: u8) -> bool {
             let b = t.as_bytes();
             let q = pos + 1;
             last_len <= 3
+                && !not_thousands
                 && (q..q + 3).all(|i| b.get(i).is_some_and(u8::is_ascii_digit))
                 && !b.get(q + 3).is_some_and(u8::is_ascii_digit)
         }
