@@ -2392,6 +2392,22 @@ impl Names {
             0.6
         } else if caps == 2 && !f_common && !l_common && l_sur && no_place && !first.upper {
             0.55
+        } else if let [_, last] = core
+            && f_given
+            && f_common
+            && !lf.given
+            && !l_common
+            && no_place
+            && !first.upper
+            && !last.upper
+            && Self::word(t, last).bytes().any(|b| !b.is_ascii())
+            // `Will Ørsted agree?`: a modal verb opens a question.
+            && !["will", "may"].iter().any(|m| fw.eq_ignore_ascii_case(m))
+        {
+            // A given name that is also a word (`Jean`, `Jan`, `Tom`)
+            // before a surname the census lists cannot hold (`Lefèvre`,
+            // `Dvořák`): no English word it could start is spelt so.
+            0.6
         } else if caps == 1
             && l_sur
             && !l_common
@@ -2467,7 +2483,7 @@ impl Names {
         place: bool,
     ) -> Option<(usize, f32)> {
         let b = t.as_bytes();
-        if place || l.dot || b.get(l.end) != Some(&b',') || b.get(l.end + 1) != Some(&b' ') {
+        if l.dot || b.get(l.end) != Some(&b',') || b.get(l.end + 1) != Some(&b' ') {
             return None;
         }
         if !self.name_shaped(t, l) || camel(Self::word(t, l)) {
@@ -2478,6 +2494,21 @@ impl Names {
             return None;
         }
         let kf = self.g.facts(Self::word(t, &k));
+        // After a place word (`from`, `in`) only a listed surname that
+        // names no large place, then a listed given name, is a name
+        // (`From: Walker, Susan`; `from Denver, Colorado` stays a place).
+        if place
+            && !(lf.surname
+                && !lf.given
+                && !lf.common
+                && lf.city < CITY_LARGE
+                && lf.region == 0
+                && kf.given
+                && !kf.common
+                && !kf.place)
+        {
+            return None;
+        }
         let mut end = k.end;
         if b.get(end) == Some(&b' ')
             && let Some(m) = read_tok(t, end + 1)
@@ -2509,14 +2540,59 @@ impl Names {
             && !lf.common
             && lf.city < CITY_LARGE
             && (lf.surname || (strength == 1 && lf.city == 0 && lf.region == 0));
-        let score = if strength == 2 && (given || (!kf.common && !kf.place && !kf.surname)) {
+        // After a strong context, a given name that is also a word (`Jan`,
+        // `May`) when it ends the line or field (`Patient: Kowalski, Jan`).
+        let ends_field = matches!(
+            b.get(end),
+            None | Some(b'\n' | b'\r' | b'"' | b'\t' | b'|' | b';' | b'<' | b')')
+        );
+        let score = if strength == 2
+            && (given
+                || (!kf.common && !kf.place && !kf.surname)
+                || (kf.given && kf.common && ends_field))
+        {
             0.85
-        } else if given && surname && !(l.upper && strength < 1) {
+        } else if (given || self.foreign_pair(t, l, &k, kf, strength))
+            && surname
+            && !(l.upper && strength < 1)
+        {
             if strength == 1 { 0.8 } else { 0.7 }
         } else {
             return None;
         };
         Some((end, score))
+    }
+
+    /// After a self-introduction (`this is`, `I am`, `sono`, `ik ben`),
+    /// whether an unlisted given name `k` (facts `kf`) after `l, ` still
+    /// makes `l, k` a name: when either is spelt with letters beyond ASCII
+    /// (`Király, Botond`, `Nistor, Ştefan`), as few English words are.
+    /// Other weak contexts (`with Nestlé, Danone`) list companies too.
+    fn foreign_pair(
+        &self,
+        t: &str,
+        l: &Tok,
+        k: &Tok,
+        kf: gazetteer::WordFacts,
+        strength: u8,
+    ) -> bool {
+        strength == 1
+            && !kf.common
+            && !kf.place
+            && [l, k]
+                .iter()
+                .any(|x| Self::word(t, x).bytes().any(|b| !b.is_ascii()))
+            // The name ends the clause (`…, Peugeot second` reads on).
+            && matches!(
+                t.as_bytes().get(k.end),
+                None | Some(b'.' | b',' | b'!' | b'?' | b';' | b'\n' | b'\r' | b')')
+            )
+            && Self::prev_word(t, l.start).is_some_and(|(s, e)| {
+                let w = t.get(s..e).unwrap_or("");
+                w.eq_ignore_ascii_case("is")
+                    || w.eq_ignore_ascii_case("am")
+                    || (w.len() <= 24 && self.g.facts(w).lists & F_I_AM != 0)
+            })
     }
 
     /// HL7 `LAST^FIRST^M`: the family and given name components.
