@@ -437,6 +437,49 @@ const I_AM: &[&str] = &[
 /// `jestem` stand alone.
 const I_AM_ALONE: &[&str] = &["sono", "soy", "sou", "jestem"];
 
+/// Greetings that open a self-introduction (`Hi, this is Sian.`); the
+/// last word of the greeting is what is matched (`Buenos días`).
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "morning",
+    "afternoon",
+    "evening",
+    "hoi",
+    "hallo",
+    "hola",
+    "olá",
+    "ola",
+    "oi",
+    "buongiorno",
+    "buonasera",
+    "ciao",
+    "salve",
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "días",
+    "dias",
+    "dia",
+    "tag",
+    "dag",
+    "hej",
+    "moin",
+    "servus",
+    "cześć",
+];
+
+/// Whether a name ending at `pos` ends its clause: the text ends, or a
+/// stop, comma, `!`, `?`, `;`, `)` or a line break follows.
+fn clause_end(t: &str, pos: usize) -> bool {
+    matches!(
+        t.as_bytes().get(pos),
+        None | Some(b'.' | b',' | b'!' | b'?' | b';' | b'\n' | b'\r' | b')')
+    )
+}
+
 /// "I" before a word of [`I_AM`].
 const I_PRONOUNS: &[&str] = &["ik", "ich", "je", "jag", "jeg", "ja"];
 
@@ -2355,6 +2398,11 @@ impl Names {
         {
             return;
         }
+        // `Per your request`, `Per Johnson, the date moved`: the given
+        // name Per is the preposition unless a strong context says name.
+        if strength < 2 && !titled && fw.eq_ignore_ascii_case("per") {
+            return;
+        }
         if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
             return;
         }
@@ -2378,6 +2426,20 @@ impl Names {
         if core.iter().any(|k| k.upper) && !(f_given && l_sur) && strength < 2 {
             return;
         }
+        // `Hi, this is Sian.`, `Hoi, ik ben Jim.`: one word that ends the
+        // clause after a greeted self-introduction is the writer's name,
+        // listed or not (and even when it is also a word). A place or a
+        // word that is only a word (`Hi, this is Support.`) is not.
+        let greeted_intro = caps == 1
+            && core.len() == 1
+            && strength == 1
+            && !titled
+            && !first.upper
+            && no_place
+            && (f_given || !f_common)
+            && clause_end(t, span.1)
+            && self.name_shaped(t, first)
+            && self.self_intro(t, span.0) == Some(true);
         let score = if strength == 2 || titled {
             0.85
         } else if caps >= 2 && f_given && !f_common && (!l_common || l_sur) {
@@ -2424,10 +2486,12 @@ impl Names {
             0.6
         } else if caps == 1 && f_given && !f_common && ff.city == 0 {
             0.55
+        } else if greeted_intro {
+            0.6
         } else {
             return;
         };
-        if caps == 1 && f_common && strength < 2 {
+        if caps == 1 && f_common && strength < 2 && !greeted_intro {
             return;
         }
         let mut end = span.1;
@@ -2552,7 +2616,7 @@ impl Names {
                 || (kf.given && kf.common && ends_field))
         {
             0.85
-        } else if (given || self.foreign_pair(t, l, &k, kf, strength))
+        } else if (given || self.intro_pair(t, l, &k, kf, strength))
             && surname
             && !(l.upper && strength < 1)
         {
@@ -2565,10 +2629,11 @@ impl Names {
 
     /// After a self-introduction (`this is`, `I am`, `sono`, `ik ben`),
     /// whether an unlisted given name `k` (facts `kf`) after `l, ` still
-    /// makes `l, k` a name: when either is spelt with letters beyond ASCII
-    /// (`Király, Botond`, `Nistor, Ştefan`), as few English words are.
-    /// Other weak contexts (`with Nestlé, Danone`) list companies too.
-    fn foreign_pair(
+    /// makes `l, k` a name: when the pair ends the clause
+    /// (`…, this is Andersson, Petter.`). Other weak contexts list
+    /// companies (`with Nestlé, Danone`), and a clause that reads on is
+    /// no introduction (`is Citroën, Peugeot second`).
+    fn intro_pair(
         &self,
         t: &str,
         l: &Tok,
@@ -2577,22 +2642,54 @@ impl Names {
         strength: u8,
     ) -> bool {
         strength == 1
-            && !kf.common
+            && (!kf.common || kf.given)
             && !kf.place
-            && [l, k]
-                .iter()
-                .any(|x| Self::word(t, x).bytes().any(|b| !b.is_ascii()))
-            // The name ends the clause (`…, Peugeot second` reads on).
-            && matches!(
-                t.as_bytes().get(k.end),
-                None | Some(b'.' | b',' | b'!' | b'?' | b';' | b'\n' | b'\r' | b')')
-            )
-            && Self::prev_word(t, l.start).is_some_and(|(s, e)| {
-                let w = t.get(s..e).unwrap_or("");
-                w.eq_ignore_ascii_case("is")
-                    || w.eq_ignore_ascii_case("am")
-                    || (w.len() <= 24 && self.g.facts(w).lists & F_I_AM != 0)
-            })
+            && clause_end(t, k.end)
+            && self.self_intro(t, l.start).is_some()
+    }
+
+    /// Whether the words before `pos` introduce the writer: `this is`,
+    /// `I am`, `I'm`, or a word of [`I_AM`] (after its pronoun where the
+    /// language writes one). `Some(true)` when a greeting opens the
+    /// introduction (`Hi, this is`, `Buongiorno, sono`).
+    fn self_intro(&self, t: &str, pos: usize) -> Option<bool> {
+        let word = |(s, e): (usize, usize)| t.get(s..e).unwrap_or("");
+        let (s, e) = Self::prev_word(t, pos)?;
+        let w = word((s, e));
+        let lists = if w.len() > 24 {
+            0
+        } else {
+            self.g.facts(w).lists
+        };
+        let head = if w.eq_ignore_ascii_case("i'm") || w.eq_ignore_ascii_case("im") {
+            s
+        } else if w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am") {
+            let p = Self::prev_word(t, s)?;
+            let pw = word(p);
+            let ok = if w.eq_ignore_ascii_case("is") {
+                pw.eq_ignore_ascii_case("this") || pw.eq_ignore_ascii_case("it")
+            } else {
+                pw.eq_ignore_ascii_case("i")
+            };
+            if !ok {
+                return None;
+            }
+            p.0
+        } else if lists & F_I_AM_ALONE != 0 {
+            s
+        } else if lists & F_I_AM != 0 {
+            let p = Self::prev_word(t, s)?;
+            if !in_list(F_I_PRONOUN, word(p)) {
+                return None;
+            }
+            p.0
+        } else {
+            return None;
+        };
+        Some(Self::prev_word(t, head).is_some_and(|p| {
+            let g = word(p);
+            GREETINGS.iter().any(|x| g.eq_ignore_ascii_case(x))
+        }))
     }
 
     /// HL7 `LAST^FIRST^M`: the family and given name components.
