@@ -286,9 +286,12 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     // A keyword in another field of a table row is that field's value (the
     // `ID` of `"Boise, ID 83701",6164334306`): the column's header, when it
     // names a type, says what the value is.
-    if kws != KwSet::EMPTY && other_field(ctx.text.as_bytes(), start.saturating_sub(best), start) {
+    // (The header is looked for first: most text has none, and finding
+    // the fields walks the line.)
+    let kw_end = start.saturating_sub(best);
+    if kws != KwSet::EMPTY && delimiter_between(ctx.text.as_bytes(), kw_end, start) {
         let header = header_kws(ctx, start);
-        if header != KwSet::EMPTY {
+        if header != KwSet::EMPTY && other_field(ctx.text.as_bytes(), kw_end, start) {
             kws = header;
             any = any.union(header);
         }
@@ -318,17 +321,21 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     Near { kws, any }
 }
 
+/// Whether a field delimiter and no line break lies between `kw_end` and
+/// `start` (a cheap first test for [`other_field`]).
+fn delimiter_between(b: &[u8], kw_end: usize, start: usize) -> bool {
+    b.get(kw_end..start).is_some_and(|between| {
+        memchr::memchr(b'\n', between).is_none()
+            && (memchr::memchr3(b',', b'\t', b'|', between).is_some()
+                || memchr::memchr(b';', between).is_some())
+    })
+}
+
 /// Whether a keyword ending at `kw_end` lies in another field of the
 /// delimited row (CSV, TSV, a Markdown table) that holds `start`, on the
 /// same line.
 fn other_field(b: &[u8], kw_end: usize, start: usize) -> bool {
-    let Some(between) = b.get(kw_end..start) else {
-        return false;
-    };
-    if memchr::memchr(b'\n', between).is_some()
-        || (memchr::memchr3(b',', b'\t', b'|', between).is_none()
-            && memchr::memchr(b';', between).is_none())
-    {
+    if !delimiter_between(b, kw_end, start) {
         return false;
     }
     let Some((ls, le)) = bounded_line(b, start) else {
@@ -679,7 +686,6 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     let Some(delim) = crate::text::row_delimiter(line) else {
         return KwSet::EMPTY;
     };
-    let col = crate::text::field_index(line, pos.saturating_sub(ls), delim);
     let is_header = |s: &[u8]| {
         s.contains(&delim)
             && s.iter().any(u8::is_ascii_alphabetic)
@@ -711,6 +717,7 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
     let Some((hs, he)) = header else {
         return KwSet::EMPTY;
     };
+    let col = crate::text::field_index(line, pos.saturating_sub(ls), delim);
     // The col-th field of the header.
     let Some((f0, f1)) = crate::text::field_range(b.get(hs..he).unwrap_or(&[]), col, delim) else {
         return KwSet::EMPTY;
