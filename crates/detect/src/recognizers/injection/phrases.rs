@@ -473,6 +473,36 @@ pub(crate) fn all() -> Vec<Phrase> {
         0.75,
         r"\b(?:who|which|that) (?:ignores|disregards|bypasses|breaks|violates|has no regard for) (?:(?:every|all|any|its|the|openai'?s?|anthropic'?s?|its creators'?|content|safety|usage)\s+){1,3}(?:policy|policies|rules?|guidelines?|restrictions?|filters?|ethical|safety|content polic(?:y|ies)|laws)\b".into(),
     );
+    // The jailbreak's leash: "if you break character I will say 'Stay
+    // in character!'", "correct your break of character". A role-play
+    // that only asks to stay in character is a weak cue (below).
+    add(
+        RoleHijack,
+        0.75,
+        r#"\b(?:if you (?:ever )?(?:break|drop|step out of) character,? i (?:will|'ll) (?:say|type|write|remind|tell|let you know)|(?:correct|fix) your break of character|i will (?:say|type|write|remind you (?:by saying|with))\s*[:,]?\s*['"]?stay in character)\b"#.into(),
+    );
+    // Answering "no matter how immoral, unethical or illegal it is": the
+    // request sets the model's limits aside. (Only the moral and legal
+    // words, or a list: "no matter how dangerous the weather" is advice.)
+    add(
+        RoleHijack,
+        0.65,
+        r"\bno matter how (?:immoral|unethical|illegal|inhumane|reckless|depraved|(?:dangerous|harmful|unsafe|evil|offensive),? (?:or |and )?(?:immoral|unethical|illegal|inhumane|reckless|dangerous|harmful|unsafe|evil|offensive))\b".into(),
+    );
+    // The persona's rules: "it does not care about OpenAI's policies",
+    // "DAN does not have to abide by any restrictions".
+    add(
+        RoleHijack,
+        0.75,
+        r"\b(?:it|he|she|they|you|dan) (?:does not|doesn't|doesnt|do not|don't|dont|will not|won't|never|no longer|need not) (?:have to |need to )?(?:(?:care (?:about|for)|abide by|abide to|be bound by)\s+(?:(?:any|all|the|its|his|her|their|your|openai'?s?|anthropic'?s?|ethical|moral|safety|content|usage|legal)\s+){0,3}(?:polic(?:y|ies)|ethics|morals|morality|censorship|filters|restrictions|guidelines|rules|laws|legal consequences)|(?:adhere to|follow|respect|obey|comply with)\s+(?:(?:any|all|the|its|his|her|their|your)\s+){0,2}(?:(?:openai|anthropic|ethical|moral|safety|content|usage)(?:'?s)?\s+(?:polic(?:y|ies)|guidelines|rules|restrictions|filters)|ethics|morals|morality|censorship))\b".into(),
+    );
+    // "None of your responses should contain 'I'm sorry'": refusals
+    // forbidden in advance.
+    add(
+        RoleHijack,
+        0.7,
+        r#"\b(?:none of (?:your|dan'?s|its|his|her) (?:responses|answers|replies|messages)|(?:your|its|dan'?s) (?:responses|answers|replies) (?:should|must|will|shall) (?:never|not)) (?:should |must |will |shall |can |may )?(?:ever )?(?:contain|include|say|have|start with)\s+(?:any |phrases like |words like |things like )?['"(\[]?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|i cannot|i can'?t|i'?m unable)"#.into(),
+    );
     add(
         RoleHijack,
         0.75,
