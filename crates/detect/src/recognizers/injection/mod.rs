@@ -1192,6 +1192,90 @@ fn is_comment_line(f: &str, pos: usize) -> bool {
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {
+    /// The phrases' lazy DFA stays small over ordinary prose that holds
+    /// trigger words: a pattern with a long bounded gap (`respond
+    /// [^.]{0,60}? no matter how …`) makes a new state at nearly every
+    /// byte, and a scan of 2 KB took milliseconds instead of microseconds.
+    #[test]
+    fn phrase_dfa_stays_small_on_prose() {
+        use regex_automata::Input;
+        let (hirs, _) = super::phrase_oracle();
+        let dfa = super::phrase_dfa(&hirs).expect("phrase dfa");
+        let mut cache = dfa.create_cache();
+        let words = [
+            "the",
+            "customer",
+            "asked",
+            "for",
+            "a",
+            "response",
+            "from",
+            "support",
+            "and",
+            "the",
+            "model",
+            "gave",
+            "an",
+            "answer",
+            "about",
+            "system",
+            "prompt",
+            "rules",
+            "no",
+            "matter",
+            "how",
+            "late",
+            "it",
+            "was",
+            "please",
+            "respond",
+            "by",
+            "friday",
+            "you",
+            "will",
+            "character",
+            "policy",
+            "does",
+            "not",
+            "care",
+            "about",
+            "billing",
+            "reply",
+            "to",
+            "every",
+            "question",
+            "tell",
+            "me",
+            "now",
+        ];
+        let mut rng = crate::testrand::Rng::new(15);
+        for _ in 0..200 {
+            let mut text = String::new();
+            while text.len() < 2048 {
+                text.push_str(words[rng.below(words.len())]);
+                text.push_str(match rng.below(12) {
+                    0 => ", ",
+                    1 => ". ",
+                    _ => " ",
+                });
+            }
+            let mut at = 0;
+            while at < text.len() {
+                let input = Input::new(&text).range(at..);
+                match dfa.try_search_fwd(&mut cache, &input).expect("search") {
+                    Some(m) => at = m.offset().max(at + 1),
+                    None => break,
+                }
+            }
+        }
+        assert_eq!(cache.clear_count(), 0, "the phrase DFA's cache filled up");
+        assert!(
+            cache.memory_usage() < 6 << 20,
+            "{} bytes of lazy DFA states for 400 KB of prose",
+            cache.memory_usage()
+        );
+    }
+
     #[test]
     fn strong_triggers_are_triggers() {
         for w in STRONG_TRIGGERS {
