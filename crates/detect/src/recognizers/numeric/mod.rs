@@ -333,11 +333,8 @@ fn delimiter_between(b: &[u8], kw_end: usize, start: usize) -> bool {
 
 /// Whether a keyword ending at `kw_end` lies in another field of the
 /// delimited row (CSV, TSV, a Markdown table) that holds `start`, on the
-/// same line.
+/// same line. The caller has checked [`delimiter_between`].
 fn other_field(b: &[u8], kw_end: usize, start: usize) -> bool {
-    if !delimiter_between(b, kw_end, start) {
-        return false;
-    }
     let Some((ls, le)) = bounded_line(b, start) else {
         return false;
     };
