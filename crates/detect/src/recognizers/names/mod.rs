@@ -480,6 +480,19 @@ fn clause_end(t: &str, pos: usize) -> bool {
     )
 }
 
+/// Imperatives that open a request (see `Names::opens_request`).
+const OPENS_REQUEST: &[&str] = &[
+    "keep",
+    "please",
+    "make",
+    "rewrite",
+    "summarize",
+    "summarise",
+    "translate",
+    "reply",
+    "thanks",
+];
+
 /// "I" before a word of [`I_AM`].
 const I_PRONOUNS: &[&str] = &["ik", "ich", "je", "jag", "jeg", "ja"];
 
@@ -2084,12 +2097,15 @@ impl Names {
             // Common words end the name, unless a surname after a given
             // name (`James White`).
             let f = core_facts.get(m).copied().unwrap_or_default();
+            // An imperative opening the next sentence ends it even then
+            // (`Denver Keep it short`).
             let stop = f.common
                 && !f.given
-                && !(f.surname
+                && (!(f.surname
                     && core_facts
                         .get(..m)
-                        .is_some_and(|ps| ps.iter().any(|p| p.given)));
+                        .is_some_and(|ps| ps.iter().any(|p| p.given)))
+                    || (m > 0 && Self::opens_request(t, k)));
             if !self.name_shaped(t, k) || stop {
                 break;
             }
@@ -2098,7 +2114,14 @@ impl Names {
         // `Washington Post`, `Hope Springs Hotel`: a name or place followed
         // by more capitalised words is part of a longer proper name; without
         // context it is neither a person nor a place.
-        if strength == 0 && !place && core.get(m).is_some_and(|k| k.cap && !k.dot) {
+        // (Unless that word is an imperative opening the next sentence
+        // with its stop left out: `… - Miami Keep it short please.`)
+        if strength == 0
+            && !place
+            && core
+                .get(m)
+                .is_some_and(|k| k.cap && !k.dot && !Self::opens_request(t, k))
+        {
             return;
         }
         // Drop leading particles unless a title or strong context precedes.
@@ -2426,13 +2449,14 @@ impl Names {
         if core.iter().any(|k| k.upper) && !(f_given && l_sur) && strength < 2 {
             return;
         }
-        // `Hi, this is Sian.`, `Hoi, ik ben Jim.`: one word that ends the
-        // clause after a greeted self-introduction is the writer's name,
+        // `Hi, this is Sian.`, `Hoi, ik ben Jim.`, `hey its Mark,`: one
+        // word that ends the clause after a greeted self-introduction (a
+        // context of its own) is the writer's name,
         // listed or not (and even when it is also a word). A place or a
         // word that is only a word (`Hi, this is Support.`) is not.
         let greeted_intro = caps == 1
             && core.len() == 1
-            && strength == 1
+            && strength < 2
             && !titled
             && !first.upper
             && no_place
@@ -2649,7 +2673,7 @@ impl Names {
     }
 
     /// Whether the words before `pos` introduce the writer: `this is`,
-    /// `I am`, `I'm`, or a word of [`I_AM`] (after its pronoun where the
+    /// `it's`, `I am`, `I'm`, or a word of [`I_AM`] (after its pronoun where the
     /// language writes one). `Some(true)` when a greeting opens the
     /// introduction (`Hi, this is`, `Buongiorno, sono`).
     fn self_intro(&self, t: &str, pos: usize) -> Option<bool> {
@@ -2661,7 +2685,10 @@ impl Names {
         } else {
             self.g.facts(w).lists
         };
-        let head = if w.eq_ignore_ascii_case("i'm") || w.eq_ignore_ascii_case("im") {
+        let head = if ["i'm", "im", "it's", "its"]
+            .iter()
+            .any(|x| w.eq_ignore_ascii_case(x))
+        {
             s
         } else if w.eq_ignore_ascii_case("is") || w.eq_ignore_ascii_case("am") {
             let p = Self::prev_word(t, s)?;
@@ -2690,6 +2717,21 @@ impl Names {
             let g = word(p);
             GREETINGS.iter().any(|x| g.eq_ignore_ascii_case(x))
         }))
+    }
+
+    /// Whether `k` is an imperative that opens a request (`Keep`,
+    /// `Please`, `Make`), followed by a lower-case word or the end: the
+    /// start of a new sentence, not part of a longer proper name.
+    fn opens_request(t: &str, k: &Tok) -> bool {
+        let w = Self::word(t, k);
+        OPENS_REQUEST.iter().any(|x| w.eq_ignore_ascii_case(x))
+            && match t.get(k.end..).map(|r| r.trim_start_matches(' ')) {
+                None | Some("") => true,
+                Some(r) => r
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_lowercase() || matches!(c, '.' | '!' | ',' | '\n')),
+            }
     }
 
     /// HL7 `LAST^FIRST^M`: the family and given name components.
