@@ -2673,9 +2673,9 @@ impl Names {
     }
 
     /// Whether the words before `pos` introduce the writer: `this is`,
-    /// `it's`, `I am`, `I'm`, or a word of [`I_AM`] (after its pronoun where the
-    /// language writes one). `Some(true)` when a greeting opens the
-    /// introduction (`Hi, this is`, `Buongiorno, sono`).
+    /// `it's`, `I am`, `I'm`, or a word of [`I_AM`] (after its pronoun
+    /// where the language writes one). `Some(true)` when a greeting opens
+    /// the introduction (`Hi, this is`, `Buongiorno, sono`).
     fn self_intro(&self, t: &str, pos: usize) -> Option<bool> {
         let word = |(s, e): (usize, usize)| t.get(s..e).unwrap_or("");
         let (s, e) = Self::prev_word(t, pos)?;
