@@ -290,8 +290,8 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
     // the fields walks the line.)
     let kw_end = start.saturating_sub(best);
     if kws != KwSet::EMPTY && delimiter_between(ctx.text.as_bytes(), kw_end, start) {
-        let header = header_kws(ctx, start);
-        if header != KwSet::EMPTY && other_field(ctx.text.as_bytes(), kw_end, start) {
+        let header = header_kws(ctx, start, Some(kw_end));
+        if header != KwSet::EMPTY {
             kws = header;
             any = any.union(header);
         }
@@ -315,37 +315,21 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         any = any.union(kws);
     }
     if kws == KwSet::EMPTY {
-        kws = header_kws(ctx, start);
+        kws = header_kws(ctx, start, None);
         any = any.union(kws);
     }
     Near { kws, any }
 }
 
 /// Whether a field delimiter and no line break lies between `kw_end` and
-/// `start` (a cheap first test for [`other_field`]).
+/// `start`: a keyword ending at `kw_end` may lie in another field of the
+/// row that holds a value at `start` (see [`header_kws`]).
 fn delimiter_between(b: &[u8], kw_end: usize, start: usize) -> bool {
     b.get(kw_end..start).is_some_and(|between| {
         memchr::memchr(b'\n', between).is_none()
             && (memchr::memchr3(b',', b'\t', b'|', between).is_some()
                 || memchr::memchr(b';', between).is_some())
     })
-}
-
-/// Whether a keyword ending at `kw_end` lies in another field of the
-/// delimited row (CSV, TSV, a Markdown table) that holds `start`, on the
-/// same line. The caller has checked [`delimiter_between`].
-fn other_field(b: &[u8], kw_end: usize, start: usize) -> bool {
-    let Some((ls, le)) = bounded_line(b, start) else {
-        return false;
-    };
-    let Some(line) = b.get(ls..le) else {
-        return false;
-    };
-    let Some(delim) = text::row_delimiter(line) else {
-        return false;
-    };
-    text::field_index(line, kw_end.saturating_sub(ls + 1), delim)
-        != text::field_index(line, start - ls, delim)
 }
 
 /// For a value inside the tuple of an SQL `INSERT INTO t (a, b, …)
@@ -670,8 +654,10 @@ fn bounded_line(b: &[u8], pos: usize) -> Option<(usize, usize)> {
 /// For a value in a delimited row (CSV, TSV, a Markdown table), the type
 /// keywords of its column header: the header is the first line of the
 /// text, or one of the three lines above, that has the delimiter, letters
-/// and no digits.
-fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
+/// and no digits. With `other_than: Some(kw_end)`, none unless a keyword
+/// ending at `kw_end` on the same line (see [`delimiter_between`]) lies
+/// in another field than the value.
+fn header_kws(ctx: &Ctx<'_>, pos: usize, other_than: Option<usize>) -> KwSet {
     let t = ctx.text;
     let b = t.as_bytes();
     let Some((ls, le)) = bounded_line(b, pos) else {
@@ -715,6 +701,11 @@ fn header_kws(ctx: &Ctx<'_>, pos: usize) -> KwSet {
         return KwSet::EMPTY;
     };
     let col = crate::text::field_index(line, pos.saturating_sub(ls), delim);
+    if other_than.is_some_and(|kw_end| {
+        crate::text::field_index(line, kw_end.saturating_sub(ls + 1), delim) == col
+    }) {
+        return KwSet::EMPTY;
+    }
     // The col-th field of the header.
     let Some((f0, f1)) = crate::text::field_range(b.get(hs..he).unwrap_or(&[]), col, delim) else {
         return KwSet::EMPTY;
