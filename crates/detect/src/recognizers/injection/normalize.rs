@@ -125,8 +125,9 @@ fn fold_letter(c: char) -> Option<&'static str> {
         'ñ' | 'ń' | 'ň' => "n",
         'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
         'ř' => "r",
-        'ś' | 'š' | 'ş' => "s",
-        'ť' | 'ţ' => "t",
+        'ś' | 'š' | 'ş' | 'ș' => "s",
+        'ť' | 'ţ' | 'ț' => "t",
+        'ğ' => "g",
         'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
         'ý' | 'ÿ' => "y",
         'ź' | 'ż' | 'ž' => "z",
@@ -591,10 +592,12 @@ pub(crate) fn has_obfuscation(text: &str) -> bool {
 }
 
 /// The non-ASCII cues of [`has_obfuscation`]: invisible, look-alike and tag
-/// characters, and Chinese/Japanese override words. Free on ASCII text.
+/// characters, and override words of languages in other scripts
+/// (Chinese, Japanese, Korean, Arabic, Hindi, Vietnamese). Free on ASCII
+/// text.
 pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
     if !text.is_ascii() {
-        // Chinese / Japanese override and extraction cues.
+        // Override and extraction cues in other scripts.
         const CJK: &[&str] = &[
             "忽略",
             "无视",
@@ -605,6 +608,18 @@ pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
             "提示词",
             "系统提示",
             "システムプロンプト",
+            "무시",
+            "프롬프트",
+            "تجاهل",
+            "موجه النظام",
+            "अनदेखा",
+            "नज़रअंदाज़",
+            "नजरअंदाज",
+            "सिस्टम प्रॉम्प्ट",
+            "ỏ qua",
+            "phớt lờ",
+            "lời nhắc hệ thống",
+            "hướng dẫn",
         ];
         if CJK.iter().any(|w| text.contains(w)) {
             return true;
