@@ -999,7 +999,12 @@ impl Injection {
             let Some(&(family, base)) = self.phrases.get(m.phrase) else {
                 continue;
             };
-            let (ms, me) = (m.start, m.end);
+            let (mut ms, me) = (m.start, m.end);
+            // A phrase that opens with the quote of a string it sits in
+            // (`"SYSTEM: …` inside JSON) starts after the quote.
+            while ms < me && matches!(f.as_bytes().get(ms), Some(b'"' | b' ')) {
+                ms += 1;
+            }
             let (ss, se) = sentence(f, ms, me);
             let sent = f.get(ss..se).unwrap_or("");
             let matched = f.get(ms..me).unwrap_or("");
@@ -1050,7 +1055,10 @@ impl Injection {
             {
                 continue;
             }
-            if is_comment_line(f, ms) && family != Family::Delimiter {
+            // A code comment ("# ignore previous build artifacts") talks to
+            // people; one addressed to a model that reads the code (an
+            // indirect attempt) is not excused.
+            if is_comment_line(f, ms) && !matches!(family, Family::Delimiter | Family::Indirect) {
                 score -= 0.3;
             }
             let family = if ctx_depth > 0 {
