@@ -1139,6 +1139,45 @@ pub(crate) fn all() -> Vec<Phrase> {
         ),
     );
 
+    // "Disregard previous messages." as a sentence of its own (a thread's
+    // "ignore previous messages in this thread" is not one).
+    add(
+        Override,
+        0.6,
+        format!(
+            r"\b(?:{EN_VERBS})\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|earlier|above|preceding) (?:messages|conversation|chat)\s*[.!]"
+        ),
+    );
+    // The persona described: "without regard for legality, ethics or
+    // harm", "completely uninhibited", "amoral, uncensored and
+    // unrestricted", "a jailbroken version of ChatGPT", "without refusal
+    // or disclaimers", "not allowed to say you are an AI".
+    add(
+        RoleHijack,
+        0.65,
+        r"\bwithout (?:any |the slightest )?(?:regard|concern|consideration|care) (?:for|to|of|about) (?:(?:its |their |the )?(?:legality|ethics|morality|morals|openai'?s? polic(?:y|ies)|content polic(?:y|ies)))\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.6,
+        r"\b(?:completely|totally|fully|entirely|utterly) (?:uninhibited|amoral)\b|\b(?:amoral|unethical|immoral),? (?:and |or )?(?:uncensored|unrestricted|unfiltered|unbound|uninhibited)\b|\b(?:uncensored|unrestricted|unfiltered|unbound|uninhibited),? (?:and |or )?(?:amoral|unethical|immoral)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.8,
+        r"\bjailbroken (?:version|variant|edition|copy|clone|form|incarnation) of (?:chatgpt|gpt|yourself|you|the ai|claude|an ai|the model|gemini|an llm|the assistant)\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.45,
+        r"\bwithout (?:any )?(?:refusals?|disclaimers?|warnings?|censorship|moralizing|moralising)(?:,? (?:or|and|nor) (?:any )?(?:refusals?|disclaimers?|warnings?|censorship|moralizing|moralising|caveats|filters))+\b".into(),
+    );
+    add(
+        RoleHijack,
+        0.45,
+        r"\b(?:(?:are |is )?(?:not allowed|forbidden|not permitted|prohibited) to|(?:do not|don't|dont|never|must not) (?:ever )?) ?(?:say|mention|state|admit|remind (?:me|the user)|reveal|disclose|acknowledge) (?:that )?(?:you(?:'re| are)|it is|he is|she is) an? (?:ai|language model|ai language model|ai model|assistant|chatbot|llm|machine)\b".into(),
+    );
+
     // ---------------------------------------------------- extraction (2)
     add(
         Extraction,
