@@ -1167,8 +1167,9 @@ fn continues_as_thing(f: &str, end: usize) -> bool {
     })
 }
 
-/// Owners after "rules of the" that make the rules the model's own ("the
-/// rules of the system", "the instructions of the developer").
+/// Owners after "rules of the" that make the rules the model's own, or
+/// the instructions of the person it serves ("the rules of the system",
+/// "the instructions of the user").
 const MODEL_OWNERS: &[&str] = &[
     "system",
     "developer",
@@ -1202,6 +1203,11 @@ const MODEL_OWNERS: &[&str] = &[
     "owners",
     "programmers",
     "past",
+    "user",
+    "users",
+    "human",
+    "customer",
+    "requester",
 ];
 
 /// Fields whose rules are not a model's: "the rules of grammar".
