@@ -598,7 +598,7 @@ pub(crate) fn has_obfuscation(text: &str) -> bool {
 pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
     if !text.is_ascii() {
         // Override and extraction cues in other scripts.
-        const CJK: &[&str] = &[
+        const OTHER_SCRIPTS: &[&str] = &[
             "忽略",
             "无视",
             "無視",
@@ -621,7 +621,7 @@ pub(crate) fn has_unicode_obfuscation(text: &str) -> bool {
             "lời nhắc hệ thống",
             "hướng dẫn",
         ];
-        if CJK.iter().any(|w| text.contains(w)) {
+        if OTHER_SCRIPTS.iter().any(|w| text.contains(w)) {
             return true;
         }
         for c in text.chars() {
