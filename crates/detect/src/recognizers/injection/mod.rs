@@ -895,6 +895,18 @@ const TRIGGERS: &[&str] = &[
     "not allowed",
     "openai",
     "anthropic",
+    "begränsningar",
+    "begransningar",
+    "begrensninger",
+    "begrænsninger",
+    "begraensninger",
+    "omezení",
+    "omezeni",
+    "restricții",
+    "restricţii",
+    "restrictii",
+    "batasan",
+    "pembatasan",
 ];
 
 /// Trigger words that fire on their own in long texts.
