@@ -139,9 +139,20 @@ impl<'a> Ctx<'a> {
 pub(crate) struct Out<'a> {
     pub(crate) findings: &'a mut Vec<Finding>,
     pub(crate) enabled: &'a TypeSet,
+    /// Set by [`Out::resume_at`] during [`Module::on_shape`].
+    pub(crate) resume: Option<usize>,
 }
 
 impl Out<'_> {
+    /// From [`Module::on_shape`]: the value ends at `pos`, inside the
+    /// match, and what follows is not part of it (a URL's shape ran on
+    /// into the next CSV field). The shape search goes on at `pos`, so the
+    /// values after it are found; otherwise the match hides them. Ignored
+    /// outside the match or off a character boundary.
+    pub(crate) fn resume_at(&mut self, pos: usize) {
+        self.resume = Some(pos);
+    }
+
     /// Whether findings of `t` would be kept (skip expensive work if not).
     pub(crate) fn wants(&self, t: &EntityType) -> bool {
         self.enabled.contains(t)

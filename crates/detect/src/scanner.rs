@@ -271,6 +271,7 @@ impl Inner {
         let mut sink = Out {
             findings: out,
             enabled: &self.enabled,
+            resume: None,
         };
         for &(mi, id, hit) in &level.anchors {
             if let Some(m) = self.modules.get(mi) {
@@ -289,16 +290,27 @@ impl Inner {
             // order of start.
             level.hints.sort_unstable();
             re.for_each(cache, text, &level.hints, |m| {
-                if let Some(&(mi, id)) = self.shape_targets.get(m.pattern) {
-                    if let Some(module) = self.modules.get(mi) {
-                        let hit = Hit {
-                            start: m.start,
-                            end: m.end,
-                        };
-                        level.shape_spans.push((hit.start, hit.end));
-                        module.on_shape(id, hit, &ctx, &mut sink);
-                    }
-                }
+                let Some(&(mi, id)) = self.shape_targets.get(m.pattern) else {
+                    return m.end;
+                };
+                let Some(module) = self.modules.get(mi) else {
+                    return m.end;
+                };
+                let hit = Hit {
+                    start: m.start,
+                    end: m.end,
+                };
+                sink.resume = None;
+                module.on_shape(id, hit, &ctx, &mut sink);
+                // A handler that used only the head of the match has the
+                // search go on after it (see `Out::resume_at`).
+                let end = sink
+                    .resume
+                    .take()
+                    .filter(|&r| r > hit.start && r < hit.end && text.is_char_boundary(r))
+                    .unwrap_or(hit.end);
+                level.shape_spans.push((hit.start, end));
+                end
             });
         }
         let ctx = Ctx {
@@ -721,7 +733,10 @@ mod tests {
                 })
                 .collect();
             let mut got = Vec::new();
-            shapes.for_each(&mut cache, &text, &hints, |m| got.push(m));
+            shapes.for_each(&mut cache, &text, &hints, |m| {
+                got.push(m);
+                m.end
+            });
             let want = shapes.meta_matches(&text);
             matched += want.len();
             // ASCII texts and the others take different automata.

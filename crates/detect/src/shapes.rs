@@ -94,6 +94,18 @@ pub(crate) struct ShapeMatch {
     pub(crate) end: usize,
 }
 
+impl ShapeMatch {
+    /// Where the search goes on after this (non-empty) match when its
+    /// handler asked for `resume` (see [`Shapes::for_each`]).
+    fn next(self, resume: usize) -> usize {
+        if resume > self.start && resume <= self.end {
+            resume
+        } else {
+            self.end
+        }
+    }
+}
+
 /// Matches at most this far apart are close. After [`STREAK`] close ones
 /// in a row the text is dense: the skipping search lets the lazy DFA run
 /// unrolled to the next match until one starts farther than this from
@@ -170,15 +182,19 @@ impl Shapes {
     }
 
     /// Calls `f` with every match in `text`, in order (non-overlapping,
-    /// leftmost-first, as `meta::Regex::find_iter`). `hints`: the starts of
-    /// the [`HINTS`] literals in `text` (ASCII case-insensitive), ascending;
-    /// only read when the patterns are skippable.
+    /// leftmost-first, as `meta::Regex::find_iter`). `f` returns where the
+    /// search goes on: the match's end, or a position inside it when the
+    /// handler used only its head (a URL cut at a comma: the next field is
+    /// searched again). A position outside `start + 1..=end` means the end.
+    /// `hints`: the starts of the [`HINTS`] literals in `text` (ASCII
+    /// case-insensitive), ascending; only read when the patterns are
+    /// skippable.
     pub(crate) fn for_each(
         &self,
         cache: &mut ShapesCache,
         text: &str,
         hints: &[usize],
-        mut f: impl FnMut(ShapeMatch),
+        mut f: impl FnMut(ShapeMatch) -> usize,
     ) {
         let (lazy, cache) = match &self.ascii {
             Some(ascii) if text.is_ascii() => (ascii, &mut cache.ascii),
@@ -198,10 +214,7 @@ impl Shapes {
         loop {
             match search(re, c, hay, pos) {
                 // Never empty (see `lazy`), so `pos` moves on.
-                Ok(Some(m)) if m.end > m.start => {
-                    f(m);
-                    pos = m.end;
-                }
+                Ok(Some(m)) if m.end > m.start => pos = m.next(f(m)),
                 Ok(None) => return,
                 // A lazy DFA could not go on: the rest of this text with the
                 // meta regex. The last match (if any) ended at `pos` and was
@@ -219,7 +232,7 @@ impl Shapes {
         cache: &mut LazyCache,
         text: &str,
         hints: &[usize],
-        f: &mut impl FnMut(ShapeMatch),
+        f: &mut impl FnMut(ShapeMatch) -> usize,
     ) {
         let hay = text.as_bytes();
         let mut pos = 0usize;
@@ -257,8 +270,7 @@ impl Shapes {
                         dense = m.start - pos <= DENSE;
                         close = if dense { close } else { 0 };
                         last_end = Some(m.end);
-                        f(m);
-                        pos = m.end;
+                        pos = m.next(f(m));
                         continue;
                     }
                     Ok(None) => return,
@@ -278,8 +290,7 @@ impl Shapes {
                     };
                     dense = close >= STREAK;
                     last_end = Some(m.end);
-                    f(m);
-                    pos = m.end;
+                    pos = m.next(f(m));
                 }
                 Ok(Step::Idle(at)) => pos = at,
                 Ok(Step::Done) => return,
@@ -290,15 +301,23 @@ impl Shapes {
     }
 
     /// The meta regex's matches in `text[pos..]` (looking around `pos` in
-    /// `text`).
-    fn meta_from(&self, text: &str, pos: usize, f: &mut impl FnMut(ShapeMatch)) {
-        let input = Input::new(text).span(pos..text.len());
-        for m in self.meta.find_iter(input) {
-            f(ShapeMatch {
-                pattern: m.pattern().as_usize(),
-                start: m.start(),
-                end: m.end(),
-            });
+    /// `text`), with `find_iter`'s rules for empty matches; a resume inside
+    /// a match starts a new iteration there.
+    fn meta_from(&self, text: &str, mut pos: usize, f: &mut impl FnMut(ShapeMatch) -> usize) {
+        'search: loop {
+            for m in self.meta.find_iter(Input::new(text).span(pos..text.len())) {
+                let m = ShapeMatch {
+                    pattern: m.pattern().as_usize(),
+                    start: m.start(),
+                    end: m.end(),
+                };
+                let next = m.next(f(m));
+                if next < m.end {
+                    pos = next;
+                    continue 'search;
+                }
+            }
+            return;
         }
     }
 }
@@ -708,7 +727,10 @@ mod tests {
     fn ours(s: &Shapes, text: &str) -> Vec<ShapeMatch> {
         let mut cache = s.create_cache();
         let mut v = Vec::new();
-        s.for_each(&mut cache, text, &[], |m| v.push(m));
+        s.for_each(&mut cache, text, &[], |m| {
+            v.push(m);
+            m.end
+        });
         v
     }
 
@@ -780,7 +802,10 @@ mod tests {
                     text.push('é');
                 }
                 let mut got = Vec::new();
-                s.for_each(&mut c, &text, &[], |m| got.push(m));
+                s.for_each(&mut c, &text, &[], |m| {
+                    got.push(m);
+                    m.end
+                });
                 assert_eq!(got, meta_all(&s, &text));
             }
             for (n, lazy) in clears.iter_mut().zip([&mut c.full, &mut c.ascii]) {
@@ -794,6 +819,57 @@ mod tests {
             clears.iter().all(|&n| n > 0),
             "small caches cleared: {clears:?}"
         );
+    }
+
+    /// A handler that uses only the head of a match has the search go on
+    /// inside it, on every path (lazy, skipping, meta): the e-mail after a
+    /// URL's comma is found.
+    #[test]
+    fn resume_inside_a_match_searches_the_rest() {
+        let patterns = [r"https?://[^\s]+", r"[a-z]+@[a-z]+\.[a-z]+"];
+        let unit = "go https://a.com/?x=1,jane@corp.com and bob@x.io; https://b.org/p ";
+        let text = unit.repeat(12);
+        // Cut a URL at its comma.
+        let cut = |text: &str, m: ShapeMatch| {
+            let hay = text.get(m.start..m.end).unwrap_or("");
+            match (m.pattern, hay.find(',')) {
+                (0, Some(i)) => m.start + i,
+                _ => m.end,
+            }
+        };
+        // The reference: one meta search at a time from where the last
+        // match's handler said.
+        let reference = |s: &Shapes| {
+            let (mut v, mut pos) = (Vec::new(), 0);
+            while let Some(m) = s.meta.search(&Input::new(&text).span(pos..text.len())) {
+                let m = ShapeMatch {
+                    pattern: m.pattern().as_usize(),
+                    start: m.start(),
+                    end: m.end(),
+                };
+                v.push(m);
+                pos = cut(&text, m);
+            }
+            v
+        };
+        for skippable in [false, true] {
+            let s = Shapes::new(&patterns, 1 << 24, skippable).expect("compiles");
+            let want = reference(&s);
+            assert_eq!(want.iter().filter(|m| m.pattern == 1).count(), 24);
+            let mut cache = s.create_cache();
+            let mut got = Vec::new();
+            s.for_each(&mut cache, &text, &[], |m| {
+                got.push(m);
+                cut(&text, m)
+            });
+            assert_eq!(got, want, "skippable: {skippable}");
+            let mut got = Vec::new();
+            s.meta_from(&text, 0, &mut |m| {
+                got.push(m);
+                cut(&text, m)
+            });
+            assert_eq!(got, want, "meta");
+        }
     }
 
     /// A pattern that can match the empty string leaves everything to the

@@ -81,6 +81,12 @@ impl Module for Url {
             Some((i, _)) => s.get(..i).unwrap_or(""),
             None => s,
         };
+        let field = field_len(s, text::char_before(t, hit.start));
+        if field < s.len() {
+            // The next field is searched on its own: `…?x=1,jane@corp.example`.
+            out.resume_at(hit.start + field);
+        }
+        let s = s.get(..field).unwrap_or(s);
         let end = hit.start + trimmed_len(s);
         let Some(url) = t.get(hit.start..end) else {
             return;
@@ -110,6 +116,36 @@ impl Module for Url {
                 .subtype(if shape == WWW { "www" } else { "scheme" }),
         );
     }
+}
+
+/// The length of the URL `s` within its record field: a URL that starts a
+/// comma- or semicolon-separated field ends at the next separator (an
+/// unquoted CSV field holds none), and a separator followed by an item
+/// with an `@` starts the next field (`?x=1,jane@corp.example`,
+/// `/p;jane@corp.example`: an e-mail address, not a list value or a path
+/// parameter). Commas only matter in the query: the shape ends at one in
+/// the path.
+fn field_len(s: &str, before: Option<char>) -> usize {
+    let b = s.as_bytes();
+    let find = |from: usize, to: usize, set: &[u8]| {
+        b.get(from..to)
+            .and_then(|r| r.iter().position(|x| set.contains(x)))
+            .map(|i| from + i)
+    };
+    let end = match before {
+        Some(sep @ (',' | ';')) => find(0, b.len(), &[sep as u8]).unwrap_or(b.len()),
+        _ => b.len(),
+    };
+    let mut at = 0;
+    while let Some(sep) = find(at, end, b",;") {
+        let item_end = find(sep + 1, end, b",;&=/?").unwrap_or(end);
+        let item = b.get(sep + 1..item_end).unwrap_or(&[]);
+        if item.contains(&b'@') {
+            return sep;
+        }
+        at = sep + 1;
+    }
+    end
 }
 
 /// The length of `s` without trailing punctuation that ends the sentence
@@ -152,5 +188,22 @@ mod tests {
         assert_eq!(trimmed_len("https://a.com/wiki/Foo_(bar)"), 28);
         assert_eq!(trimmed_len("https://a.com/?q=1',"), 18);
         assert_eq!(trimmed_len(""), 0);
+    }
+
+    #[test]
+    fn fields() {
+        let url = "https://a.com/?x=1,jane@corp.example,b";
+        assert_eq!(field_len(url, None), 18);
+        assert_eq!(field_len(url, Some(',')), 18);
+        assert_eq!(field_len("https://a.com/?f=id,name,x", None), 26);
+        assert_eq!(field_len("https://a.com/?f=id,name,x", Some(',')), 19);
+        assert_eq!(field_len("https://a.com/p;q?f=id", Some(';')), 15);
+        assert_eq!(field_len("https://a.com/p;q?f=id", Some(' ')), 22);
+        assert_eq!(field_len("https://a.com/?next=a@b", None), 23);
+        assert_eq!(
+            field_len("https://a.com/p;jsessionid=1;b@c.example", None),
+            28
+        );
+        assert_eq!(field_len("https://a.com/@who/p;v=1", None), 24);
     }
 }

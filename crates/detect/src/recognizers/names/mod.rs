@@ -3433,6 +3433,7 @@ mod tests {
                 let mut out = Out {
                     findings: &mut v,
                     enabled: &enabled,
+                    resume: None,
                 };
                 if !names.try_hl7(&t, hit, &mut out) {
                     names.handle_run(&t, hit, &mut out);
