@@ -471,6 +471,64 @@ const GREETINGS: &[&str] = &[
     "cześć",
 ];
 
+/// Whether `w` reads as a word describing a person rather than naming
+/// one: a nationality, faith or condition (`Canadian`, `Jewish`,
+/// `Diabetic`, `Vegetarian`) by its ending, or one of the few such words
+/// no ending gives away. Only asked of words no name list holds.
+fn describes_someone(w: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ian", "ean", "ese", "ish", "ic", "ous", "ful", "less", "ive", "able", "ible", "ed", "ing",
+        "ary", "ist", "ant", "ent", "ical", "can", "ite",
+    ];
+    const WORDS: &[&str] = &[
+        "american",
+        "german",
+        "cuban",
+        "afghan",
+        "arab",
+        "asian",
+        "dutch",
+        "french",
+        "greek",
+        "swiss",
+        "czech",
+        "slovak",
+        "thai",
+        "turk",
+        "hindu",
+        "sikh",
+        "muslim",
+        "mormon",
+        "latino",
+        "latina",
+        "latinx",
+        "filipino",
+        "filipina",
+        "pakistani",
+        "iraqi",
+        "israeli",
+        "saudi",
+        "somali",
+        "nepali",
+        "bengali",
+        "kazakh",
+        "uzbek",
+        "vegan",
+        "gay",
+        "bi",
+        "trans",
+        "queer",
+        "deaf",
+        "blind",
+        "pregnant",
+    ];
+    let lower = w.to_ascii_lowercase();
+    ENDINGS
+        .iter()
+        .any(|e| lower.len() > e.len() + 2 && lower.ends_with(e))
+        || WORDS.contains(&lower.as_str())
+}
+
 /// Whether a name ending at `pos` ends its clause: the text ends, or a
 /// stop, comma, `!`, `?`, `;`, `)` or a line break follows.
 fn clause_end(t: &str, pos: usize) -> bool {
@@ -2447,6 +2505,19 @@ impl Names {
         }
         // All-caps runs need list support (headings are often all caps).
         if core.iter().any(|k| k.upper) && !(f_given && l_sur) && strength < 2 {
+            return;
+        }
+        // `I am Canadian`, `I'm Diabetic`, `this is Hungarian`: after a
+        // self-introduction, one word no list knows as a name that is a
+        // common word or shaped like an adjective describes the writer.
+        if caps == 1
+            && core.len() == 1
+            && !titled
+            && !ff.given
+            && !ff.surname
+            && (f_common || describes_someone(fw))
+            && self.self_intro(t, span.0).is_some()
+        {
             return;
         }
         // `Hi, this is Sian.`, `Hoi, ik ben Jim.`, `hey its Mark,`: one
