@@ -2834,7 +2834,8 @@ impl Names {
         true
     }
 
-    /// Lower-case names after `my name is` / `name:`.
+    /// Lower-case names after `my name is`, `name's`, `i'm`, `call me`,
+    /// `name:`, ….
     fn lower_after(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         let t = ctx.text;
         let mut pos = hit.end;
@@ -2900,11 +2901,16 @@ impl Module for Names {
 
     fn anchors(&self) -> Vec<Anchor> {
         let mut v = vec![
-            Anchor::new(AN_NAME_IS, "my name is"),
+            Anchor::new(AN_NAME_IS, "name is"),
+            Anchor::new(AN_NAME_IS, "name's"),
+            Anchor::new(AN_NAME_IS, "name\u{2019}s"),
             Anchor::new(AN_NAME_IS, "name:"),
             Anchor::new(AN_NAME_IS, "patient"),
             Anchor::new(AN_NAME_IS, "i am"),
             Anchor::new(AN_NAME_IS, "i'm"),
+            Anchor::new(AN_NAME_IS, "i\u{2019}m"),
+            Anchor::new(AN_NAME_IS, "im"),
+            Anchor::new(AN_NAME_IS, "call me"),
             Anchor::new(AN_NAME_IS, "this is"),
             Anchor::new(AN_NAME_IS, "name\": \""),
             Anchor::new(AN_NAME_IS, "name\":\""),
@@ -2933,7 +2939,14 @@ impl Module for Names {
         if !out.wants(&EntityType::Person) {
             return;
         }
-        if text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric) {
+        if text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric)
+            || hit
+                .end
+                .checked_sub(1)
+                .and_then(|i| ctx.text.as_bytes().get(i))
+                .is_some_and(u8::is_ascii_alphabetic)
+                && text::char_at(ctx.text, hit.end).is_some_and(char::is_alphanumeric)
+        {
             return;
         }
         self.lower_after(hit, ctx, out);
