@@ -180,6 +180,7 @@ const PERSON_CTX: &[&str] = &[
     "mlle",
     "sig",
     "sra",
+    "srta",
     "dott",
     "pan",
     "pani",
@@ -233,7 +234,9 @@ const TITLES: &[&str] = &[
     "mlle",
     "m",
     "sig",
+    "sr",
     "sra",
+    "srta",
     "dott",
     "pan",
     "pani",
@@ -2022,9 +2025,29 @@ impl Names {
             let f = rf.get(i).copied().unwrap_or_default();
             // The small lists hold no word over 24 bytes (see `in_list`).
             let lists = if w.len() > 24 { 0 } else { f.lists };
-            if lists & F_TITLE != 0 && (k.dot || run.get(i + 1).is_some()) {
+            // `Sr.` is also seniority (`Sr. Data Engineer`): a title only
+            // before a listed name that is not a common word.
+            let seniority = w.eq_ignore_ascii_case("sr")
+                && !rf
+                    .get(i + 1)
+                    .is_some_and(|f| (f.given || f.surname) && !f.common);
+            if lists & F_TITLE != 0 && (k.dot || run.get(i + 1).is_some()) && !seniority {
                 titled = true;
                 strength = 2;
+                i += 1;
+                continue;
+            }
+            // `Bonjour M. Lefebvre`, `Hallo Herr Becker`: the greeting is
+            // no part of the name, and a weak context for it. (`Hi` and
+            // `Hello` are context words, below.)
+            if i == 0
+                && !k.dot
+                && run.get(1).is_some()
+                && !f.given
+                && lists & F_PERSON == 0
+                && GREETINGS.iter().any(|g| w.eq_ignore_ascii_case(g))
+            {
+                strength = strength.max(1);
                 i += 1;
                 continue;
             }
