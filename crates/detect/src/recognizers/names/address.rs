@@ -87,6 +87,74 @@ pub(crate) fn state_tail(t: &str, pos: usize) -> Option<usize> {
     Some(zip_after(t, pos + 4))
 }
 
+/// Australian states and territories, and Canadian provinces and
+/// territories, as written before a postcode.
+const AU_STATES: &[&str] = &["NSW", "VIC", "QLD", "SA", "WA", "TAS", "NT", "ACT"];
+const CA_PROVINCES: &[&str] = &[
+    "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+];
+
+/// After a city at `pos`: an Australian ` VIC 3065` / `, NSW 2000` or a
+/// Canadian `, ON M5H 1J9` / ` QC H2Y1C6` (the code and its postcode
+/// together: a code alone says little). Its end.
+fn au_ca_tail(t: &str, pos: usize) -> Option<usize> {
+    let mut p = pos;
+    if byte(t, p) == Some(b',') {
+        p += 1;
+    }
+    if byte(t, p) != Some(b' ') {
+        return None;
+    }
+    p += 1;
+    let b = t.as_bytes();
+    let mut q = p;
+    while q < p + 3 && b.get(q).is_some_and(u8::is_ascii_uppercase) {
+        q += 1;
+    }
+    if byte(t, q) != Some(b' ') {
+        return None;
+    }
+    let code = t.get(p..q)?;
+    let pc = q + 1;
+    if AU_STATES.contains(&code)
+        && let Some(e) = digits(t, pc, 4)
+        && !byte(t, e).is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return Some(e);
+    }
+    if CA_PROVINCES.contains(&code) {
+        let ok = |i: usize, digit: bool| {
+            b.get(i).is_some_and(|c| {
+                if digit {
+                    c.is_ascii_digit()
+                } else {
+                    c.is_ascii_uppercase()
+                }
+            })
+        };
+        let mut i = pc;
+        for (k, digit) in [false, true, false].into_iter().enumerate() {
+            if !ok(i + k, digit) {
+                return None;
+            }
+        }
+        i += 3;
+        if byte(t, i) == Some(b' ') {
+            i += 1;
+        }
+        for (k, digit) in [true, false, true].into_iter().enumerate() {
+            if !ok(i + k, digit) {
+                return None;
+            }
+        }
+        i += 3;
+        if !byte(t, i).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// Street-type words written before the street name (continental forms),
 /// matched as anchors (ASCII case-insensitive) and checked here.
 pub(crate) const PREFIXES: &[&str] = &[
@@ -291,12 +359,20 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
             }
         }
     }
-    // City and what follows.
-    if byte(t, end) != Some(b',') {
-        return end;
-    }
+    // City and what follows: after a comma, or on the next line of a
+    // postal block (`965 Walker Row\nMichelemouth, FL 07740`), where only
+    // a state, ZIP or postcode makes the line part of the address.
     let mut p = end + 1;
-    if byte(t, p) == Some(b' ') {
+    let next_line = match byte(t, end) {
+        Some(b',') => false,
+        Some(b'\n') => true,
+        Some(b'\r') if byte(t, end + 1) == Some(b'\n') => {
+            p += 1;
+            true
+        }
+        _ => return end,
+    };
+    if byte(t, p) == Some(b' ') && !next_line {
         p += 1;
     }
     let mut ends = [0usize; 4];
@@ -306,6 +382,10 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
         let Some(&ce) = ends.get(k) else { continue };
         // `, ST` / `, ST ZIP`
         if let Some(e) = state_tail(t, ce) {
+            return e;
+        }
+        // `Fitzroy VIC 3065`, `Toronto, ON M5H 1J9`
+        if let Some(e) = au_ca_tail(t, ce) {
             return e;
         }
         if byte(t, ce) == Some(b',') && byte(t, ce + 1) == Some(b' ') {
@@ -321,7 +401,7 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
                 return z;
             }
         }
-        if best_city.is_none() && t.get(p..ce).is_some_and(is_city) {
+        if !next_line && best_city.is_none() && t.get(p..ce).is_some_and(is_city) {
             best_city = Some(ce);
         }
     }
@@ -517,6 +597,18 @@ mod tests {
         assert_eq!(state_tail("Denver, COLD", 6), None);
         assert_eq!(state_tail("Denver, XX", 6), None);
         assert_eq!(state_tail("Denver CO", 6), None);
+    }
+
+    #[test]
+    fn au_ca_tails() {
+        assert_eq!(au_ca_tail("Fitzroy VIC 3065, x", 7), Some(16));
+        assert_eq!(au_ca_tail("Sydney, NSW 2000", 6), Some(16));
+        assert_eq!(au_ca_tail("Sydney NSW 20001", 6), None);
+        assert_eq!(au_ca_tail("Sydney XYZ 2000", 6), None);
+        assert_eq!(au_ca_tail("Toronto, ON M5H 1J9.", 7), Some(19));
+        assert_eq!(au_ca_tail("Montréal QC H2Y1C6", 9), Some(19));
+        assert_eq!(au_ca_tail("Toronto, ON M5H 1J", 7), None);
+        assert_eq!(au_ca_tail("Toronto, ON", 7), None);
     }
 
     #[test]
