@@ -525,11 +525,13 @@ fn describes_someone(w: &str) -> bool {
         "blind",
         "pregnant",
     ];
-    let lower = w.to_ascii_lowercase();
-    ENDINGS
-        .iter()
-        .any(|e| lower.len() > e.len() + 2 && lower.ends_with(e))
-        || WORDS.contains(&lower.as_str())
+    let b = w.as_bytes();
+    let ends = |e: &str| {
+        b.len() > e.len() + 2
+            && b.get(b.len() - e.len()..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(e.as_bytes()))
+    };
+    ENDINGS.iter().any(|e| ends(e)) || WORDS.iter().any(|x| w.eq_ignore_ascii_case(x))
 }
 
 /// Whether a name ending at `pos` ends its clause: the text ends, or a
@@ -2538,8 +2540,8 @@ impl Names {
             && !titled
             && !ff.given
             && !ff.surname
-            && (f_common || describes_someone(fw))
             && self.self_intro(t, span.0).is_some()
+            && (f_common || describes_someone(fw))
         {
             return;
         }
@@ -2932,7 +2934,7 @@ impl Module for Names {
             Anchor::new(AN_NAME_IS, "i am"),
             Anchor::new(AN_NAME_IS, "i'm"),
             Anchor::new(AN_NAME_IS, "i\u{2019}m"),
-            Anchor::new(AN_NAME_IS, "im"),
+            Anchor::new(AN_NAME_IS, " im "),
             Anchor::new(AN_NAME_IS, "call me"),
             Anchor::new(AN_NAME_IS, "this is"),
             Anchor::new(AN_NAME_IS, "name\": \""),
@@ -2962,7 +2964,9 @@ impl Module for Names {
         if !out.wants(&EntityType::Person) {
             return;
         }
-        if text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric)
+        // (` im ` carries its own boundaries.)
+        if ctx.text.as_bytes().get(hit.start) != Some(&b' ')
+            && text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric)
             || hit
                 .end
                 .checked_sub(1)
