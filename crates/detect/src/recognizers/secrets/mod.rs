@@ -46,6 +46,9 @@ enum Kind {
     Pem,
     Jwt,
     Url,
+    CurlUser,
+    PasswordFlag,
+    MysqlP,
     Keyword,
     AzureAdSecret,
     DiscordWebhook,
@@ -100,6 +103,20 @@ impl Secrets {
         a.push(("-----BEGIN ".to_string(), Kind::Pem));
         a.push(("eyJ".to_string(), Kind::Jwt));
         a.push(("://".to_string(), Kind::Url));
+        for flag in ["-u ", "--user ", "--user=", "--proxy-user "] {
+            a.push((flag.to_string(), Kind::CurlUser));
+        }
+        for flag in [
+            "--password ",
+            "--http-password ",
+            "--ftp-password ",
+            "--proxy-password ",
+            "--passwd ",
+            "sshpass -p ",
+        ] {
+            a.push((flag.to_string(), Kind::PasswordFlag));
+        }
+        a.push(("-p".to_string(), Kind::MysqlP));
         for w in [
             "password",
             "passwd",
@@ -213,6 +230,9 @@ impl Module for Secrets {
             Kind::Pem => pem::pem(s, ctx, out),
             Kind::Jwt => jwt::jwt(s, ctx, out),
             Kind::Url => url::url_credentials(s, ctx, out),
+            Kind::CurlUser => url::curl_user(s, hit.end, ctx, out),
+            Kind::PasswordFlag => url::password_flag(s, hit.end, ctx, out),
+            Kind::MysqlP => url::mysql_p(s, hit.end, ctx, out),
             Kind::Keyword => assign::keyword(s, hit.end, ctx, out),
             Kind::AzureAdSecret => tokens::azure_ad_secret(s, ctx, out),
             Kind::DiscordWebhook => tokens::discord_webhook(s, lit.len(), ctx, out),

@@ -1,5 +1,6 @@
 //! Credentials inside URLs: `scheme://user:password@host` reports the
-//! password only. Template references and empty passwords are not secrets.
+//! password only, as does a command line's `curl -u user:password`.
+//! Template references and empty passwords are not secrets.
 
 use super::tokens::emit;
 use super::util::is_placeholder;
@@ -115,4 +116,129 @@ pub(super) fn url_credentials(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         ("url_credentials", 0.85)
     };
     emit(ctx, out, p0, p1, score, subtype, "secret-url-credentials");
+}
+
+/// Commands whose `-u` / `--user` flag takes `user:password`.
+const USER_COMMANDS: &[&[u8]] = &[b"curl", b"wget", b"http", b"https", b"httpie", b"xh"];
+/// Commands whose glued `-pPASSWORD` is the password.
+const MYSQL_COMMANDS: &[&[u8]] = &[b"mysql", b"mysqldump", b"mysqladmin", b"mysqlimport"];
+
+/// Whether the line of `text` before `start` runs one of `commands` (a
+/// word of its own, also after a backtick, `$(`, or a quote).
+fn line_runs(b: &[u8], start: usize, commands: &[&[u8]]) -> bool {
+    let line0 = memchr::memrchr(b'\n', b.get(..start).unwrap_or(&[])).map_or(0, |i| i + 1);
+    b.get(line0..start)
+        .unwrap_or(&[])
+        .split(|c| c.is_ascii_whitespace() || matches!(c, b'`' | b'$' | b'(' | b'"' | b'\''))
+        .any(|w| commands.iter().any(|c| w.eq_ignore_ascii_case(c)))
+}
+
+/// The command-line argument at `v0` (quoted or not): its range.
+fn argument(b: &[u8], at: usize) -> (usize, usize) {
+    let quote = b.get(at).copied().filter(|c| matches!(c, b'"' | b'\''));
+    let v0 = at + usize::from(quote.is_some());
+    let mut v1 = v0;
+    while let Some(&c) = b.get(v1) {
+        let stop = match quote {
+            Some(q) => c == q || c == b'\n',
+            None => c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b'`' | b';'),
+        };
+        if stop || v1 - v0 > 256 {
+            break;
+        }
+        v1 += 1;
+    }
+    (v0, v1)
+}
+
+/// Whether a flag's value `pw` is a real password: not empty, no uid, no
+/// placeholder, no other flag.
+fn real_password(pw: &[u8]) -> bool {
+    !(pw.is_empty()
+        || pw.first() == Some(&b'-')
+        || pw.iter().all(u8::is_ascii_digit)
+        || is_placeholder(pw)
+        || [&b"pass"[..], b"password", b"pwd", b"passwd", b"secret"]
+            .iter()
+            .any(|w| pw.eq_ignore_ascii_case(w)))
+}
+
+/// The flag from `start` to `end` starts a word and is written in lower
+/// case (`-U` and `-P` are other options).
+fn flag_ok(b: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || b.get(start - 1).is_some_and(u8::is_ascii_whitespace))
+        && b.get(start..end)
+            .is_some_and(|f| !f.iter().any(u8::is_ascii_uppercase))
+}
+
+/// Handles a `-u ` / `--user ` / `--user=` flag from `start` to `end`, on a
+/// line that runs one of [`USER_COMMANDS`] before it: `user:password`
+/// reports the password (`docker run -u 1000:1000` and `git push -u
+/// origin` run no such command).
+pub(super) fn curl_user(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    if !flag_ok(b, start, end) || !line_runs(b, start, USER_COMMANDS) {
+        return;
+    }
+    let (v0, v1) = argument(b, end);
+    let Some(colon) = b.get(v0..v1).and_then(|v| memchr::memchr(b':', v)) else {
+        return;
+    };
+    let p0 = v0 + colon + 1;
+    if colon == 0 || !b.get(p0..v1).is_some_and(real_password) {
+        return;
+    }
+    emit(
+        ctx,
+        out,
+        p0,
+        v1,
+        0.85,
+        "basic_auth_password",
+        "secret-url-credentials",
+    );
+}
+
+/// Handles `--password VALUE` (and `--http-password`, `sshpass -p`, …):
+/// the value after the space is the password, whatever the command.
+pub(super) fn password_flag(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    if !flag_ok(b, start, end) {
+        return;
+    }
+    let (v0, v1) = argument(b, end);
+    if !b.get(v0..v1).is_some_and(real_password) {
+        return;
+    }
+    emit(
+        ctx,
+        out,
+        v0,
+        v1,
+        0.85,
+        "generic_password",
+        "secret-password",
+    );
+}
+
+/// Handles MySQL's glued `-pPASSWORD` on a line that runs one of
+/// [`MYSQL_COMMANDS`].
+pub(super) fn mysql_p(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    if !flag_ok(b, start, end) || !line_runs(b, start, MYSQL_COMMANDS) {
+        return;
+    }
+    let (v0, v1) = argument(b, end);
+    if v0 != end || !b.get(v0..v1).is_some_and(real_password) {
+        return;
+    }
+    emit(
+        ctx,
+        out,
+        v0,
+        v1,
+        0.85,
+        "generic_password",
+        "secret-password",
+    );
 }
