@@ -283,7 +283,9 @@ impl Shapes {
             }
             match confirm(re, cache, hay, q, pos) {
                 Ok(Step::Match(m)) => {
-                    close = if last_end.is_some_and(|e| m.start - e <= DENSE) {
+                    // After a resume inside the last match (`Out::resume_at`)
+                    // this one may start before that match ended.
+                    close = if last_end.is_some_and(|e| m.start.saturating_sub(e) <= DENSE) {
                         close + 1
                     } else {
                         0
