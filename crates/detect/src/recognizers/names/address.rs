@@ -47,10 +47,31 @@ pub(crate) fn is_state_code(s: &str) -> bool {
     US_STATES.contains(&s)
 }
 
-/// English style, house number first, up to the street suffix.
+/// The end of a street that `us_pattern` matched up to `end`, without a
+/// sentence's full stop after a whole word (`10 Downing Street.`); the
+/// stop of an abbreviation (`Main St.`, `Elm Ave. N.`) stays.
+pub(crate) fn street_end(t: &str, start: usize, end: usize) -> usize {
+    const ABBREV: &[&str] = &[
+        "st", "ave", "av", "blvd", "rd", "dr", "ln", "pl", "ct", "cir", "ter", "pkwy", "hwy", "sq",
+        "trl", "plz", "cres", "n", "s", "e", "w", "ne", "nw", "se", "sw",
+    ];
+    let Some(head) = t.get(start..end).and_then(|h| h.strip_suffix('.')) else {
+        return end;
+    };
+    let last = head.rsplit(' ').next().unwrap_or(head);
+    if ABBREV.iter().any(|a| last.eq_ignore_ascii_case(a)) {
+        end
+    } else {
+        end - 1
+    }
+}
+
+/// English style, house number first, up to the street suffix, also all
+/// in capitals (`123 MAIN ST`: forms, labels, HL7).
 pub(crate) fn us_pattern() -> String {
+    let upper = SUFFIX.to_uppercase();
     format!(
-        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th))[ ]+){{1,4}}(?:{SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?"
+        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th|ST|ND|RD|TH))[ ]+){{1,4}}(?:{SUFFIX}|{upper})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?"
     )
 }
 
@@ -359,6 +380,12 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
             }
         }
     }
+    // An HL7 address (XAD): `street^other^city^state^zip`.
+    if byte(t, end) == Some(b'^')
+        && let Some(e) = hl7_tail(t, end)
+    {
+        return e;
+    }
     // City and what follows: after a comma, or on the next line of a
     // postal block (`965 Walker Row\nMichelemouth, FL 07740`), where only
     // a state, ZIP or postcode makes the line part of the address.
@@ -406,6 +433,40 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
         }
     }
     best_city.unwrap_or(end)
+}
+
+/// After an HL7 address's street at `pos` (on its `^`): the other
+/// designation, the city, a US state code and a ZIP, each a component of
+/// its own. The end of the ZIP, if all are there.
+fn hl7_tail(t: &str, pos: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let component = |from: usize| {
+        let mut i = from;
+        while b
+            .get(i)
+            .is_some_and(|c| !matches!(c, b'^' | b'|' | b'~' | b'\r' | b'\n'))
+            && i < from + 64
+        {
+            i += 1;
+        }
+        (b.get(i) == Some(&b'^')).then_some(i)
+    };
+    let other = component(pos + 1)?;
+    let city = component(other + 1)?;
+    if city == other + 1
+        || !t.get(other + 1..city).is_some_and(|c| {
+            c.chars()
+                .all(|ch| ch.is_alphabetic() || matches!(ch, ' ' | '.' | '\'' | '-'))
+        })
+    {
+        return None;
+    }
+    let state = component(city + 1)?;
+    if !t.get(city + 1..state).is_some_and(is_state_code) {
+        return None;
+    }
+    let z = zip(t, state + 1)?;
+    (!byte(t, z).is_some_and(|c| c.is_ascii_alphanumeric())).then_some(z)
 }
 
 /// After a continental house number: `, 10115 Berlin` / `, 00-238 Warszawa`.
@@ -597,6 +658,31 @@ mod tests {
         assert_eq!(state_tail("Denver, COLD", 6), None);
         assert_eq!(state_tail("Denver, XX", 6), None);
         assert_eq!(state_tail("Denver CO", 6), None);
+    }
+
+    #[test]
+    fn street_ends() {
+        let t = "at 10 Downing Street. Then";
+        assert_eq!(street_end(t, 3, 21), 20);
+        let t = "at 5 Main St. Then";
+        assert_eq!(street_end(t, 3, 13), 13);
+        let t = "at 5 Elm Ave N. Then";
+        assert_eq!(street_end(t, 3, 15), 15);
+        let t = "at 5 Elm Way then";
+        assert_eq!(street_end(t, 3, 12), 12);
+    }
+
+    #[test]
+    fn hl7_tails() {
+        let t = "123 MAIN ST^^SPRINGFIELD^IL^62704^USA|";
+        assert_eq!(hl7_tail(t, 11), Some(33));
+        assert_eq!(
+            hl7_tail("1 A ST^Apt 2^Port Town^OR^97206-1234|", 6),
+            Some(36)
+        );
+        assert_eq!(hl7_tail("1 A ST^^SPRINGFIELD^XX^62704", 6), None);
+        assert_eq!(hl7_tail("1 A ST^^^IL^62704", 6), None);
+        assert_eq!(hl7_tail("1 A ST^^SPRINGFIELD^IL", 6), None);
     }
 
     #[test]

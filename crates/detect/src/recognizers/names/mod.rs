@@ -1653,6 +1653,20 @@ impl Names {
         is_particle(w) && self.continues_run(t, wstart)
     }
 
+    /// Whether the number at `pos` numbers a part of a work or a plan
+    /// (`Chapter 3 The Way of Kings`, `Season 2 The Green`), not a house.
+    /// (Not `No.` or `Unit`: `No. 10 Downing Street`, `Unit 5 Main St`.)
+    fn numbered_part(t: &str, pos: usize) -> bool {
+        const PARTS: &[&str] = &[
+            "chapter", "season", "episode", "part", "book", "volume", "vol", "track", "step",
+            "stage", "act", "scene", "page", "lesson", "module", "section", "round", "week", "day",
+        ];
+        Self::prev_word(t, pos).is_some_and(|(s, e)| {
+            t.get(s..e)
+                .is_some_and(|w| PARTS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+        })
+    }
+
     /// The word before `pos`, skipping separators (`: " = , -` and at most
     /// one line break). Returns its range.
     fn prev_word(t: &str, pos: usize) -> Option<(usize, usize)> {
@@ -2990,11 +3004,25 @@ impl Module for Names {
             SH_US_ADDR => {
                 if text::char_before(t, hit.start).is_some_and(text::is_word_char)
                     || text::char_at(t, hit.end).is_some_and(char::is_alphanumeric)
+                    || Self::numbered_part(t, hit.start)
                 {
                     return;
                 }
                 let g = self.g;
-                let end = address::english_tail(t, hit.end, &|c| g.city(c) > 0);
+                let street = address::street_end(t, hit.start, hit.end);
+                let end = address::english_tail(t, street, &|c| g.city(c) > 0);
+                // All in capitals (`123 MAIN ST`), shouted prose reads the
+                // same (`3 QUESTIONS ABOUT THE WAY`): such a street needs a
+                // city, state or ZIP after it, or a place word before it.
+                if end == street
+                    && t.get(hit.start..street)
+                        .is_some_and(|a| !a.bytes().any(|c| c.is_ascii_lowercase()))
+                    && !Self::prev_word(t, hit.start).is_some_and(|(s, e)| {
+                        in_list(F_PLACE | F_PLACE_COL, t.get(s..e).unwrap_or(""))
+                    })
+                {
+                    return;
+                }
                 out.push(
                     t,
                     PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")
