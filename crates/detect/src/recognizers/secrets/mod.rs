@@ -48,7 +48,8 @@ enum Kind {
     Url,
     CurlUser,
     PasswordFlag,
-    MysqlP,
+    DashP,
+    ToolPassword,
     Keyword,
     AzureAdSecret,
     DiscordWebhook,
@@ -116,7 +117,9 @@ impl Secrets {
         ] {
             a.push((flag.to_string(), Kind::PasswordFlag));
         }
-        a.push(("-p".to_string(), Kind::MysqlP));
+        a.push(("-p".to_string(), Kind::DashP));
+        a.push(("-a ".to_string(), Kind::ToolPassword));
+        a.push(("-P ".to_string(), Kind::ToolPassword));
         for w in [
             "password",
             "passwd",
@@ -232,7 +235,8 @@ impl Module for Secrets {
             Kind::Url => url::url_credentials(s, ctx, out),
             Kind::CurlUser => url::curl_user(s, hit.end, ctx, out),
             Kind::PasswordFlag => url::password_flag(s, hit.end, ctx, out),
-            Kind::MysqlP => url::mysql_p(s, hit.end, ctx, out),
+            Kind::DashP => url::dash_p(s, hit.end, ctx, out),
+            Kind::ToolPassword => url::tool_password(s, hit.end, ctx, out),
             Kind::Keyword => assign::keyword(s, hit.end, ctx, out),
             Kind::AzureAdSecret => tokens::azure_ad_secret(s, ctx, out),
             Kind::DiscordWebhook => tokens::discord_webhook(s, lit.len(), ctx, out),

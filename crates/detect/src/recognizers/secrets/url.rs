@@ -122,6 +122,22 @@ pub(super) fn url_credentials(start: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
 const USER_COMMANDS: &[&[u8]] = &[b"curl", b"wget", b"http", b"https", b"httpie", b"xh"];
 /// Commands whose glued `-pPASSWORD` is the password.
 const MYSQL_COMMANDS: &[&[u8]] = &[b"mysql", b"mysqldump", b"mysqladmin", b"mysqlimport"];
+/// Commands whose `-p PASSWORD` (a separate argument) is the password:
+/// registry logins (with `login` on the line) and MongoDB's tools.
+const LOGIN_COMMANDS: &[&[u8]] = &[
+    b"docker", b"podman", b"buildah", b"skopeo", b"nerdctl", b"helm", b"oras",
+];
+const MONGO_COMMANDS: &[&[u8]] = &[
+    b"mongo",
+    b"mongosh",
+    b"mongodump",
+    b"mongorestore",
+    b"mongoexport",
+    b"mongoimport",
+];
+/// Commands whose `-a PASSWORD` / `-P PASSWORD` is the password.
+const REDIS_COMMANDS: &[&[u8]] = &[b"redis-cli"];
+const SQLCMD_COMMANDS: &[&[u8]] = &[b"sqlcmd", b"bcp", b"osql"];
 
 /// Whether the line of `text` before `start` runs one of `commands` (a
 /// word of its own, also after a backtick, `$(`, or a quote).
@@ -131,6 +147,21 @@ fn line_runs(b: &[u8], start: usize, commands: &[&[u8]]) -> bool {
         .unwrap_or(&[])
         .split(|c| c.is_ascii_whitespace() || matches!(c, b'`' | b'$' | b'(' | b'"' | b'\''))
         .any(|w| commands.iter().any(|c| w.eq_ignore_ascii_case(c)))
+}
+
+/// The start of the shell command that holds `start`: after the last line
+/// break, `;`, `|` or `&&` before it.
+fn command_start(b: &[u8], start: usize) -> usize {
+    let head = b.get(..start).unwrap_or(&[]);
+    let mut i = head.len();
+    while i > 0 {
+        match head.get(i - 1) {
+            Some(b'\n' | b';' | b'|') => break,
+            Some(b'&') if head.get(i.wrapping_sub(2)) == Some(&b'&') => break,
+            _ => i -= 1,
+        }
+    }
+    i
 }
 
 /// The command-line argument at `v0` (quoted or not): its range.
@@ -221,15 +252,52 @@ pub(super) fn password_flag(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut O
     );
 }
 
-/// Handles MySQL's glued `-pPASSWORD` on a line that runs one of
-/// [`MYSQL_COMMANDS`].
-pub(super) fn mysql_p(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+/// Handles `-p`: MySQL's glued `-pPASSWORD` on a line that runs one of
+/// [`MYSQL_COMMANDS`]; `-p PASSWORD` on a registry login
+/// ([`LOGIN_COMMANDS`]) or a MongoDB tool ([`MONGO_COMMANDS`]). Elsewhere
+/// `-p` is a port, a parent directory or a prompt.
+pub(super) fn dash_p(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    if !flag_ok(b, start, end) || !line_runs(b, start, MYSQL_COMMANDS) {
+    if !flag_ok(b, start, end) {
         return;
     }
-    let (v0, v1) = argument(b, end);
-    if v0 != end || !b.get(v0..v1).is_some_and(real_password) {
+    let v0 = match b.get(end) {
+        Some(b' ') => {
+            // Only within the one command: `docker login … && docker run
+            // -p 8080:80` publishes a port.
+            let cmd = b.get(command_start(b, start)..).unwrap_or(&[]);
+            let at = start - command_start(b, start);
+            let login = line_runs(cmd, at, LOGIN_COMMANDS) && line_runs(cmd, at, &[b"login"]);
+            if !login && !line_runs(cmd, at, MONGO_COMMANDS) {
+                return;
+            }
+            end + 1
+        }
+        _ if line_runs(b, start, MYSQL_COMMANDS) => end,
+        _ => return,
+    };
+    spaced_password(b, v0, ctx, out);
+}
+
+/// Handles `-a PASSWORD` on a `redis-cli` line and `-P PASSWORD` on a
+/// `sqlcmd` / `bcp` line (the flag ends with its space).
+pub(super) fn tool_password(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let b = ctx.text.as_bytes();
+    let ok_start = start == 0 || b.get(start - 1).is_some_and(u8::is_ascii_whitespace);
+    let commands = match b.get(start + 1) {
+        Some(b'a') => REDIS_COMMANDS,
+        Some(b'P') => SQLCMD_COMMANDS,
+        _ => return,
+    };
+    if ok_start && line_runs(b, start, commands) {
+        spaced_password(b, end, ctx, out);
+    }
+}
+
+/// Reports the command-line argument at `v0` when it is a real password.
+fn spaced_password(b: &[u8], v0: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
+    let (v0, v1) = argument(b, v0);
+    if !b.get(v0..v1).is_some_and(real_password) {
         return;
     }
     emit(
