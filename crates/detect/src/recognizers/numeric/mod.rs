@@ -759,13 +759,18 @@ impl Numeric {
     fn handle_num(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
         let mut hit = hit;
         let mut c = Cand::empty();
+        Cand::parse(&mut c, ctx.text, hit);
+        if let Some(at) = hidden_start(&c, ctx.text, hit) {
+            out.resume_at(at);
+            return;
+        }
         loop {
-            Cand::parse(&mut c, ctx.text, hit);
             self.handle_cand(&c, ctx, out);
             match c.next {
                 Some(p) if p > hit.start && p < hit.end => {
                     hit.start = p;
                     c = Cand::empty();
+                    Cand::parse(&mut c, ctx.text, hit);
                 }
                 _ => return,
             }
@@ -1293,6 +1298,39 @@ impl Module for Numeric {
             ids::handle(shape, hit, ctx, out);
         }
     }
+}
+
+/// Where a value that the number run `hit` (parsed into `c`) hides from
+/// the other shapes starts, when the run is no number of its own:
+/// - its first group is glued to a word (`IPv4 10.0.0.1`, `IPv6
+///   2001:db8::1`, `H2 555 0100 1234`): the group after the first space;
+/// - it is too short for any value and a capitalised word follows (`Unit
+///   4 12 Smith Street`): its last group, which may be a house number.
+///
+/// The search goes on there ([`Out::resume_at`]); the match found from
+/// there starts after a separator and, in the second case, is one group,
+/// so no run is searched more than twice.
+fn hidden_start(c: &Cand, t: &str, hit: Hit) -> Option<usize> {
+    let groups = c.groups.get(..c.ng)?;
+    let first = groups.first()?;
+    if text::char_before(t, c.plus_at.unwrap_or(first.start)).is_some_and(char::is_alphanumeric) {
+        return groups
+            .iter()
+            .skip(1)
+            .find(|g| g.sep == b' ')
+            .map(|g| g.start);
+    }
+    let last = groups.last()?;
+    let digits: usize = groups.iter().map(|g| usize::from(g.nd)).sum();
+    let b = t.as_bytes();
+    (c.next.is_none()
+        && groups.len() > 1
+        && digits < 6
+        && last.sep == b' '
+        && hit.end <= last.end + 1
+        && b.get(last.end) == Some(&b' ')
+        && b.get(last.end + 1).is_some_and(u8::is_ascii_uppercase))
+    .then_some(last.start)
 }
 
 /// Shared with `ids`.
