@@ -531,7 +531,8 @@ impl Kw {
                 "ship to",
             ],
             Kw::Crypto => &[
-                "bitcoin", "btc", "wallet", "crypto", "send", "address", "payout",
+                "bitcoin", "btc", "wallet", "crypto", "send", "address", "payout", "ethereum",
+                "eth", "metamask", "usdt", "usdc", "erc20", "erc-20",
             ],
             Kw::Name => &[
                 "name",

@@ -8,6 +8,7 @@ pub(crate) mod aba;
 pub(crate) mod base58;
 pub(crate) mod bech32;
 pub(crate) mod date;
+pub(crate) mod eip55;
 pub(crate) mod github;
 pub(crate) mod iban;
 pub(crate) mod ip;
@@ -37,6 +38,8 @@ pub(crate) enum Validator {
     Base58Check,
     /// Bech32 / Bech32m checksum.
     Bech32,
+    /// Ethereum address; a mixed-case one must match its EIP-55 checksum.
+    Eip55,
     /// Dotted-quad IPv4.
     Ipv4,
     /// IPv6.
@@ -57,6 +60,7 @@ impl Validator {
         "iban",
         "base58check",
         "bech32",
+        "eip55",
         "ipv4",
         "ipv6",
         "date",
@@ -74,6 +78,7 @@ impl Validator {
             "iban" => Some(Validator::Iban),
             "base58check" => Some(Validator::Base58Check),
             "bech32" => Some(Validator::Bech32),
+            "eip55" => Some(Validator::Eip55),
             "ipv4" => Some(Validator::Ipv4),
             "ipv6" => Some(Validator::Ipv6),
             "date" => Some(Validator::Date),
@@ -93,6 +98,7 @@ impl Validator {
             Validator::Iban => iban::is_valid_str(value),
             Validator::Base58Check => base58::is_valid_check(value.trim()),
             Validator::Bech32 => bech32::is_valid_str(value.trim()),
+            Validator::Eip55 => eip55::is_valid_str(value),
             Validator::Ipv4 => ip::is_ipv4(value.trim()),
             Validator::Ipv6 => ip::is_ipv6(value.trim()),
             Validator::Date => date::is_valid_str(value),
