@@ -1024,11 +1024,11 @@ impl Injection {
             let quoted = is_quoted(f, ms, me);
             let near = window(f, ms, me, 160);
             if quoted {
-                if contains_any(near, META) || contains_any(sent, META) {
+                if mentions(near, META) || mentions(sent, META) {
                     continue;
                 }
                 score -= 0.1;
-            } else if contains_any(sent, META_STRONG) {
+            } else if mentions(sent, META_STRONG) {
                 score -= 0.45;
             }
             if matches!(
@@ -1132,6 +1132,33 @@ impl Injection {
 
 fn contains_any(hay: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| hay.contains(n))
+}
+
+/// Whether `hay` holds one of the discussion words `needles` as a word of
+/// prose: not inside an address (`attacker@evil.io`, `https://attacker.example`),
+/// which is what a payload's exfiltration target looks like. (In folded
+/// text an `@` may have become `a`; the dot of the domain stays.)
+fn mentions(hay: &str, needles: &[&str]) -> bool {
+    let b = hay.as_bytes();
+    let in_address = |at: usize, len: usize| {
+        let addr = |c: &u8| c.is_ascii_alphanumeric() || b"._%+-@/:".contains(c);
+        let mut s = at;
+        while s > 0 && b.get(s - 1).is_some_and(addr) {
+            s -= 1;
+        }
+        let mut e = at + len;
+        while b.get(e).is_some_and(addr) {
+            e += 1;
+        }
+        let token = b.get(s..e).unwrap_or(&[]);
+        token
+            .windows(3)
+            .any(|w| w[0].is_ascii_alphanumeric() && w[1] == b'.' && w[2].is_ascii_alphabetic())
+            && !token.ends_with(b".")
+    };
+    needles
+        .iter()
+        .any(|n| hay.match_indices(n).any(|(at, m)| !in_address(at, m.len())))
 }
 
 /// The bytes of `f` within `w` of `start..end` (clamped to char bounds).
