@@ -481,7 +481,7 @@ const GREETINGS: &[&str] = &[
 fn describes_someone(w: &str) -> bool {
     const ENDINGS: &[&str] = &[
         "ian", "ean", "ese", "ish", "ic", "ous", "ful", "less", "ive", "able", "ible", "ed", "ing",
-        "ary", "ist", "ant", "ent", "ical", "can", "ite",
+        "ist", "ant", "ical", "can", "ite",
     ];
     const WORDS: &[&str] = &[
         "american",
@@ -2055,13 +2055,19 @@ impl Names {
             }
             // `Bonjour M. Lefebvre`, `Hallo Herr Becker`: the greeting is
             // no part of the name, and a weak context for it. (`Hi` and
-            // `Hello` are context words, below.)
+            // `Hello` are context words, below. `Dag`, `Ola`, `Dia` and
+            // `Tag` are also given names or words: `Dag Nilsen`, `Ola
+            // Nordmann`; as greetings they come in pairs, `Goedendag`,
+            // `Bom dia`, `Guten Tag`.)
             if i == 0
                 && !k.dot
                 && run.get(1).is_some()
                 && !f.given
                 && lists & F_PERSON == 0
                 && GREETINGS.iter().any(|g| w.eq_ignore_ascii_case(g))
+                && !["dag", "ola", "dia", "tag"]
+                    .iter()
+                    .any(|g| w.eq_ignore_ascii_case(g))
             {
                 strength = strength.max(1);
                 i += 1;
@@ -2546,14 +2552,22 @@ impl Names {
         if core.iter().any(|k| k.upper) && !(f_given && l_sur) && strength < 2 {
             return;
         }
-        // `I am Canadian`, `I'm Diabetic`, `this is Hungarian`: after a
-        // self-introduction, one word no list knows as a name that is a
-        // common word or shaped like an adjective describes the writer.
+        // `I am Canadian`, `I'm Diabetic`, `this is Hungarian`: after an
+        // English self-introduction, one word no list knows as a name that
+        // is a common word or shaped like an English adjective describes
+        // the writer. (Not `ik ben Clément`, `soy Cezary`: other
+        // languages' names end the same way.)
         if caps == 1
             && core.len() == 1
             && !titled
             && !ff.given
             && !ff.surname
+            && Self::prev_word(t, span.0).is_some_and(|(s, e)| {
+                let w = t.get(s..e).unwrap_or("");
+                ["am", "i'm", "i’m", "im", "is", "it's", "its"]
+                    .iter()
+                    .any(|x| w.eq_ignore_ascii_case(x))
+            })
             && self.self_intro(t, span.0).is_some()
             && (f_common || describes_someone(fw))
         {
