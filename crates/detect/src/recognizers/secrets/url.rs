@@ -234,22 +234,9 @@ pub(super) fn curl_user(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'
 /// the value after the space is the password, whatever the command.
 pub(super) fn password_flag(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    if !flag_ok(b, start, end) {
-        return;
+    if flag_ok(b, start, end) {
+        spaced_password(b, end, ctx, out);
     }
-    let (v0, v1) = argument(b, end);
-    if !b.get(v0..v1).is_some_and(real_password) {
-        return;
-    }
-    emit(
-        ctx,
-        out,
-        v0,
-        v1,
-        0.85,
-        "generic_password",
-        "secret-password",
-    );
 }
 
 /// Handles `-p`: MySQL's glued `-pPASSWORD` on a line that runs one of
@@ -294,7 +281,8 @@ pub(super) fn tool_password(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut O
     }
 }
 
-/// Reports the command-line argument at `v0` when it is a real password.
+/// Reports the command-line argument at `v0` (quoted or not) when it is
+/// a real password.
 fn spaced_password(b: &[u8], v0: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let (v0, v1) = argument(b, v0);
     if !b.get(v0..v1).is_some_and(real_password) {
