@@ -1307,9 +1307,10 @@ impl Module for Numeric {
 /// - it is too short for any value and a capitalised word follows (`Unit
 ///   4 12 Smith Street`): its last group, which may be a house number.
 ///
-/// The search goes on there ([`Out::resume_at`]); the match found from
-/// there starts after a separator and, in the second case, is one group,
-/// so no run is searched more than twice.
+/// The search goes on there ([`Out::resume_at`]). The match found from
+/// there starts after a separator, so it is not glued; after the second
+/// case it is one group, which resumes nothing. So no run is searched more
+/// than three times.
 fn hidden_start(c: &Cand, t: &str, hit: Hit) -> Option<usize> {
     let groups = c.groups.get(..c.ng)?;
     let first = groups.first()?;
