@@ -123,7 +123,7 @@ const USER_COMMANDS: &[&[u8]] = &[b"curl", b"wget", b"http", b"https", b"httpie"
 /// Commands whose glued `-pPASSWORD` is the password.
 const MYSQL_COMMANDS: &[&[u8]] = &[b"mysql", b"mysqldump", b"mysqladmin", b"mysqlimport"];
 /// Commands whose `-p PASSWORD` (a separate argument) is the password:
-/// registry logins (with `login` on the line) and MongoDB's tools.
+/// registry logins (with `login` in the same command) and MongoDB's tools.
 const LOGIN_COMMANDS: &[&[u8]] = &[
     b"docker", b"podman", b"buildah", b"skopeo", b"nerdctl", b"helm", b"oras",
 ];
@@ -194,10 +194,15 @@ fn real_password(pw: &[u8]) -> bool {
             .any(|w| pw.eq_ignore_ascii_case(w)))
 }
 
+/// Whether a flag at `start` starts a word.
+fn starts_word(b: &[u8], start: usize) -> bool {
+    start == 0 || b.get(start - 1).is_some_and(u8::is_ascii_whitespace)
+}
+
 /// The flag from `start` to `end` starts a word and is written in lower
 /// case (`-U` and `-P` are other options).
 fn flag_ok(b: &[u8], start: usize, end: usize) -> bool {
-    (start == 0 || b.get(start - 1).is_some_and(u8::is_ascii_whitespace))
+    starts_word(b, start)
         && b.get(start..end)
             .is_some_and(|f| !f.iter().any(u8::is_ascii_uppercase))
 }
@@ -252,8 +257,9 @@ pub(super) fn dash_p(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>)
         Some(b' ') => {
             // Only within the one command: `docker login … && docker run
             // -p 8080:80` publishes a port.
-            let cmd = b.get(command_start(b, start)..).unwrap_or(&[]);
-            let at = start - command_start(b, start);
+            let cs = command_start(b, start);
+            let cmd = b.get(cs..).unwrap_or(&[]);
+            let at = start - cs;
             let login = line_runs(cmd, at, LOGIN_COMMANDS) && line_runs(cmd, at, &[b"login"]);
             if !login && !line_runs(cmd, at, MONGO_COMMANDS) {
                 return;
@@ -270,13 +276,12 @@ pub(super) fn dash_p(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>)
 /// `sqlcmd` / `bcp` line (the flag ends with its space).
 pub(super) fn tool_password(start: usize, end: usize, ctx: &Ctx<'_>, out: &mut Out<'_>) {
     let b = ctx.text.as_bytes();
-    let ok_start = start == 0 || b.get(start - 1).is_some_and(u8::is_ascii_whitespace);
     let commands = match b.get(start + 1) {
         Some(b'a') => REDIS_COMMANDS,
         Some(b'P') => SQLCMD_COMMANDS,
         _ => return,
     };
-    if ok_start && line_runs(b, start, commands) {
+    if starts_word(b, start) && line_runs(b, start, commands) {
         spaced_password(b, end, ctx, out);
     }
 }
