@@ -7,7 +7,7 @@ CSV, YAML, XML, Markdown tables, logfmt and key-value forms. Gold spans
 follow ../shared/eval/LABELLING.md, so `score.py` scores it:
 
     python3 -m venv /tmp/fv && /tmp/fv/bin/pip install faker phonenumbers
-    /tmp/fv/bin/python xtask/scripts/faker_probe.py SEED N > probe.jsonl
+    /tmp/fv/bin/python xtask/scripts/faker_probe.py SEED N [all] > probe.jsonl
     target/release/deepsentinel scan --jsonl-input --format jsonl \
         --categories pii,phi,pci,secret < probe.jsonl > probe.pred
     python3 ../shared/eval/score.py probe.jsonl probe.pred
@@ -37,13 +37,23 @@ def phone(loc):
             pass
     return None
 
+# The third argument `all` adds the other forms LABELLING.md lists:
+# `First M. Last`, `LAST, FIRST`, all lower-case and all capitals.
+FORMS = len(sys.argv) > 3 and sys.argv[3] == "all"
+
 def person(loc):
     f = fk[loc]
     r = random.random()
-    if r < 0.6: return f"{f.first_name()} {f.last_name()}"
-    if r < 0.75: return f.last_name() + ", " + f.first_name()
-    if r < 0.85: return f.first_name()
-    return f"{f.first_name()} {f.last_name()}"
+    if r < 0.6: nm = f"{f.first_name()} {f.last_name()}"
+    elif r < 0.75: nm = f.last_name() + ", " + f.first_name()
+    elif r < 0.85: nm = f.first_name()
+    else: nm = f"{f.first_name()} {f.last_name()}"
+    if FORMS:
+        r = random.random()
+        if r < 0.2: nm = f"{f.first_name()} {random.choice('ABCDEFGHJKLMNPRSTW')}. {f.last_name()}"
+        elif r < 0.4: nm = nm.lower()
+        elif r < 0.55: nm = nm.upper()
+    return nm
 
 DATE_FMTS = ["%Y-%m-%d","%d/%m/%Y","%m/%d/%Y","%d.%m.%Y","%B %d, %Y","%d %B %Y","%b %d, %Y","%Y/%m/%d","%d-%b-%Y","%Y-%m-%dT%H:%M:%SZ"]
 

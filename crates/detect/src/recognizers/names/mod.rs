@@ -11,10 +11,12 @@
 //!   One-token shapes keep the global regex from hiding other modules'
 //!   matches (dates like `March 3, 2024`) behind a long word sequence.
 //!
-//! Anchors: `name is`, `name:`… for lower-case names in a clear context.
+//! Anchors: the words of a name's slot (`name`, `payee`, `Dr`, `Dear`,
+//! `my name is`, …) for names in lower case or all capitals, see [`slot`].
 
 mod address;
 mod gazetteer;
+mod slot;
 
 use deepsentinel_core::EntityType;
 
@@ -39,8 +41,10 @@ const SH_US_ADDR: u32 = 0;
 const SH_US_ADDR_WEAK: u32 = 1;
 const SH_WORD: u32 = 3;
 
-const AN_NAME_IS: u32 = 0;
 const AN_STREET_PREFIX: u32 = 1;
+/// Anchor ids from here on are slot words: `AN_SLOT + ` the index of their
+/// [`slot::Slot`].
+const AN_SLOT: u32 = 16;
 
 /// Words right before a run that make it a person (lower-case).
 const PERSON_CTX: &[&str] = &[
@@ -688,6 +692,14 @@ const PERSON_KEYS: &[&str] = &[
 /// Whether the record around `pos` (up to 200 bytes either side) has a
 /// key of a thing's record and none of a person's.
 fn thing_record(t: &str, pos: usize) -> bool {
+    record_kind(t, pos) == Some(false)
+}
+
+/// What the keys of the record around `pos` (up to 200 bytes either side)
+/// say it describes: `Some(true)` a person (a key of [`PERSON_KEYS`]),
+/// `Some(false)` a thing (a key of [`THING_KEYS`] and none of a
+/// person's), `None` neither.
+fn record_kind(t: &str, pos: usize) -> Option<bool> {
     let b = t.as_bytes();
     let lo = pos.saturating_sub(200);
     let hi = (pos + 200).min(b.len());
@@ -717,7 +729,7 @@ fn thing_record(t: &str, pos: usize) -> bool {
             {
                 let k = k.to_ascii_lowercase();
                 if PERSON_KEYS.contains(&k.as_str()) {
-                    return false;
+                    return Some(true);
                 }
                 thing |= THING_KEYS.contains(&k.as_str());
             }
@@ -725,7 +737,7 @@ fn thing_record(t: &str, pos: usize) -> bool {
             i += 1;
         }
     }
-    thing
+    thing.then_some(false)
 }
 
 /// Keys that only a program's item has: a container, a CI step, a job.
@@ -2886,38 +2898,6 @@ impl Names {
         );
         true
     }
-
-    /// Lower-case names after `my name is`, `name's`, `i'm`, `call me`,
-    /// `name:`, ….
-    fn lower_after(&self, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
-        let t = ctx.text;
-        let mut pos = hit.end;
-        while matches!(t.as_bytes().get(pos), Some(b' ' | b':' | b'"')) {
-            pos += 1;
-        }
-        let Some(a) = read_tok(t, pos) else { return };
-        if a.cap {
-            return; // the capitalised path handles it
-        }
-        let aw = Self::word(t, &a);
-        if !self.g.is_given(aw) || self.g.is_common(aw) {
-            return;
-        }
-        let mut end = a.end;
-        if t.as_bytes().get(a.end) == Some(&b' ')
-            && let Some(b) = read_tok(t, a.end + 1)
-            && !b.cap
-        {
-            let bw = Self::word(t, &b);
-            if self.g.is_surname(bw) && !self.g.is_common(bw) {
-                end = b.end;
-            }
-        }
-        out.push(
-            t,
-            PendingFinding::new(EntityType::Person, a.start, end, 0.7, "person-lower"),
-        );
-    }
 }
 
 impl Module for Names {
@@ -2953,22 +2933,9 @@ impl Module for Names {
     }
 
     fn anchors(&self) -> Vec<Anchor> {
-        let mut v = vec![
-            Anchor::new(AN_NAME_IS, "name is"),
-            Anchor::new(AN_NAME_IS, "name's"),
-            Anchor::new(AN_NAME_IS, "name\u{2019}s"),
-            Anchor::new(AN_NAME_IS, "name:"),
-            Anchor::new(AN_NAME_IS, "patient"),
-            Anchor::new(AN_NAME_IS, "i am"),
-            Anchor::new(AN_NAME_IS, "i'm"),
-            Anchor::new(AN_NAME_IS, "i\u{2019}m"),
-            Anchor::new(AN_NAME_IS, " im "),
-            Anchor::new(AN_NAME_IS, "call me"),
-            Anchor::new(AN_NAME_IS, "this is"),
-            Anchor::new(AN_NAME_IS, "name\": \""),
-            Anchor::new(AN_NAME_IS, "name\":\""),
-            Anchor::new(AN_NAME_IS, "name="),
-        ];
+        let mut v: Vec<Anchor> = slot::Slot::anchors()
+            .map(|(id, w)| Anchor::new(AN_SLOT + id, w))
+            .collect();
         for p in address::PREFIXES {
             v.push(Anchor::new(AN_STREET_PREFIX, *p));
         }
@@ -2992,19 +2959,9 @@ impl Module for Names {
         if !out.wants(&EntityType::Person) {
             return;
         }
-        // (` im ` carries its own boundaries.)
-        if ctx.text.as_bytes().get(hit.start) != Some(&b' ')
-            && text::char_before(ctx.text, hit.start).is_some_and(char::is_alphanumeric)
-            || hit
-                .end
-                .checked_sub(1)
-                .and_then(|i| ctx.text.as_bytes().get(i))
-                .is_some_and(u8::is_ascii_alphabetic)
-                && text::char_at(ctx.text, hit.end).is_some_and(char::is_alphanumeric)
-        {
-            return;
+        if let Some(kind) = anchor.checked_sub(AN_SLOT).and_then(slot::Slot::of) {
+            self.on_slot(kind, hit, ctx.text, out);
         }
-        self.lower_after(hit, ctx, out);
     }
 
     fn on_shape(&self, shape: u32, hit: Hit, ctx: &Ctx<'_>, out: &mut Out<'_>) {
