@@ -1,7 +1,11 @@
 //! Street-address grammar (LOCATION as one span): US/UK `12 Oak St Apt 4,
-//! Denver, CO 80211`, `228 Victoria Road, Sheffield S1 2HE`, and continental
-//! `Hauptstraße 5, 10115 Berlin` / `Via Roma 12, 00184 Roma` /
-//! `ul. Długa 5, 00-238 Warszawa` / `12 rue de Rivoli, 75001 Paris`.
+//! Denver, CO 80211`, `228 Victoria Road, Sheffield S1 2HE`, `7 Leigh
+//! Terrace, Guyton, BA7R 1PN`, Australian `12/34 George St, Sydney NSW
+//! 2000` (also `, NSW, 2000`), Canadian `…, Toronto, ON M5H 1J9`, and
+//! continental `Hauptstraße 5, 10115 Berlin` / `Kerkstraat 12, 1017 GM,
+//! Amsterdam` / `Via Roma 12, 00184 Roma` / `ul. Długa 5, 00-238 Warszawa`
+//! / `12 rue de Rivoli, 75001 Paris` / `Rua Augusta, 1500, 01310-100 São
+//! Paulo` / `Praça Batista, S/N, 3837-731 Ourém`.
 //!
 //! Only the start of an English-style address is a regex shape (ASCII
 //! classes, so the lazy DFA stays small); the unit / city / state / postcode
@@ -13,10 +17,11 @@ use crate::text;
 const SUFFIX: &str = "Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Drive|Dr|Lane|Ln|Way|Place|Pl|Court|Ct|Circle|Cir|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Plaza|Plz|Crescent|Cres|Close|Grove|Gardens|Row|Mews|Alley|Loop|Pike|Path|Walk|Crossing|Hill|Green|Parade|Embankment";
 
 /// Street suffixes that are also common words or surnames (`Park`,
-/// `Lake`, `Point`): an address with one of these needs `, City, ST`
-/// after it ([`us_weak_pattern`]). USPS Publication 28, appendix C1, the
-/// primary names and their usual abbreviations.
-const WEAK_SUFFIX: &str = "Annex|Arcade|Bayou|Beach|Bend|Bluffs?|Bottom|Branch|Bridge|Brooks?|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers?|Ctr|Circles|Cliffs?|Club|Commons?|Corners?|Course|Courts|Coves?|Creek|Crest|Crossroads?|Curve|Dale|Dam|Divide|Drives|Estates?|Expressway|Expy|Extensions?|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Fwy|Garden|Gateway|Glens?|Greens|Groves|Harbors?|Haven|Heights|Hts|Hills|Hollow|Inlet|Islands?|Isle|Junctions?|Jct|Keys?|Knolls?|Lakes?|Land|Landing|Lights?|Loaf|Locks?|Lodge|Mall|Manors?|Meadows?|Mills?|Mission|Motorway|Mount|Mountains?|Mtn|Neck|Orchard|Oval|Overpass|Parks?|Parkways|Pass|Passage|Pines?|Plains?|Points?|Ports?|Prairie|Radial|Ramp|Ranch|Rapids?|Rest|Ridges?|River|Roads|Route|Rue|Run|Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares|Station|Stravenue|Stream|Streets|Summit|Throughway|Trace|Track|Trafficway|Trailer|Tunnel|Turnpike|Tpke|Underpass|Unions?|Valleys?|Via|Viaduct|Views?|Villages?|Ville|Vista|Walks|Wall|Ways|Wells?|Xing";
+/// `Lake`, `Point`): an address with one of these needs `, City, ST`, an
+/// Australian state or a UK postcode after it ([`us_weak_pattern`]). USPS Publication 28, appendix C1, the
+/// primary names and their usual abbreviations, and the Australian street
+/// types (`Circuit`, `Esplanade`, `Concourse`).
+const WEAK_SUFFIX: &str = "Annex|Approach|Arcade|Artery|Bayou|Beach|Bend|Bluffs?|Bottom|Branch|Bridge|Brooks?|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers?|Circles|Circuit|Cliffs?|Club|Commons?|Concourse|Corners?|Course|Courts|Coves?|Creek|Crest|Crossroads?|Ctr|Curve|Dale|Dam|Deviation|Distributor|Divide|Drives|Esplanade|Estates?|Expressway|Expy|Extensions?|Fairway|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Fwy|Gap|Garden|Gateway|Glens?|Greens|Groves|Harbors?|Haven|Heights|Hills|Hollow|Hts|Inlet|Islands?|Isle|Jct|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lights?|Link|Loaf|Locks?|Lodge|Mall|Manors?|Meadows?|Mills?|Mission|Motorway|Mount|Mountains?|Mtn|Neck|Orchard|Oval|Overpass|Parks?|Parkways|Pass|Passage|Pines?|Plains?|Points?|Ports?|Prairie|Promenade|Radial|Ramp|Ranch|Rapids?|Reserve|Rest|Ride|Ridges?|Ridgeway|Rise|River|Roads|Route|Rue|Run|Shoals?|Shores?|Siding|Skyway|Slope|Springs?|Spurs?|Squares|Stairs|Station|Stravenue|Stream|Streets|Summit|Throughway|Top|Tpke|Trace|Track|Trafficway|Trailer|Tunnel|Turnpike|Underpass|Unions?|Vale|Valleys?|Via|Viaduct|Views?|Villages?|Ville|Vista|Walks|Wall|Ways|Wells?|Xing";
 
 /// Words of a unit after the street (`Apt 4`, `Suite 573`, `#12`).
 const UNITS: &[&str] = &[
@@ -71,18 +76,22 @@ pub(crate) fn street_end(t: &str, start: usize, end: usize) -> usize {
 pub(crate) fn us_pattern() -> String {
     let upper = SUFFIX.to_uppercase();
     format!(
-        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th|ST|ND|RD|TH))[ ]+){{1,4}}(?:{SUFFIX}|{upper})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?"
+        r"[0-9]{{1,6}}(?:[-/][0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West|NORTH|SOUTH|EAST|WEST)\.?[ ]+)?(?:(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th|ST|ND|RD|TH))[ ]+){{1,4}}(?:{SUFFIX}|{upper})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?"
     )
 }
 
 /// [`us_pattern`] with a [`WEAK_SUFFIX`], through `, City, ST` (an
-/// optional unit between): `8165 Harris Points, New Tina, MH`. The ZIP
-/// after it is [`zip_after`]'s.
+/// optional unit between): `8165 Harris Points, New Tina, MH`, or an
+/// Australian `, Mariobury, QLD`, a UK `, Mooremouth, M2 4UP` or a
+/// Canadian `, Hallburgh, PE E7A 8E4`. The
+/// postcode after a state is [`postcode_after`]'s.
 pub(crate) fn us_weak_pattern() -> String {
     let states = US_STATES.join("|");
+    let au = AU_STATES.join("|");
+    let ca = CA_PROVINCES.join("|");
     let units = UNITS.join("|");
     format!(
-        r"[0-9]{{1,6}}(?:-[0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:[A-Z][A-Za-z'.-]*[ ]+){{1,4}}(?:{WEAK_SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?(?:,?[ ]+(?:{units})\.?[ ]?#?[0-9][0-9A-Za-z-]{{0,5}})?,[ ]+[A-Z][A-Za-z'.-]*(?:[ ][A-Z][A-Za-z'.-]*){{0,3}},[ ]+(?:{states})"
+        r"[0-9]{{1,6}}(?:[-/][0-9]{{1,4}})?[A-Za-z]?[ ]+(?:(?:[NSEW]|NE|NW|SE|SW|North|South|East|West)\.?[ ]+)?(?:[A-Z][A-Za-z'.-]*[ ]+){{1,4}}(?:{WEAK_SUFFIX})(?-u:\b)\.?(?:[ ]+(?:NE|NW|SE|SW|N|S|E|W)(?-u:\b)\.?)?(?:,?[ ]+(?:{units})\.?[ ]?#?[0-9][0-9A-Za-z-]{{0,5}})?,[ ]+[A-Z][A-Za-z'.-]*(?:[ ][A-Z][A-Za-z'.-]*){{0,3}}(?:,?[ ]+[A-Z]{{1,2}}[0-9][0-9A-Z]?[ ][0-9][A-Z]{{2}}|,[ ]+(?:{ca})[ ][A-Z][0-9][A-Z][ ]?[0-9][A-Z][0-9]|,[ ]+(?:{au}|{states}))"
     )
 }
 
@@ -92,6 +101,23 @@ pub(crate) fn zip_after(t: &str, pos: usize) -> usize {
         && let Some(z) = zip(t, pos + 1)
     {
         return z;
+    }
+    pos
+}
+
+/// After a state at `pos`: the end of a ZIP ([`zip_after`]) or of an
+/// Australian ` 2000` / `, 2000` postcode, else `pos`.
+pub(crate) fn postcode_after(t: &str, pos: usize) -> usize {
+    let z = zip_after(t, pos);
+    if z > pos {
+        return z;
+    }
+    let p = pos + usize::from(byte(t, pos) == Some(b','));
+    if byte(t, p) == Some(b' ')
+        && let Some(e) = digits(t, p + 1, 4)
+        && !byte(t, e).is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        return e;
     }
     pos
 }
@@ -115,7 +141,8 @@ const CA_PROVINCES: &[&str] = &[
     "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
 ];
 
-/// After a city at `pos`: an Australian ` VIC 3065` / `, NSW 2000` or a
+/// After a city at `pos`: an Australian ` VIC 3065` / `, NSW 2000` /
+/// `, SA, 2991` or a
 /// Canadian `, ON M5H 1J9` / ` QC H2Y1C6` (the code and its postcode
 /// together: a code alone says little). Its end.
 fn au_ca_tail(t: &str, pos: usize) -> Option<usize> {
@@ -132,18 +159,24 @@ fn au_ca_tail(t: &str, pos: usize) -> Option<usize> {
     while q < p + 3 && b.get(q).is_some_and(u8::is_ascii_uppercase) {
         q += 1;
     }
-    if byte(t, q) != Some(b' ') {
+    if !matches!(byte(t, q), Some(b' ' | b',')) {
         return None;
     }
     let code = t.get(p..q)?;
     let pc = q + 1;
+    // `, SA, 2991`: a comma after an Australian state too.
+    let au_pc = if byte(t, q) == Some(b',') && byte(t, q + 1) == Some(b' ') {
+        q + 2
+    } else {
+        pc
+    };
     if AU_STATES.contains(&code)
-        && let Some(e) = digits(t, pc, 4)
+        && let Some(e) = digits(t, au_pc, 4)
         && !byte(t, e).is_some_and(|c| c.is_ascii_alphanumeric())
     {
         return Some(e);
     }
-    if CA_PROVINCES.contains(&code) {
+    if CA_PROVINCES.contains(&code) && byte(t, q) == Some(b' ') {
         let ok = |i: usize, digit: bool| {
             b.get(i).is_some_and(|c| {
                 if digit {
@@ -183,11 +216,25 @@ pub(crate) const PREFIXES: &[&str] = &[
     "viale ",
     "piazza ",
     "corso ",
+    "strada ",
+    "vicolo ",
+    "borgo ",
     "calle ",
     "avenida ",
     "paseo ",
+    "plaza ",
+    "camino ",
+    "carretera ",
+    "ronda ",
+    "rambla ",
+    "travesía ",
     "rua ",
     "travessa ",
+    "largo ",
+    "alameda ",
+    "praça ",
+    "estrada ",
+    "av. ",
     "rue ",
     "avenue ",
     "boulevard ",
@@ -197,15 +244,67 @@ pub(crate) const PREFIXES: &[&str] = &[
     "ul. ",
     "al. ",
     "ulica ",
+    "aleja ",
+    "plac ",
+    "pl. ",
 ];
 
-/// Suffixes of compound street names (German, Dutch, Scandinavian).
-/// Compound-street suffixes that are also common endings of other words.
-const AMBIGUOUS_COMPOUND: &[&str] = &["ring"];
+/// [`PREFIXES`] that are also words, names or abbreviations of other
+/// things (`pl.` abbreviates more than `plac`; `the Plaza Hotel 4 nights`,
+/// `Ronda Rousey 3 fights`): an address with one of these needs its
+/// postcode and city.
+const WEAK_PREFIXES: &[&str] = &["pl. ", "av. ", "plaza ", "ronda ", "camino ", "borgo "];
 
+/// `w` is a street-type word written before a street's name and nothing
+/// else ([`PREFIXES`] less [`WEAK_PREFIXES`]): `Calle Mayor` names a
+/// street, not a person.
+pub(crate) fn street_prefix_word(w: &str) -> bool {
+    PREFIXES.iter().any(|p| {
+        !WEAK_PREFIXES.contains(p)
+            && p.strip_suffix(' ')
+                .is_some_and(|p| p.eq_ignore_ascii_case(w))
+    })
+}
+
+/// Compound-street suffixes that are also common endings of other words
+/// (`Engineering 12`, `Bahnhof 2`, `Notepad 3`).
+const AMBIGUOUS_COMPOUND: &[&str] = &["ring", "hof", "pad", "tie"];
+
+/// Suffixes of compound street names (German, Dutch, Scandinavian,
+/// Finnish).
 const COMPOUND: &[&str] = &[
-    "straße", "strasse", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "laan",
-    "gracht", "plein", "kade", "dijk", "steeg", "gatan", "vägen", "gade", "vej",
+    "straße",
+    "strasse",
+    "weg",
+    "gasse",
+    "platz",
+    "allee",
+    "ring",
+    "damm",
+    "ufer",
+    "straat",
+    "laan",
+    "boulevard",
+    "gracht",
+    "plein",
+    "kade",
+    "dijk",
+    "steeg",
+    "singel",
+    "baan",
+    "dreef",
+    "hof",
+    "pad",
+    "gatan",
+    "vägen",
+    "gränd",
+    "gata",
+    "veien",
+    "gade",
+    "stræde",
+    "vej",
+    "katu",
+    "tie",
 ];
 
 const PARTICLES: &[&str] = &[
@@ -311,22 +410,26 @@ fn uk_postcode(t: &str, pos: usize) -> Option<usize> {
     ok.then_some(pos + i + 3)
 }
 
-/// Continental postcode at `pos` (`10115`, `00-238`, `1017 GB`, `110 00`).
+/// Continental postcode at `pos` (`10115`, `00-238`, `1017 GB`, `110 00`,
+/// Portuguese `1100-053`, Brazilian `01310-100`).
 fn eu_postcode(t: &str, pos: usize) -> Option<usize> {
-    if let Some(e) = digits(t, pos, 2)
-        && byte(t, e) == Some(b'-')
-        && let Some(e) = digits(t, e + 1, 3)
-    {
-        return Some(e);
+    for n in [2, 4, 5] {
+        if let Some(e) = digits(t, pos, n)
+            && byte(t, e) == Some(b'-')
+            && let Some(e) = digits(t, e + 1, 3)
+        {
+            return Some(e);
+        }
     }
     if let Some(e) = digits(t, pos, 4) {
         let b = t.as_bytes();
-        if b.get(e) == Some(&b' ')
-            && b.get(e + 1).is_some_and(u8::is_ascii_uppercase)
-            && b.get(e + 2).is_some_and(u8::is_ascii_uppercase)
-            && !b.get(e + 3).is_some_and(u8::is_ascii_alphanumeric)
+        // Dutch `1017 GB` / `1017GB`.
+        let l = e + usize::from(b.get(e) == Some(&b' '));
+        if b.get(l).is_some_and(u8::is_ascii_uppercase)
+            && b.get(l + 1).is_some_and(u8::is_ascii_uppercase)
+            && !b.get(l + 2).is_some_and(u8::is_ascii_alphanumeric)
         {
-            return Some(e + 3);
+            return Some(l + 2);
         }
         return Some(e);
     }
@@ -419,6 +522,10 @@ pub(crate) fn english_tail(t: &str, pos: usize, is_city: &dyn Fn(&str) -> bool) 
             if let Some(z) = zip(t, ce + 2) {
                 return z;
             }
+            // `, Guyton, BA7R 1PN`
+            if let Some(z) = uk_postcode(t, ce + 2) {
+                return z;
+            }
         }
         if byte(t, ce) == Some(b' ') {
             if let Some(z) = zip(t, ce + 1) {
@@ -469,7 +576,8 @@ fn hl7_tail(t: &str, pos: usize) -> Option<usize> {
     (!byte(t, z).is_some_and(|c| c.is_ascii_alphanumeric())).then_some(z)
 }
 
-/// After a continental house number: `, 10115 Berlin` / `, 00-238 Warszawa`.
+/// After a continental house number: `, 10115 Berlin` / `, 00-238 Warszawa`
+/// / `, 4218 YT, Schiphol`.
 fn eu_tail(t: &str, pos: usize) -> usize {
     let mut p = pos;
     if byte(t, p) != Some(b',') {
@@ -482,20 +590,28 @@ fn eu_tail(t: &str, pos: usize) -> usize {
     let Some(pc) = eu_postcode(t, p) else {
         return pos;
     };
-    if byte(t, pc) != Some(b' ') {
-        return pos;
-    }
+    // `10115 Berlin`, `4218 YT, Schiphol`
+    let city = match (byte(t, pc), byte(t, pc + 1)) {
+        (Some(b' '), _) => pc + 1,
+        (Some(b','), Some(b' ')) => pc + 2,
+        _ => return pos,
+    };
     let mut ends = [0usize; 4];
-    let n = cap_words(t, pc + 1, &mut ends);
+    let n = cap_words(t, city, &mut ends);
     match n {
         0 => pos,
         _ => ends.get(n.min(3) - 1).copied().unwrap_or(pos),
     }
 }
 
-/// A house number `12`, `12a`, `12/3` at `pos` (after a street name).
+/// A house number `12`, `12a`, `12/3`, `47-49` at `pos` (after a street
+/// name), or Portuguese `S/N` (no number).
 fn house_number(t: &str, pos: usize) -> Option<usize> {
     let b = t.as_bytes();
+    if b.get(pos..pos + 3) == Some(b"S/N") && !b.get(pos + 3).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return Some(pos + 3);
+    }
     let mut i = pos;
     while i < pos + 4 && b.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
@@ -508,7 +624,7 @@ fn house_number(t: &str, pos: usize) -> Option<usize> {
     {
         i += 1;
     }
-    if b.get(i) == Some(&b'/') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+    if matches!(b.get(i), Some(b'/' | b'-')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         i += 1;
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
@@ -613,13 +729,29 @@ pub(crate) fn prefixed_street(t: &str, start: usize, pre_end: usize) -> Option<(
     {
         return Some((ds, eu_tail(t, name_end)));
     }
+    let weak = t
+        .get(start..pre_end)
+        .is_some_and(|pre| WEAK_PREFIXES.iter().any(|w| w.eq_ignore_ascii_case(pre)));
     // Number after the name (`Via Roma 12`).
     if byte(t, name_end) == Some(b' ')
         && let Some(h) = house_number(t, name_end + 1)
     {
-        return Some((start, eu_tail(t, h)));
+        let tail = eu_tail(t, h);
+        return (!weak || tail > h).then_some((start, tail));
     }
-    None
+    // After a comma (`Rua Augusta, 1500, 01310-100 São Paulo`), only with
+    // the postcode and city: `via Email, 5 messages` is no address.
+    if byte(t, name_end) == Some(b',')
+        && byte(t, name_end + 1) == Some(b' ')
+        && let Some(h) = house_number(t, name_end + 2)
+    {
+        let tail = eu_tail(t, h);
+        return (tail > h).then_some((start, tail));
+    }
+    // No number, but the postcode and city (`chemin des Vignes, 84000
+    // Avignon`).
+    let tail = eu_tail(t, name_end);
+    (tail > name_end).then_some((start, tail))
 }
 
 #[cfg(test)]
@@ -649,6 +781,9 @@ mod tests {
         let t = "12 rue de Rivoli, 75001 Paris";
         assert_eq!(prefixed_street(t, 3, 7), Some((0, t.len())));
         assert_eq!(prefixed_street("via email", 0, 4), None);
+        let t = "Rua Augusta, 1500, 01310-100 São Paulo";
+        assert_eq!(prefixed_street(t, 0, 4), Some((0, t.len())));
+        assert_eq!(prefixed_street("Via Email, 5 messages", 0, 4), None);
     }
 
     #[test]
@@ -658,6 +793,10 @@ mod tests {
         assert_eq!(state_tail("Denver, COLD", 6), None);
         assert_eq!(state_tail("Denver, XX", 6), None);
         assert_eq!(state_tail("Denver CO", 6), None);
+        assert_eq!(postcode_after("QLD, 2685.", 3), 9);
+        assert_eq!(postcode_after("NT 0800", 2), 7);
+        assert_eq!(postcode_after("CA 94043-1351", 2), 13);
+        assert_eq!(postcode_after("SA, 12345", 2), 2);
     }
 
     #[test]
@@ -704,6 +843,9 @@ mod tests {
         assert_eq!(uk_postcode("ABC 123", 0), None);
         assert_eq!(eu_postcode("00-238 W", 0), Some(6));
         assert_eq!(eu_postcode("1017 GB A", 0), Some(7));
+        assert_eq!(eu_postcode("1017GB, A", 0), Some(6));
+        assert_eq!(eu_postcode("1100-053 L", 0), Some(8));
+        assert_eq!(eu_postcode("01310-100 S", 0), Some(9));
         assert_eq!(zip("80211-1234", 0), Some(10));
     }
 }

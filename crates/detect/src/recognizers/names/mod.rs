@@ -2541,6 +2541,11 @@ impl Names {
         if strength < 2 && !titled && fw.eq_ignore_ascii_case("per") {
             return;
         }
+        // `down Rua Augusta`, `on Calle Mayor`: a street-type word before
+        // capitalised words names a street, not a person.
+        if core.len() >= 2 && strength < 2 && !titled && address::street_prefix_word(fw) {
+            return;
+        }
         if caps == 1 && first.upper && (strength < 2 || fw.chars().count() < 3) {
             return;
         }
@@ -3006,7 +3011,7 @@ impl Module for Names {
                 {
                     return;
                 }
-                let end = address::zip_after(t, hit.end);
+                let end = address::postcode_after(t, hit.end);
                 out.push(
                     t,
                     PendingFinding::new(EntityType::Location, hit.start, end, 0.85, "address")
