@@ -67,25 +67,9 @@ impl Slot {
     /// case-insensitively, whole words).
     pub(super) fn words(self) -> &'static [&'static str] {
         match self {
+            // With [`EXPLICIT_KEYS`] (see [`Slot::anchors`]).
             Slot::Key => &[
                 "name",
-                "naam",
-                "nombre",
-                "nome",
-                "nom",
-                "surname",
-                "forename",
-                "prenom",
-                "prénom",
-                "vorname",
-                "nachname",
-                "cognome",
-                "apellido",
-                "apellidos",
-                "nazwisko",
-                "sobrenome",
-                "voornaam",
-                "achternaam",
                 "client",
                 "driver",
                 "provider",
@@ -211,7 +195,8 @@ impl Slot {
     /// `person`), each match a call for nothing.
     pub(super) fn anchors() -> impl Iterator<Item = (u32, String)> {
         (0u32..).zip(Slot::ALL).flat_map(|(id, s)| {
-            s.words().iter().flat_map(move |w| {
+            let explicit: &[&str] = if s == Slot::Key { EXPLICIT_KEYS } else { &[] };
+            s.words().iter().chain(explicit).flat_map(move |w| {
                 let short = w.len() <= 3;
                 let ends: &[u8] = if short { SHORT_ENDS } else { b"" };
                 let whole = (!short).then(|| (id, (*w).to_owned()));
