@@ -268,7 +268,9 @@ pub(crate) fn street_prefix_word(w: &str) -> bool {
 
 /// Compound-street suffixes that are also common endings of other words
 /// (`Engineering 12`, `Bahnhof 2`, `Notepad 3`).
-const AMBIGUOUS_COMPOUND: &[&str] = &["ring", "hof", "pad", "tie"];
+const AMBIGUOUS_COMPOUND: &[&str] = &[
+    "ring", "hof", "pad", "tie", "gate", "bakken", "backen", "tunet", "stien", "lunden", "moen",
+];
 
 /// Suffixes of compound street names (German, Dutch, Scandinavian,
 /// Finnish).
@@ -305,6 +307,20 @@ const COMPOUND: &[&str] = &[
     "vej",
     "katu",
     "tie",
+    "torget",
+    "stigen",
+    "backen",
+    "gate",
+    "vegen",
+    "bakken",
+    "tunet",
+    "stien",
+    "lunden",
+    "moen",
+    "kuja",
+    "polku",
+    "bulevardi",
+    "kaari",
 ];
 
 const PARTICLES: &[&str] = &[
@@ -600,7 +616,20 @@ fn eu_tail(t: &str, pos: usize) -> usize {
     let n = cap_words(t, city, &mut ends);
     match n {
         0 => pos,
-        _ => ends.get(n.min(3) - 1).copied().unwrap_or(pos),
+        _ => {
+            let end = ends.get(n.min(3) - 1).copied().unwrap_or(pos);
+            // A short town's name keeps the sentence's dot in `cap_word`
+            // (`10908 Ii.`); an abbreviation ends no address.
+            let last = t
+                .get(city..end)
+                .and_then(|c| c.rsplit(' ').next())
+                .unwrap_or("");
+            if last.ends_with('.') && last.matches('.').count() == 1 {
+                end - 1
+            } else {
+                end
+            }
+        }
     }
 }
 
@@ -654,7 +683,9 @@ pub(crate) fn compound_street(t: &str, word_start: usize, word_end: usize) -> Op
     let mut buf = [0u8; 64];
     let lw = super::gazetteer::fold(w, &mut buf)?;
     let mut end = word_end;
-    let abbreviated = lw.ends_with("str") && byte(t, end) == Some(b'.');
+    // `Hauptstr. 5` (a bare `Str. 5` is [`worded_street`]'s, with the
+    // name before it).
+    let abbreviated = lw.ends_with("str") && lw.len() > 3 && byte(t, end) == Some(b'.');
     let mut needs_tail = false;
     if abbreviated {
         end += 1;
@@ -677,6 +708,75 @@ pub(crate) fn compound_street(t: &str, word_start: usize, word_end: usize) -> Op
         return None;
     }
     Some(tail)
+}
+
+/// Street-type words written as a word of their own after the street's
+/// name (`Berliner Straße 12`, `Bjernede Allé 6`, `Karl Johans gate 22`).
+const STREET_WORDS: &[&str] = &[
+    "straße", "strasse", "str", "allee", "allé", "gasse", "platz", "markt", "weg", "ring", "damm",
+    "ufer", "gate", "gata", "gatan", "vägen", "väg", "vej", "vei", "veien", "vegen", "gade",
+    "straat", "laan", "plein", "kade", "kuja", "katu", "tie",
+];
+
+/// [`STREET_WORDS`] that are also words of other things (`Der Weg 3`,
+/// `Flea Markt 2`, `Access Gate 4`): such a street needs its postcode and
+/// city after the number.
+const AMBIGUOUS_STREET_WORDS: &[&str] = &[
+    "markt", "weg", "ring", "damm", "ufer", "gate", "laan", "plein", "kade", "tie",
+];
+
+/// A street named by capitalised words and a street-type word of its own,
+/// then a house number: `Berliner Straße 12`, `Am Alten Markt 3, 14467
+/// Potsdam` (the type word is the run's last, `last_start..last_end`, and
+/// not its first), or `Karl Johans gate 22` (the type word in lower case
+/// right after the run). The end of the address, with the postcode and
+/// city if they follow.
+pub(crate) fn worded_street(
+    t: &str,
+    run_start: usize,
+    last_start: usize,
+    last_end: usize,
+) -> Option<usize> {
+    let is_type = |w: &str| -> Option<bool> {
+        let mut buf = [0u8; 64];
+        let lw = super::gazetteer::fold(w, &mut buf)?;
+        STREET_WORDS
+            .contains(&lw)
+            .then(|| AMBIGUOUS_STREET_WORDS.contains(&lw))
+    };
+    let (mut type_end, ambiguous) = match is_type(t.get(last_start..last_end)?) {
+        Some(a) if last_start > run_start => (last_end, a),
+        _ => {
+            // The type word in lower case after the run.
+            if byte(t, last_end) != Some(b' ') {
+                return None;
+            }
+            let ws = last_end + 1;
+            let b = t.as_bytes();
+            let mut we = ws;
+            while we < ws + 8
+                && b.get(we)
+                    .is_some_and(|c| c.is_ascii_lowercase() || *c >= 0x80)
+            {
+                we += 1;
+            }
+            let w = t.get(ws..we)?;
+            if w.is_empty() || w.chars().any(char::is_uppercase) {
+                return None;
+            }
+            (we, is_type(w)?)
+        }
+    };
+    // `Hauptstr. 5`
+    if byte(t, type_end) == Some(b'.') {
+        type_end += 1;
+    }
+    if byte(t, type_end) != Some(b' ') {
+        return None;
+    }
+    let h = house_number(t, type_end + 1)?;
+    let tail = eu_tail(t, h);
+    (!ambiguous || tail > h).then_some(tail)
 }
 
 /// A street-type prefix at `start..pre_end` (`Via `, `ul. `): the end of
@@ -784,6 +884,14 @@ mod tests {
         let t = "Rua Augusta, 1500, 01310-100 São Paulo";
         assert_eq!(prefixed_street(t, 0, 4), Some((0, t.len())));
         assert_eq!(prefixed_street("Via Email, 5 messages", 0, 4), None);
+        let t = "Berliner Straße 12, 10115 Berlin";
+        assert_eq!(worded_street(t, 0, 9, 16), Some(t.len()));
+        let t = "Karl Johans gate 22, 0162 Oslo";
+        assert_eq!(worded_street(t, 0, 5, 11), Some(t.len()));
+        assert_eq!(worded_street("Berliner Straße 12 x", 0, 9, 16), Some(19));
+        assert_eq!(worded_street("Access Gate 4 opens", 0, 7, 11), None);
+        assert_eq!(worded_street("Straße 4", 0, 0, 7), None);
+        assert_eq!(worded_street("Tom gave 4", 0, 0, 3), None);
     }
 
     #[test]

@@ -2008,10 +2008,16 @@ impl Names {
         }
         if let Some(last) = run.last()
             && let Some(e) = address::compound_street(t, last.start, last.end)
+                .map(|e| (last.start, e))
+                .or_else(|| {
+                    address::worded_street(t, hit.start, last.start, last.end)
+                        .map(|e| (hit.start, e))
+                })
         {
+            let (s, e) = e;
             out.push(
                 t,
-                PendingFinding::new(EntityType::Location, last.start, e, 0.85, "address")
+                PendingFinding::new(EntityType::Location, s, e, 0.85, "address")
                     .subtype("street_address"),
             );
             return;
