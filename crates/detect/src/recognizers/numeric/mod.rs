@@ -294,6 +294,11 @@ fn near(ctx: &Ctx<'_>, start: usize, end: usize) -> Near {
         if header != KwSet::EMPTY {
             kws = header;
             any = any.union(header);
+        } else if hl7_field(ctx.text.as_bytes(), start).is_some() {
+            // In an HL7 segment the field's place says what it holds
+            // (below): the `MRN` of PID-3 does not make PID-7's date of
+            // birth an MRN.
+            kws = KwSet::EMPTY;
         }
     }
     if kws == KwSet::EMPTY {
