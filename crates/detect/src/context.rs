@@ -593,6 +593,13 @@ impl Kw {
                 "isbn",
                 "build",
                 "id",
+                // Health-plan identifiers, no bank accounts (`Health plan
+                // beneficiary number: …`).
+                "plan beneficiary",
+                "member",
+                "subscriber",
+                "policy",
+                "claim",
             ],
             Kw::Version => &["version", "v", "ver", "release", "build", "oid"],
             Kw::Example => &["example", "sample", "test", "dummy", "fake", "placeholder"],
