@@ -18,7 +18,8 @@ const SUFFIX: &str = "Street|St|Avenue|Ave|Av|Boulevard|Blvd|Road|Rd|Drive|Dr|La
 
 /// Street suffixes that are also common words or surnames (`Park`,
 /// `Lake`, `Point`): an address with one of these needs `, City, ST`, an
-/// Australian state or a UK postcode after it ([`us_weak_pattern`]). USPS Publication 28, appendix C1, the
+/// Australian state, a Canadian province and postcode or a UK postcode
+/// after it ([`us_weak_pattern`]). USPS Publication 28, appendix C1, the
 /// primary names and their usual abbreviations, and the Australian street
 /// types (`Circuit`, `Esplanade`, `Concourse`).
 const WEAK_SUFFIX: &str = "Annex|Approach|Arcade|Artery|Bayou|Beach|Bend|Bluffs?|Bottom|Branch|Bridge|Brooks?|Burgs?|Bypass|Camp|Canyon|Cape|Causeway|Centers?|Circles|Circuit|Cliffs?|Club|Commons?|Concourse|Corners?|Course|Courts|Coves?|Creek|Crest|Crossroads?|Ctr|Curve|Dale|Dam|Deviation|Distributor|Divide|Drives|Esplanade|Estates?|Expressway|Expy|Extensions?|Fairway|Falls?|Ferry|Fields?|Flats?|Fords?|Forest|Forges?|Forks?|Fort|Freeway|Fwy|Gap|Garden|Gateway|Glens?|Greens|Groves|Harbors?|Haven|Heights|Hills|Hollow|Hts|Inlet|Islands?|Isle|Jct|Junctions?|Keys?|Knolls?|Lakes?|Land|Landing|Lights?|Link|Loaf|Locks?|Lodge|Mall|Manors?|Meadows?|Mills?|Mission|Motorway|Mount|Mountains?|Mtn|Neck|Orchard|Oval|Overpass|Parks?|Parkways|Pass|Passage|Pines?|Plains?|Points?|Ports?|Prairie|Promenade|Radial|Ramp|Ranch|Rapids?|Reserve|Rest|Ride|Ridges?|Ridgeway|Rise|River|Roads|Route|Rue|Run|Shoals?|Shores?|Siding|Skyway|Slope|Springs?|Spurs?|Squares|Stairs|Station|Stravenue|Stream|Streets|Summit|Throughway|Top|Tpke|Trace|Track|Trafficway|Trailer|Tunnel|Turnpike|Underpass|Unions?|Vale|Valleys?|Via|Viaduct|Views?|Villages?|Ville|Vista|Walks|Wall|Ways|Wells?|Xing";
@@ -83,8 +84,8 @@ pub(crate) fn us_pattern() -> String {
 /// [`us_pattern`] with a [`WEAK_SUFFIX`], through `, City, ST` (an
 /// optional unit between): `8165 Harris Points, New Tina, MH`, or an
 /// Australian `, Mariobury, QLD`, a UK `, Mooremouth, M2 4UP` or a
-/// Canadian `, Hallburgh, PE E7A 8E4`. The
-/// postcode after a state is [`postcode_after`]'s.
+/// Canadian `, Hallburgh, PE E7A 8E4`. The postcode after a state is
+/// [`postcode_after`]'s.
 pub(crate) fn us_weak_pattern() -> String {
     let states = US_STATES.join("|");
     let au = AU_STATES.join("|");
@@ -142,9 +143,8 @@ const CA_PROVINCES: &[&str] = &[
 ];
 
 /// After a city at `pos`: an Australian ` VIC 3065` / `, NSW 2000` /
-/// `, SA, 2991` or a
-/// Canadian `, ON M5H 1J9` / ` QC H2Y1C6` (the code and its postcode
-/// together: a code alone says little). Its end.
+/// `, SA, 2991` or a Canadian `, ON M5H 1J9` / ` QC H2Y1C6` (the code and
+/// its postcode together: a code alone says little). Its end.
 fn au_ca_tail(t: &str, pos: usize) -> Option<usize> {
     let mut p = pos;
     if byte(t, p) == Some(b',') {

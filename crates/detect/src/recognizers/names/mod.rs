@@ -2007,14 +2007,13 @@ impl Names {
             return;
         }
         if let Some(last) = run.last()
-            && let Some(e) = address::compound_street(t, last.start, last.end)
+            && let Some((s, e)) = address::compound_street(t, last.start, last.end)
                 .map(|e| (last.start, e))
                 .or_else(|| {
                     address::worded_street(t, hit.start, last.start, last.end)
                         .map(|e| (hit.start, e))
                 })
         {
-            let (s, e) = e;
             out.push(
                 t,
                 PendingFinding::new(EntityType::Location, s, e, 0.85, "address")
